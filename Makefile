@@ -1,0 +1,71 @@
+# Take Part: `make run` to try it, `make test` to check it. Both are safe to repeat.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.12: on PATH, or under pyenv when its shim has another version selected.
+PYTHON ?= $(shell for p in python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3.12 /usr/local/bin/python3.12; do \
+            "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+POT := translations/messages.pot
+EXTRACT := $(BIN)/pybabel -q extract -F translations/babel.cfg -k lazy_gettext -k lazy_pgettext:1c,2 \
+           --no-location --sort-output --project "Take Part" --copyright-holder "Take Part" \
+           --msgid-bugs-address "involvement@example.org"
+export FLASK_APP := app:create_app
+
+.PHONY: help run test venv translations translations-check translations-update npm browser bench clean
+
+help:
+	@echo "make run    - set up and start Take Part on http://127.0.0.1:5000 (SQLite, demo data)"
+	@echo "make test   - set up and run every test, the browser + axe suite included"
+	@echo "make bench  - measure throughput against a bare Flask route (see README)"
+	@echo "make translations-update - re-extract strings into translations/*.po after changing text"
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 is needed: install python3.12 and try again." >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/pybabel -q compile -d translations
+
+# Fails when the catalogs are out of date with the source (a string added or changed).
+translations-check: $(STAMP)
+	@tmp=$$(mktemp -d); $(EXTRACT) -o $$tmp/messages.pot . && \
+	  $(BIN)/pybabel update --check --ignore-pot-creation-date --no-fuzzy-matching -i $$tmp/messages.pot -d translations; \
+	  rc=$$?; rm -rf $$tmp; \
+	  if [ $$rc -ne 0 ]; then echo "Translations are out of date: run 'make translations-update' and translate the new strings." >&2; fi; exit $$rc
+
+translations-update: $(STAMP)
+	$(EXTRACT) -o $(POT) .
+	$(BIN)/pybabel update --ignore-pot-creation-date --no-fuzzy-matching -i $(POT) -d translations
+
+npm: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "Chromium is missing: run 'sudo apt-get update && sudo apt-get install -y chromium chromium-driver'" >&2; exit 1; fi
+
+run: $(STAMP) translations
+	$(BIN)/flask migrate
+	$(BIN)/flask demo-data
+	@echo "Take Part is running on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: $(STAMP) browser npm translations translations-check
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) translations
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules instance .pytest_cache

@@ -1,0 +1,71 @@
+"""``flask`` commands: migrate, create staff, load demo data, send a test email."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from app import db
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("migrate")
+    def migrate() -> None:
+        """Bring the database schema up to date (Alembic ``upgrade head``)."""
+        db.upgrade(current_app.config["DATABASE_URL"])
+        click.echo("Database is up to date.")
+
+    @app.cli.command("create-staff")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True)
+    @click.option("--role", type=click.Choice(["admin", "officer", "finance"]), prompt=True)
+    @click.password_option(help="At least 12 characters.")
+    def create_staff(email: str, name: str, role: str, password: str) -> None:
+        """Create a staff account."""
+        from app.staff import service
+
+        if len(password) < service.MIN_PASSWORD_LENGTH:
+            raise click.BadParameter("must be at least 12 characters", param_hint="password")
+        if service.find_by_email(email):
+            raise click.ClickException(f"{email} already has an account")
+        service.create_staff(name, email, role, password)
+        click.echo(f"Created {role} account for {email}.")
+
+    @app.cli.command("demo-data")
+    def demo_data() -> None:
+        """Load demo records once (safe to run again); prints demo sign-in details."""
+        from app.staff import service
+        from app.staff.models import StaffUser
+
+        demo = [
+            ("admin@example.org", "Ada Admin", "admin"),
+            ("officer@example.org", "Olu Officer", "officer"),
+            ("finance@example.org", "Fin Finance", "finance"),
+        ]
+        password = "takepart-demo-password"
+        for email, name, role in demo:
+            if db.session().scalar(select(StaffUser).where(StaffUser.email == email)) is None:
+                service.create_staff(name, email, role, password)
+        click.echo("Demo staff accounts (sign in at /staff/sign-in):")
+        for email, _name, role in demo:
+            click.echo(f"  {role:8} {email}  password: {password}")
+
+    @app.cli.command("send-test-email")
+    @click.argument("to")
+    def send_test_email(to: str) -> None:
+        """Send a test message to check the mail settings."""
+        from app import mail
+
+        msg = mail.send(to, "Take Part test message", "This is a test message from Take Part.")
+        click.echo(f"Sent {msg['Message-ID']}")
+
+    @app.cli.command("generate-keys")
+    def generate_keys() -> None:
+        """Print a new SECRET_KEY and DATA_ENCRYPTION_KEY for production."""
+        from cryptography.fernet import Fernet
+
+        click.echo(f"SECRET_KEY={secrets.token_urlsafe(48)}")
+        click.echo(f"DATA_ENCRYPTION_KEY={Fernet.generate_key().decode()}")

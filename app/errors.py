@@ -1,0 +1,55 @@
+"""Clear, translated error pages in the site's layout (400, 403, 404, 405, 413, 429, 500)."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: (_l("Something was wrong with that request"),
+          _l("Go back, check what you entered and try again.")),
+    403: (_l("You cannot see this page"),
+          _l("Your account does not give you access to this page. Ask an administrator if you think it should.")),
+    404: (_l("Page not found"),
+          _l("Check the web address. If you followed a link, it may be out of date.")),
+    405: (_l("That action is not possible here"),
+          _l("Go back to the previous page and try again.")),
+    413: (_l("That file is too big"),
+          _l("Go back and choose a smaller file.")),
+    429: (_l("Too many attempts"),
+          _l("Wait 15 minutes, then try again.")),
+    500: (_l("Sorry, something went wrong on our side"),
+          _l("Nothing you have already saved is lost. Try again in a few minutes.")),
+}
+
+CSRF_MESSAGE = (
+    _l("Your form could not be sent"),
+    _l("This can happen if the page was open for a long time or cookies are switched off. "
+       "Go back, reload the page and send it again."),
+)
+
+
+def render_error(code: int, title: object, body: object) -> tuple[str, int]:
+    return render_template("errors/error.html", code=code, title=title, body=body), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_e: CSRFError) -> tuple[str, int]:
+        return render_error(400, *CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def _http(e: HTTPException) -> tuple[str, int]:
+        code = e.code or 500
+        title, body = MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
+        return render_error(code, title, body)
+
+    @app.errorhandler(Exception)
+    def _unexpected(e: Exception) -> tuple[str, int]:
+        app.logger.exception("unhandled error", exc_info=e)
+        from app import db
+
+        db.session().rollback()
+        return render_error(500, *MESSAGES[500])

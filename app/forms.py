@@ -1,0 +1,111 @@
+"""Shared WTForms fields that the page forms of every room use.
+
+``DatePartsField`` reads day/month/year boxes; ``MoneyField`` reads an amount as a
+person types it (any digits, either decimal separator) into integer pence. Both
+keep exactly what was typed so a page with errors shows it back unchanged.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, StringField
+from wtforms.validators import ValidationError
+
+from app.i18n import normalise_digits, parse_amount, to_pence
+
+
+class DatePartsField(Field):
+    """A date typed into three boxes named ``<name>-day``, ``-month`` and ``-year``."""
+
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.raw_parts: dict[str, str] = {p: "" for p in self.PARTS}
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:  # noqa: D401
+        self.process_errors = []
+        self.data = data if data is not None else self.default
+        if isinstance(self.data, date):
+            self.raw_parts = {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
+        if formdata is not None and any(f"{self.name}-{p}" in formdata for p in self.PARTS):
+            self.raw_parts = {p: formdata.get(f"{self.name}-{p}", "").strip() for p in self.PARTS}
+            self.data = None
+            typed = {p: normalise_digits(v) for p, v in self.raw_parts.items()}
+            if not any(typed.values()):
+                return
+            missing = [p for p in self.PARTS if not typed[p]]
+            if missing:
+                self.process_errors.append(_l("The date must include a day, a month and a year"))
+                return
+            try:
+                self.data = date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
+            except ValueError:
+                self.process_errors.append(_l("Enter a real date, for example 27 3 2026"))
+                return
+            if self.data.year < 1900:
+                self.data = None
+                self.process_errors.append(_l("Enter the year with 4 digits, for example 2026"))
+
+    def _value(self) -> str:
+        return ""
+
+
+class MoneyField(StringField):
+    """An amount of money; ``data`` is integer pence (or ``None``)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw = valuelist[0] if valuelist else ""
+        self.data = None
+        if not self.raw.strip():
+            return
+        amount = parse_amount(self.raw)
+        if amount is None:
+            raise ValueError(_l("Enter an amount in pounds and pence, like 12.50"))
+        self.data = to_pence(amount)
+
+    def _value(self) -> str:
+        if getattr(self, "raw", None) is not None:
+            return self.raw
+        return f"{self.data / 100:.2f}" if isinstance(self.data, int) else ""
+
+
+def min_length(length: int, message: Any) -> Any:
+    """A length check whose message is translated and says what to do."""
+
+    def check(_form: Any, field: Field) -> None:
+        if field.data and len(field.data) < length:
+            raise ValidationError(message)
+
+    return check
+
+
+def error_target(field: Field) -> str:
+    """The id an error-summary link should point at: the first box or option."""
+    if isinstance(field, DatePartsField):
+        return f"{field.id}-day"
+    if field.type in ("RadioField", "SelectMultipleField", "MultiCheckboxField"):
+        return f"{field.id}-0"
+    return field.id
+
+
+def form_errors(form: Any) -> list[tuple[str, str]]:
+    """Every field's first error, in page order, as (target id, message)."""
+    out: list[tuple[str, str]] = []
+    for field in form:
+        if field.errors and field.type != "CSRFTokenField":
+            first = field.errors[0]
+            if isinstance(first, dict | list):  # nested FieldList/FormField errors
+                continue
+            out.append((error_target(field), str(first)))
+        if field.type == "FieldList":
+            for entry in field:
+                out.extend(form_errors(entry.form) if hasattr(entry, "form") else [])
+    return out
+
+
+def init_app(app: Any) -> None:
+    app.jinja_env.globals.update(form_errors=form_errors)

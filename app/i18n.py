@@ -1,0 +1,204 @@
+"""Locale and easy-read selection, text direction, and number/date/money helpers.
+
+Locale order: ``?lang=`` (then remembered in a cookie), the cookie, the signed-in
+person's saved preference (``g.preferred_locale``, set by the account room), the
+browser's ``Accept-Language``, then English.
+
+Easy read is a mode switched with ``?easy-read=on|off`` and remembered the same way.
+Easy-read words live in the same catalogs under the message context ``"easy read"``
+(``pgettext("easy read", ...)`` in templates), so translators see which strings must
+be plain words, short sentences, one idea each.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlencode
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from babel import Locale
+from flask import Flask, Response, current_app, g, request
+from flask_babel import Babel, format_currency, format_date, format_datetime, get_locale
+
+LANG_COOKIE = "lang"
+EASY_READ_COOKIE = "easy_read"
+EASY_READ_CONTEXT = "easy read"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Language:
+    """A shipped language as the switcher shows it."""
+
+    code: str
+    name: str  # in its own language
+    direction: str  # "ltr" or "rtl"
+
+
+def language(code: str) -> Language:
+    loc = Locale.parse(code)
+    name = loc.get_display_name(loc) or code
+    return Language(code=code, name=name[:1].upper() + name[1:], direction=loc.text_direction)
+
+
+def available() -> list[Language]:
+    return [language(code) for code in current_app.config["LOCALES"]]
+
+
+def _valid(code: str | None) -> str | None:
+    if code and code in current_app.config["LOCALES"]:
+        return code
+    return None
+
+
+def select_locale() -> str:
+    """Flask-Babel locale selector (see module docstring for the order)."""
+    return (
+        _valid(request.args.get("lang"))
+        or _valid(request.cookies.get(LANG_COOKIE))
+        or _valid(g.get("preferred_locale"))
+        or request.accept_languages.best_match(current_app.config["LOCALES"])
+        or "en"
+    )
+
+
+def easy_read_on() -> bool:
+    """Whether the person has switched easy read on (query first, then cookie)."""
+    arg = request.args.get("easy-read")
+    if arg in ("on", "off"):
+        return arg == "on"
+    if "easy_read" in g:
+        return bool(g.easy_read)
+    return request.cookies.get(EASY_READ_COOKIE) == "on"
+
+
+def _remember_choices(response: Response) -> Response:
+    """Persist ``?lang=`` and ``?easy-read=`` choices in long-lived cookies."""
+    secure = current_app.config["SESSION_COOKIE_SECURE"]
+    lang = _valid(request.args.get("lang"))
+    if lang:
+        response.set_cookie(
+            LANG_COOKIE, lang, max_age=COOKIE_MAX_AGE, secure=secure, httponly=True, samesite="Lax"
+        )
+    easy = request.args.get("easy-read")
+    if easy in ("on", "off"):
+        response.set_cookie(
+            EASY_READ_COOKIE, easy, max_age=COOKIE_MAX_AGE, secure=secure, httponly=True, samesite="Lax"
+        )
+    return response
+
+
+def direction() -> str:
+    return get_locale().text_direction if get_locale() else "ltr"
+
+
+def url_with(**changes: str | None) -> str:
+    """The current path with some query arguments changed (``None`` removes one)."""
+    args = request.args.to_dict(flat=True)
+    for key, value in changes.items():
+        key = key.replace("_", "-")
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
+def translation_unchecked() -> bool:
+    loc = get_locale()
+    return bool(loc) and str(loc) in current_app.config["UNCHECKED_LOCALES"]
+
+
+def money(pence: int) -> str:
+    """Format an amount in pence as pounds in the current locale."""
+    return format_currency(Decimal(pence) / 100, "GBP")
+
+
+def long_date(value: date | datetime) -> str:
+    return format_date(value, format="long")
+
+
+def date_time(value: datetime) -> str:
+    return format_datetime(value, format="medium")
+
+
+# Any Unicode decimal digit (Arabic-Indic, Extended Arabic-Indic, Bengali, ...)
+# maps to 0-9; Arabic decimal and thousands separators map to "." and ",".
+_SEPARATORS = {"\u066b": ".", "\u066c": ",", "\u060c": ",", " ": "", "\u00a0": "", "\u202f": "", "'": ""}
+
+
+def normalise_digits(text: str) -> str:
+    """Replace every Unicode decimal digit with its ASCII digit."""
+    out = []
+    for ch in text:
+        digit = unicodedata.decimal(ch, None)
+        out.append(str(digit) if digit is not None else _SEPARATORS.get(ch, ch))
+    return "".join(out)
+
+
+_AMOUNT = re.compile(r"^\d+(?:[.,]\d+)*$")
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """Read an amount of money typed by a person; ``None`` if it is not one.
+
+    Accepts "12.50", "12,50", "£12.50", "1,250.00", "1.250,00" and the same in
+    Arabic-Indic or Bengali digits. When both separators appear, the last is the
+    decimal point; a lone comma followed by one or two digits is a decimal comma.
+    Negative amounts and more than two decimal places are refused.
+    """
+    s = normalise_digits(text.strip()).replace("£", "").replace("GBP", "").strip()
+    if not s or not _AMOUNT.match(s):
+        return None
+    last_dot, last_comma = s.rfind("."), s.rfind(",")
+    if last_dot >= 0 and last_comma >= 0:
+        decimal_sep = "." if last_dot > last_comma else ","
+    elif last_comma >= 0:
+        # "12,50" is a decimal comma; "1,250" and "1,250,000" group thousands.
+        decimals = len(s) - last_comma - 1
+        decimal_sep = "," if s.count(",") == 1 and decimals in (1, 2) else ""
+    elif last_dot >= 0:
+        if s.count(".") > 1:
+            decimal_sep = ""  # "1.250.000" groups thousands
+        else:
+            decimal_sep = "."
+    else:
+        decimal_sep = ""
+    if decimal_sep:
+        whole, _, frac = s.rpartition(decimal_sep)
+        other = "," if decimal_sep == "." else "."
+        if other in frac or len(frac) > 2:
+            return None
+        s = f"{whole.replace(other, '')}.{frac}"
+    else:
+        groups = re.split(r"[.,]", s)
+        if len(groups) > 1 and (len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:])):
+            return None
+        s = "".join(groups)
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        return None
+    return value.quantize(Decimal("0.01"))
+
+
+def to_pence(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_value())
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale, default_translation_directories="../translations")
+    app.after_request(_remember_choices)
+    app.jinja_env.globals.update(
+        url_with=url_with,
+        easy_read_on=easy_read_on,
+        text_direction=direction,
+        languages=available,
+        translation_unchecked=translation_unchecked,
+        current_locale=lambda: str(get_locale() or "en"),
+    )
+    app.jinja_env.filters.update(money=money, long_date=long_date, date_time=date_time)
+

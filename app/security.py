@@ -1,0 +1,155 @@
+"""Security headers and CSP, staff sign-in checks, and a database-backed rate limiter.
+
+The rate limiter is hand-written rather than Flask-Limiter because Flask-Limiter's
+stores are per-process memory, Redis or Memcached; Take Part runs several gunicorn
+workers with only PostgreSQL beside them, so attempts are counted in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import wraps
+from typing import Any, Callable, TypeVar
+
+from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
+from sqlalchemy import Integer, String, delete, func, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app import db
+from app.db import Base, UTCDateTime, utcnow
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The vendored htmx and its Subresource Integrity hash (a test recomputes it).
+HTMX_FILE = "vendor/htmx-2.0.11.min.js"
+HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def _headers(response: Response) -> Response:
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure or current_app.config["PREFERRED_URL_SCHEME"] == "https":
+        h.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if request.endpoint != "static" and "Cache-Control" not in h:
+        # Pages can hold personal data: never keep them in shared caches.
+        h["Cache-Control"] = "no-store"
+    return response
+
+
+# --- staff sign-in checks ------------------------------------------------------
+
+STAFF_ROLES = ("admin", "officer", "finance")
+
+
+def current_staff() -> Any:
+    """The signed-in staff user, or ``None``."""
+    return g.get("staff")
+
+
+def _load_staff() -> None:
+    from app.staff.models import StaffUser  # staff room owns the model
+
+    g.staff = None
+    staff_id = session.get("staff_id")
+    if staff_id is None:
+        return
+    started = session.get("staff_at", 0)
+    hours = current_app.config["STAFF_SESSION_HOURS"]
+    if utcnow().timestamp() - started > hours * 3600:
+        session.clear()
+        g.staff_session_expired = True
+        return
+    user = db.session().get(StaffUser, staff_id)
+    if user is None or not user.active or user.session_version != session.get("staff_sv"):
+        session.clear()
+        return
+    g.staff = user
+
+
+def staff_required(view: F) -> F:
+    """Any signed-in staff member; otherwise send them to sign in and back."""
+    return role_required(*STAFF_ROLES)(view)
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """Only staff with one of ``roles``; anonymous people are sent to sign in, others get 403."""
+    for role in roles:
+        if role not in STAFF_ROLES:
+            raise ValueError(f"unknown staff role {role!r}")
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            staff = current_staff()
+            if staff is None:
+                return redirect(url_for("staff.sign_in", next=request.full_path.rstrip("?")))
+            if staff.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+# --- rate limiting -------------------------------------------------------------
+
+
+class RateLimitHit(Base):
+    """One counted attempt (e.g. a failed sign-in) against a key."""
+
+    __tablename__ = "rate_limit_hits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[Any] = mapped_column(UTCDateTime, index=True)
+
+
+def limited(key: str, limit: int, window: timedelta) -> bool:
+    """True when ``key`` has ``limit`` or more hits within ``window``."""
+    since = utcnow() - window
+    count = db.session().scalar(
+        select(func.count()).select_from(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at > since)
+    )
+    return (count or 0) >= limit
+
+
+def hit(key: str) -> None:
+    """Count one attempt against ``key`` (caller commits)."""
+    db.session().add(RateLimitHit(key=key, at=utcnow()))
+
+
+def clear(key: str) -> None:
+    """Forget attempts against ``key`` (caller commits)."""
+    db.session().execute(delete(RateLimitHit).where(RateLimitHit.key == key))
+
+
+def client_ip() -> str:
+    return request.remote_addr or "unknown"
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_load_staff)
+    app.after_request(_headers)
+    app.jinja_env.globals.update(htmx_file=HTMX_FILE, htmx_sri=HTMX_SRI)

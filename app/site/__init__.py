@@ -1,0 +1,1 @@
+"""Site room: the home page, accessibility statement and health check."""

@@ -1,0 +1,1 @@
+"""Staff room: sign-in, staff accounts and the audit trail (queues and exports join later)."""

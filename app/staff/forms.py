@@ -1,0 +1,74 @@
+"""One form class per staff page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+from app.forms import min_length
+from app.staff.service import MIN_PASSWORD_LENGTH
+
+ROLE_CHOICES = [
+    ("officer", _l("Involvement officer")),
+    ("finance", _l("Finance")),
+    ("admin", _l("Administrator")),
+]
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[InputRequired(_l("Enter your email address")),
+                    Email(_l("Enter an email address in the right format, like name@example.org"))],
+    )
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password"))])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[InputRequired(_l("Enter your current password"))]
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        description=_l("At least 12 characters. A few unrelated words together work well."),
+        validators=[
+            InputRequired(_l("Enter a new password")),
+            min_length(MIN_PASSWORD_LENGTH, _l("Your new password must be at least 12 characters long")),
+        ],
+    )
+    confirm_password = PasswordField(
+        _l("Type the new password again"),
+        validators=[
+            InputRequired(_l("Type the new password again")),
+            EqualTo("new_password", _l("The two new passwords must be the same")),
+        ],
+    )
+
+
+class StaffAccountForm(FlaskForm):
+    name = StringField(
+        _l("Full name"),
+        validators=[InputRequired(_l("Enter the person's full name")),
+                    Length(max=200, message=_l("The name must be 200 characters or fewer"))],
+    )
+    email = EmailField(
+        _l("Work email address"),
+        validators=[InputRequired(_l("Enter their work email address")),
+                    Email(_l("Enter an email address in the right format, like name@example.org"))],
+    )
+    role = RadioField(
+        _l("What will they do?"),
+        choices=ROLE_CHOICES,
+        validators=[InputRequired(_l("Choose what they will do"))],
+    )
+    password = PasswordField(
+        _l("First password"),
+        description=_l("At least 12 characters. Give it to them in person or by phone, "
+                       "and ask them to change it when they first sign in."),
+        validators=[
+            InputRequired(_l("Enter a first password")),
+            min_length(MIN_PASSWORD_LENGTH, _l("The password must be at least 12 characters long")),
+        ],
+    )

@@ -1,0 +1,155 @@
+"""Staff pages: sign in and out, staff home, password, staff accounts, audit trail."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app import db, security
+from app.audit import AuditEvent
+from app.security import current_staff, role_required, staff_required
+from app.staff import service
+from app.staff.forms import ROLE_CHOICES, ChangePasswordForm, SignInForm, StaffAccountForm
+from app.staff.models import StaffUser
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+AUDIT_PAGE_SIZE = 50
+
+
+@bp.context_processor
+def _role_names() -> dict[str, object]:
+    return {"role_names": dict(ROLE_CHOICES)}
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow same-site paths after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("staff.home")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():  # type: ignore[no-untyped-def]
+    if current_staff() is not None and request.method == "GET":
+        return redirect(url_for("staff.home"))
+    form = SignInForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = service.authenticate(form.email.data, form.password.data, security.client_ip())
+        except service.SignInLimited:
+            form.email.errors.append(_("Too many attempts. Wait 15 minutes, then try again."))
+            status = 429
+        else:
+            if user is None:
+                # One message whether or not the address is known.
+                form.email.errors.append(_("The email address or password is not right"))
+            else:
+                session.clear()
+                session.permanent = True
+                session.update(staff_id=user.id, staff_sv=user.session_version,
+                               staff_at=int(db.utcnow().timestamp()))
+                return redirect(_safe_next(request.args.get("next")))
+    expired = g.get("staff_session_expired", False)
+    return render_template("staff/sign_in.html", form=form, expired=expired), status
+
+
+@bp.post("/sign-out")
+def sign_out():  # type: ignore[no-untyped-def]
+    staff = current_staff()
+    if staff is not None:
+        from app import audit
+
+        audit.record("staff.signed_out", "staff_user", staff.id)
+        db.session().commit()
+    session.clear()
+    flash(_("You have signed out."))
+    return redirect(url_for("staff.sign_in"))
+
+
+@bp.get("/")
+@staff_required
+def home():  # type: ignore[no-untyped-def]
+    return render_template("staff/home.html")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@staff_required
+def change_password():  # type: ignore[no-untyped-def]
+    form = ChangePasswordForm()
+    user = current_staff()
+    if form.validate_on_submit():
+        if not service.check_password(user, form.current_password.data):
+            form.current_password.errors.append(_("Your current password is not right"))
+        else:
+            service.change_password(user, form.new_password.data)
+            session["staff_sv"] = user.session_version
+            flash(_("Your password has been changed. Other devices have been signed out."))
+            return redirect(url_for("staff.home"))
+    return render_template("staff/password.html", form=form)
+
+
+@bp.get("/accounts")
+@role_required("admin")
+def accounts():  # type: ignore[no-untyped-def]
+    users = db.session().scalars(select(StaffUser).order_by(StaffUser.active.desc(), StaffUser.name)).all()
+    return render_template("staff/accounts.html", users=users)
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_account():  # type: ignore[no-untyped-def]
+    form = StaffAccountForm()
+    if form.validate_on_submit():
+        if service.find_by_email(form.email.data) is not None:
+            form.email.errors.append(_("There is already a staff account with this email address"))
+        else:
+            user = service.create_staff(form.name.data, form.email.data, form.role.data, form.password.data)
+            flash(_("Account created for %(name)s.", name=user.name))
+            return redirect(url_for("staff.accounts"))
+    return render_template("staff/account_new.html", form=form)
+
+
+@bp.post("/accounts/<int:user_id>/active")
+@role_required("admin")
+def set_active(user_id: int):  # type: ignore[no-untyped-def]
+    user = db.session().get(StaffUser, user_id)
+    if user is None:
+        abort(404)
+    want = request.form.get("active") == "yes"
+    if user.id == current_staff().id and not want:
+        flash(_("You cannot switch off your own account."), "error")
+    else:
+        service.set_active(user, want)
+        flash(_("%(name)s can now sign in.", name=user.name) if want
+              else _("%(name)s can no longer sign in.", name=user.name))
+    return redirect(url_for("staff.accounts"))
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit_trail():  # type: ignore[no-untyped-def]
+    s = db.session()
+    record_types = s.scalars(select(AuditEvent.record_type).distinct().order_by(AuditEvent.record_type)).all()
+    chosen = request.args.get("record_type", "")
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    query = select(AuditEvent)
+    count_query = select(func.count()).select_from(AuditEvent)
+    if chosen in record_types:
+        query = query.where(AuditEvent.record_type == chosen)
+        count_query = count_query.where(AuditEvent.record_type == chosen)
+    else:
+        chosen = ""
+    total = s.scalar(count_query) or 0
+    events = s.scalars(
+        query.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE)
+    ).all()
+    pages = max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1)
+    return render_template(
+        "staff/audit.html", events=events, record_types=record_types, chosen=chosen,
+        page=min(page, pages), pages=pages, total=total,
+    )

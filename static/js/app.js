@@ -1,0 +1,54 @@
+/* Take Part: small progressive enhancements. Every page works without this file.
+   - focus the error summary when a page (or an htmx swap) shows errors
+   - live character counts on textareas with a limit
+   - announce htmx updates in the page's aria-live region */
+(function () {
+  "use strict";
+
+  function focusErrors(root) {
+    var summary = (root || document).querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+      return true;
+    }
+    return false;
+  }
+
+  function announce(text) {
+    var live = document.getElementById("live-region");
+    if (!live || !text) return;
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = text; }, 50);
+  }
+
+  function setupCounts(root) {
+    (root || document).querySelectorAll("textarea[data-maxlength]").forEach(function (area) {
+      var max = parseInt(area.getAttribute("data-maxlength"), 10);
+      var out = document.getElementById(area.id + "-count");
+      if (!out || !max) return;
+      var template = out.getAttribute("data-remaining");
+      var overTemplate = out.getAttribute("data-over");
+      function update() {
+        var left = max - area.value.length;
+        out.textContent = (left >= 0 ? template : overTemplate).replace("%(count)s", String(Math.abs(left)));
+        out.classList.toggle("over", left < 0);
+      }
+      area.addEventListener("input", update);
+      update();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrors(document);
+    setupCounts(document);
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    setupCounts(target);
+    if (!focusErrors(target)) {
+      var message = target.querySelector("[data-announce]");
+      announce(message ? message.getAttribute("data-announce") : "");
+    }
+  });
+})();
