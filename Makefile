@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 POT := translations/messages.pot
-EXTRACT := $(BIN)/pybabel -q extract -F translations/babel.cfg -k lazy_gettext -k lazy_pgettext:1c,2 \
+EXTRACT := $(BIN)/pybabel -q extract -F translations/babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \
            --no-location --sort-output --project "Take Part" --copyright-holder "Take Part" \
            --msgid-bugs-address "involvement@example.org"
 export FLASK_APP := app:create_app

@@ -11,7 +11,8 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, Callable, TypeVar
 
-from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, Response, abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext
 from sqlalchemy import Integer, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -77,7 +78,7 @@ def _load_staff() -> None:
     hours = current_app.config["STAFF_SESSION_HOURS"]
     if utcnow().timestamp() - started > hours * 3600:
         session.clear()
-        g.staff_session_expired = True
+        flash(gettext("You were signed out because your session ended. Sign in again to carry on."))
         return
     user = db.session().get(StaffUser, staff_id)
     if user is None or not user.active or user.session_version != session.get("staff_sv"):

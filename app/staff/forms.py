@@ -5,21 +5,27 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.forms import min_length
 from app.staff.service import MIN_PASSWORD_LENGTH
 
 ROLE_CHOICES = [
-    ("officer", _l("Involvement officer")),
-    ("finance", _l("Finance")),
-    ("admin", _l("Administrator")),
+    SelectChoice("officer", _l("Involvement officer")),
+    SelectChoice("finance", _l("Finance")),
+    SelectChoice("admin", _l("Administrator")),
 ]
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
 
 
 class SignInForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
+        filters=[_strip],
         validators=[InputRequired(_l("Enter your email address")),
                     Email(_l("Enter an email address in the right format, like name@example.org"))],
     )
@@ -50,11 +56,13 @@ class ChangePasswordForm(FlaskForm):
 class StaffAccountForm(FlaskForm):
     name = StringField(
         _l("Full name"),
+        filters=[_strip],
         validators=[InputRequired(_l("Enter the person's full name")),
                     Length(max=200, message=_l("The name must be 200 characters or fewer"))],
     )
     email = EmailField(
         _l("Work email address"),
+        filters=[_strip],
         validators=[InputRequired(_l("Enter their work email address")),
                     Email(_l("Enter an email address in the right format, like name@example.org"))],
     )

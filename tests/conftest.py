@@ -1,0 +1,301 @@
+"""Plain fixtures: databases, app, client, a checking ``client_request``, sign-in helpers.
+
+Databases are real and made by the Alembic migrations. SQLite by default; set
+``TEST_DATABASE_URL=postgresql+psycopg://...`` to run everything on PostgreSQL
+(``.ci/run`` does). Each test gets an empty database: SQLite copies a migrated
+template file, PostgreSQL truncates the tables of a migrated schema.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+from xml.etree.ElementTree import Element
+
+import html5lib
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from app import create_app, db
+from app.settings import Settings
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-1234567890"
+TEST_FERNET = "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU="
+
+
+# --- databases -----------------------------------------------------------------
+
+def _pg_url() -> str | None:
+    return os.environ.get("TEST_DATABASE_URL") or None
+
+
+def fresh_database(name: str, tmp_dir: Path) -> str:
+    """A newly migrated, empty database called ``name``; returns its URL.
+
+    On PostgreSQL each name is a schema in the test database (search_path set in the URL).
+    """
+    base = _pg_url()
+    if base is None:
+        path = tmp_dir / f"{name}.sqlite3"
+        path.unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    else:
+        engine = create_engine(base)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{name}"'))
+        engine.dispose()
+        sep = "&" if "?" in base else "?"
+        url = f"{base}{sep}options=-csearch_path%3D{name}"
+    db.upgrade(url)
+    return url
+
+
+def empty_tables(url: str) -> None:
+    """Remove every row (PostgreSQL TRUNCATE does not fire the audit row triggers)."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        names = conn.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'")
+        ).scalars().all()
+        if names:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return fresh_database("unit", tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture
+def database_url(template_database: str, tmp_path: Path) -> str:
+    if template_database.startswith("sqlite:///"):
+        copy = tmp_path / "test.sqlite3"
+        shutil.copyfile(template_database.removeprefix("sqlite:///"), copy)
+        return f"sqlite:///{copy}"
+    empty_tables(template_database)
+    return template_database
+
+
+def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
+    settings = Settings().replace(
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        data_encryption_key=TEST_FERNET,
+        mail_outbox=str(tmp_path / "outbox"),
+        testing=True,
+        log_level="WARNING",
+    )
+    return settings.replace(**overrides)
+
+
+# --- app and clients -------------------------------------------------------------
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return make_settings(database_url, tmp_path)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    application = create_app(settings)
+    yield application
+    application.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[Flask]:
+    with app.app_context():
+        yield app
+
+
+# --- page checks -----------------------------------------------------------------
+
+def parse(html: str) -> Element:
+    return html5lib.parse(html, namespaceHTMLElements=False)
+
+
+def text_of(el: Element | None) -> str:
+    return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+
+def check_page(html: str) -> Element:
+    """What every rendered page must be: see notifications-admin's client_request."""
+    problems: list[str] = []
+    parser = html5lib.HTMLParser(strict=False, namespaceHTMLElements=False)
+    doc = parser.parse(html)
+    root = doc
+    if not root.get("lang"):
+        problems.append("<html> has no lang")
+    if root.get("dir") not in ("ltr", "rtl"):
+        problems.append("<html> has no dir")
+    title = root.find("./head/title")
+    if title is None or not text_of(title):
+        problems.append("no <title>")
+    h1s = root.findall(".//h1")
+    if len(h1s) != 1:
+        problems.append(f"{len(h1s)} <h1> elements")
+    if len(root.findall(".//main")) != 1:
+        problems.append("not exactly one <main>")
+    ids = Counter(el.get("id") for el in root.iter() if el.get("id"))
+    dupes = [i for i, n in ids.items() if n > 1]
+    if dupes:
+        problems.append(f"duplicate ids {dupes}")
+    for form in root.iter("form"):
+        if (form.get("method") or "get").lower() == "post":
+            if not any(i.get("name") == "csrf_token" for i in form.iter("input")):
+                problems.append(f"POST form without CSRF token: {form.get('action')}")
+    for el in root.iter():
+        for ref_attr in ("aria-describedby", "aria-labelledby"):
+            for ref in (el.get(ref_attr) or "").split():
+                if ref not in ids:
+                    problems.append(f"{ref_attr} points at missing id {ref}")
+        if el.tag == "label" and el.get("for") and el.get("for") not in ids:
+            problems.append(f"label for missing id {el.get('for')}")
+        if el.get("style") is not None:
+            problems.append(f"inline style attribute on <{el.tag}>")
+        if any(a.startswith("on") for a in el.attrib):
+            problems.append(f"inline event handler on <{el.tag}>")
+        if el.tag == "script" and not el.get("src"):
+            problems.append("inline <script>")
+        if el.tag == "style":
+            problems.append("inline <style>")
+        if el.tag == "img" and el.get("alt") is None:
+            problems.append(f"img without alt: {el.get('src')}")
+    if problems:
+        raise AssertionError("page checks failed:\n  " + "\n  ".join(problems))
+    return root
+
+
+@dataclass
+class Page:
+    """A response whose HTML passed ``check_page``."""
+
+    status: int
+    html: str
+    doc: Element
+    headers: Any
+
+    def find(self, path: str) -> Element | None:
+        return self.doc.find(path)
+
+    def findall(self, path: str) -> list[Element]:
+        return self.doc.findall(path)
+
+    def by_id(self, element_id: str) -> Element | None:
+        return next((el for el in self.doc.iter() if el.get("id") == element_id), None)
+
+    @property
+    def h1(self) -> str:
+        return text_of(self.doc.find(".//h1"))
+
+    @property
+    def title(self) -> str:
+        return text_of(self.doc.find("./head/title"))
+
+    def text(self) -> str:
+        return text_of(self.doc.find(".//main"))
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        summary = next((el for el in self.doc.iter() if el.get("data-error-summary") is not None), None)
+        if summary is None:
+            return []
+        return [(a.get("href", ""), text_of(a)) for a in summary.iter("a")]
+
+
+class ClientRequest:
+    """Requests pages and checks each one; posts forms with their CSRF token."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def _page(self, response: Any, expected_status: int) -> Page:
+        assert response.status_code == expected_status, (
+            f"expected {expected_status}, got {response.status_code}: {response.get_data(as_text=True)[:500]}"
+        )
+        html = response.get_data(as_text=True)
+        doc = check_page(html) if response.mimetype == "text/html" else parse(html)
+        return Page(response.status_code, html, doc, response.headers)
+
+    def get(self, url: str, expected_status: int = 200, **kwargs: Any) -> Page:
+        return self._page(self.client.get(url, **kwargs), expected_status)
+
+    def get_redirect(self, url: str, **kwargs: Any) -> str:
+        response = self.client.get(url, **kwargs)
+        assert response.status_code in (301, 302, 303), response.status_code
+        return response.headers["Location"]
+
+    def csrf_token(self, url: str) -> str:
+        html = self.client.get(url).get_data(as_text=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+            r'value="([^"]+)"[^>]*name="csrf_token"', html
+        )
+        assert match, f"no CSRF token on {url}"
+        return match.group(1)
+
+    def post(self, url: str, data: dict[str, Any] | None = None, expected_status: int = 200,
+             token_from: str | None = None, follow: bool = False, **kwargs: Any) -> Page:
+        payload = dict(data or {})
+        payload.setdefault("csrf_token", self.csrf_token(token_from or url))
+        response = self.client.post(url, data=payload, follow_redirects=follow, **kwargs)
+        return self._page(response, expected_status)
+
+    def post_redirect(self, url: str, data: dict[str, Any] | None = None,
+                      token_from: str | None = None) -> str:
+        payload = dict(data or {})
+        payload.setdefault("csrf_token", self.csrf_token(token_from or url))
+        response = self.client.post(url, data=payload)
+        assert response.status_code in (302, 303), (
+            f"expected a redirect, got {response.status_code}: {response.get_data(as_text=True)[:800]}"
+        )
+        return response.headers["Location"]
+
+
+@pytest.fixture
+def client_request(client: FlaskClient) -> ClientRequest:
+    return ClientRequest(client)
+
+
+# --- staff -----------------------------------------------------------------------
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def make_staff(app: Flask, role: str = "admin", email: str | None = None, name: str | None = None) -> int:
+    from app.staff import service
+
+    with app.app_context():
+        user = service.create_staff(name or f"{role.title()} Person", email or f"{role}@example.org",
+                                    role, STAFF_PASSWORD)
+        return user.id
+
+
+def sign_in(client_request: ClientRequest, email: str, password: str = STAFF_PASSWORD) -> str:
+    return client_request.post_redirect("/staff/sign-in", {"email": email, "password": password})
+
+
+@pytest.fixture
+def as_admin(app: Flask, client_request: ClientRequest) -> ClientRequest:
+    make_staff(app, "admin")
+    sign_in(client_request, "admin@example.org")
+    return client_request
+
+
+@pytest.fixture
+def as_officer(app: Flask, client_request: ClientRequest) -> ClientRequest:
+    make_staff(app, "officer")
+    sign_in(client_request, "officer@example.org")
+    return client_request

@@ -1,0 +1,49 @@
+"""flask commands: create staff, demo data (safe to repeat), keys, migrate."""
+
+from __future__ import annotations
+
+from cryptography.fernet import Fernet
+from sqlalchemy import func, select
+
+from app import db
+from app.staff.models import StaffUser
+
+
+def count_staff(app) -> int:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        return db.session().scalar(select(func.count()).select_from(StaffUser))
+
+
+def test_create_staff_command(app) -> None:
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["create-staff", "--email", "a@example.org", "--name", "A", "--role", "admin",
+                             "--password", "a long enough password"])
+    assert ok.exit_code == 0 and "Created admin account" in ok.output
+    again = runner.invoke(args=["create-staff", "--email", "A@example.org", "--name", "A", "--role", "admin",
+                                "--password", "a long enough password"])
+    assert again.exit_code != 0 and "already has an account" in again.output
+    short = runner.invoke(args=["create-staff", "--email", "b@example.org", "--name", "B", "--role", "finance",
+                                "--password", "short"])
+    assert short.exit_code != 0
+    assert count_staff(app) == 1
+
+
+def test_demo_data_is_loaded_once(app) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo-data"])
+    second = runner.invoke(args=["demo-data"])
+    assert first.exit_code == second.exit_code == 0
+    assert "admin@example.org" in first.output and "password:" in first.output
+    assert count_staff(app) == 3
+
+
+def test_generated_keys_are_usable(app) -> None:
+    out = app.test_cli_runner().invoke(args=["generate-keys"]).output
+    values = dict(line.split("=", 1) for line in out.strip().splitlines())
+    assert len(values["SECRET_KEY"]) >= 32
+    Fernet(values["DATA_ENCRYPTION_KEY"].encode())
+
+
+def test_migrate_is_idempotent(app) -> None:
+    result = app.test_cli_runner().invoke(args=["migrate"])
+    assert result.exit_code == 0 and "up to date" in result.output

@@ -1,0 +1,63 @@
+"""Settings: safe local defaults, and production refuses to start without real secrets."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+
+from app import create_app
+from app.settings import Settings, SettingsError
+
+GOOD = {
+    "TAKEPART_ENV": "production",
+    "SECRET_KEY": "x" * 48,
+    "DATA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+    "BASE_URL": "https://takepart.example.org",
+}
+
+
+def test_defaults_are_local_and_safe() -> None:
+    s = Settings.from_env({})
+    assert s.database_url.startswith("sqlite:///") and s.database_url.endswith("instance/takepart.sqlite3")
+    assert not s.production and not s.mail_server
+    s.check()
+
+
+def test_every_variable_is_read() -> None:
+    s = Settings.from_env(GOOD | {"MAIL_SERVER": "smtp.example.org", "MAIL_PORT": "587", "MAIL_USE_TLS": "yes",
+                                  "LOCALES": "en,cy", "UNCHECKED_LOCALES": "", "SIGN_IN_LIMIT": "3"})
+    assert (s.mail_server, s.mail_port, s.mail_use_tls) == ("smtp.example.org", 587, True)
+    assert s.locales == ("en", "cy") and s.unchecked_locales == () and s.sign_in_limit == 3
+    s.check()
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"DATA_ENCRYPTION_KEY": ""}, "DATA_ENCRYPTION_KEY"),
+        ({"DATA_ENCRYPTION_KEY": "not-a-fernet-key"}, "DATA_ENCRYPTION_KEY"),
+        ({"BASE_URL": "http://takepart.example.org"}, "https"),
+    ],
+)
+def test_production_refuses_unsafe_settings(change: dict[str, str], message: str) -> None:
+    env = GOOD | change
+    env = {k: v for k, v in env.items() if v != ""}
+    with pytest.raises(SettingsError, match=message):
+        create_app(Settings.from_env(env))
+
+
+def test_unknown_locale_is_refused() -> None:
+    with pytest.raises(SettingsError):
+        Settings.from_env({"LOCALES": "en,fr"}).check()
+
+
+def test_https_deployment_gets_secure_cookies(settings) -> None:
+    app = create_app(settings.replace(base_url="https://takepart.example.org"))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+    response = app.test_client().get("/?lang=cy", base_url="https://takepart.example.org")
+    assert "max-age=63072000" in response.headers["Strict-Transport-Security"]
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies and all("Secure" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
