@@ -9,12 +9,15 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -25,6 +28,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = (390, 844)
+STATUSES: dict[str, int] = {}  # last status served for each path (with query)
 
 os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must never download a driver
 
@@ -51,6 +55,14 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     url = fresh_database("a11y", tmp)
     app = create_app(make_settings(url, tmp))
     app.register_blueprint(gallery_bp)
+
+    @app.after_request
+    def _remember_status(response):  # type: ignore[no-untyped-def]
+        # The browser cannot see status codes: the suite checks them here.
+        if request.endpoint != "static":
+            STATUSES[request.full_path.rstrip("?")] = response.status_code
+        return response
+
     make_staff(app, "admin", name="Ada Admin")
     make_staff(app, "officer", name="Olu Officer")
     return app
@@ -81,14 +93,22 @@ def chrome(javascript: bool = True) -> webdriver.Chrome:
     return driver
 
 
-def sign_in_browser(driver: webdriver.Chrome, base: str, email: str) -> None:
-    from selenium.webdriver.common.by import By
+def wait_for(driver: webdriver.Chrome, condition: Callable[[webdriver.Chrome], object], seconds: float = 10) -> object:
+    """Wait until ``condition`` is truthy, ignoring elements replaced by a page load."""
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,
+                                                              NoSuchElementException)).until(condition)
 
+
+def h1_text(driver: webdriver.Chrome) -> str:
+    return driver.find_element(By.TAG_NAME, "h1").text
+
+
+def sign_in_browser(driver: webdriver.Chrome, base: str, email: str) -> None:
     driver.get(f"{base}/staff/sign-in?lang=en")
     driver.find_element(By.ID, "email").send_keys(email)
     driver.find_element(By.ID, "password").send_keys(STAFF_PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    assert driver.find_element(By.TAG_NAME, "h1").text == "Staff home"
+    wait_for(driver, lambda d: h1_text(d) == "Staff home")
 
 
 @pytest.fixture(scope="session")

@@ -25,14 +25,14 @@ class Entry:
 PAGES: list[Entry] = [
     Entry("home", "site.home", "/"),
     Entry("accessibility statement", "site.accessibility", "/accessibility"),
-    Entry("not found", "<404>", "/no-such-page"),
+    Entry("not found", "<404>", "/no-such-page", expected_status=404),
     Entry("staff sign in", "staff.sign_in", "/staff/sign-in", error_state=True),
     Entry("staff home", "staff.home", "/staff/", who="admin"),
     Entry("change password", "staff.change_password", "/staff/password", who="admin", error_state=True),
     Entry("staff accounts", "staff.accounts", "/staff/accounts", who="admin"),
     Entry("add staff account", "staff.new_account", "/staff/accounts/new", who="admin", error_state=True),
     Entry("audit trail", "staff.audit_trail", "/staff/audit", who="admin"),
-    Entry("forbidden", "<403>", "/staff/audit", who="officer"),
+    Entry("forbidden", "<403>", "/staff/audit", who="officer", expected_status=403),
     Entry("form components", "gallery.components", "/_test/components", error_state=True),
 ]
 

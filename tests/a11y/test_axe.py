@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app.settings import SHIPPED_LOCALES
-from tests.a11y.conftest import AXE_JS
+from tests.a11y.conftest import AXE_JS, STATUSES
 from tests.a11y.registry import NOT_PAGES, PAGES, Entry
 
 AXE_OPTIONS = {
@@ -48,13 +48,16 @@ def test_page_has_no_axe_violations(request, live_server, axe_counter, entry: En
     driver = request.getfixturevalue({"anon": "browser", "admin": "admin_browser",
                                       "officer": "officer_browser"}[entry.who])
     sep = "&" if "?" in entry.path else "?"
-    driver.get(f"{live_server.url}{entry.path}{sep}lang={locale}&easy-read={'on' if easy else 'off'}")
+    path = f"{entry.path}{sep}lang={locale}&easy-read={'on' if easy else 'off'}"
+    driver.get(f"{live_server.url}{path}")
+    assert STATUSES.get(path) == entry.expected_status, f"{path} answered {STATUSES.get(path)}"
     html = driver.find_element(By.TAG_NAME, "html")
     assert html.get_attribute("lang") == locale
     assert html.get_attribute("dir") == ("rtl" if locale in ("ar", "ur") else "ltr")
     if error:
         driver.find_element(By.CSS_SELECTOR, "main form[method=post] button[type=submit]:not([name])").click()
         WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
+        assert STATUSES.get(path) in (200, 429), f"{path} answered {STATUSES.get(path)} to an empty form"
         # The error summary takes focus so screen readers announce it.
         focused = driver.switch_to.active_element
         assert focused.get_attribute("data-error-summary") is not None
