@@ -17,7 +17,7 @@ from app import audit, db, errors, forms, i18n, security
 from app.settings import ROOT, Settings
 
 csrf = CSRFProtect()
-htmx = HTMX()
+hx = HTMX()
 
 
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
@@ -69,7 +69,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
-    htmx.init_app(app)
+    hx.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     forms.init_app(app)

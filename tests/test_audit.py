@@ -58,3 +58,13 @@ def test_audit_events_cannot_be_changed_or_removed(app, statement: str) -> None:
 def test_unknown_actor_types_are_refused(app_ctx) -> None:
     with pytest.raises(ValueError):
         audit.record("x", "y", 1, actor=("robot", None, "r2"))
+
+
+def test_filter_answers_htmx_with_just_the_results(app, as_admin) -> None:
+    response = as_admin.client.get("/staff/audit?record_type=staff_user", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<h1" not in html and "<html" not in html
+    assert "staff.created" in html and 'data-announce="Showing page 1 of 1' in html
+    full = as_admin.get("/staff/audit?record_type=staff_user")
+    assert full.by_id("audit-results") is not None

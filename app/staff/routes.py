@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app import db, security
 from app.audit import AuditEvent
+from app.htmx import partial
 from app.security import current_staff, role_required, staff_required
 from app.staff import service
 from app.staff.forms import ROLE_CHOICES, ChangePasswordForm, SignInForm, StaffAccountForm
@@ -148,7 +149,9 @@ def audit_trail():  # type: ignore[no-untyped-def]
         query.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE)
     ).all()
     pages = max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1)
+    # htmx asks for just the results when the filter is used; same URL, same handler.
+    template = "staff/_audit_results.html" if partial() else "staff/audit.html"
     return render_template(
-        "staff/audit.html", events=events, record_types=record_types, chosen=chosen,
+        template, events=events, record_types=record_types, chosen=chosen,
         page=min(page, pages), pages=pages, total=total,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import EmailField, FieldList, FileField, FormField, IntegerField, RadioField, SelectMultipleField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.form import Form
 from wtforms.validators import InputRequired
 
@@ -30,9 +31,9 @@ class GalleryForm(FlaskForm):
     phone = TelField("Phone number", validators=[REQ])
     people = IntegerField("How many people?", validators=[REQ])
     story = TextAreaField("Anything else", validators=[REQ])
-    channel = RadioField("How should we contact you?", choices=[("email", "Email"), ("phone", "Phone call")],
+    channel = RadioField("How should we contact you?", choices=[SelectChoice("email", "Email"), SelectChoice("phone", "Phone call")],
                          validators=[REQ])
-    needs = SelectMultipleField("What would help?", choices=[("docs", "Documents in advance"), ("breaks", "Breaks")],
+    needs = SelectMultipleField("What would help?", choices=[SelectChoice("docs", "Documents in advance"), SelectChoice("breaks", "Breaks")],
                                 validators=[REQ])
     meeting = DatePartsField("Date of the meeting", description="For example, 27 3 2026", validators=[REQ])
     cost = MoneyField("Cost", validators=[REQ])
