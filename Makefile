@@ -8,10 +8,12 @@ PYTHON ?= $(shell for p in python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-POT := translations/messages.pot
-EXTRACT := $(BIN)/pybabel -q extract -F translations/babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \
-           --no-location --sort-output --project "Take Part" --copyright-holder "Take Part" \
-           --msgid-bugs-address "involvement@example.org"
+# Two gettext domains: "messages" (everything) and "easyread" (easy-read text, er("...")).
+DOMAINS := messages easyread
+BABEL_ARGS := -F translations/babel.cfg --no-location --sort-output --project "Take Part" \
+              --copyright-holder "Take Part" --msgid-bugs-address "involvement@example.org"
+KEYWORDS_messages := -k _l -k lazy_gettext -k lazy_pgettext:1c,2
+KEYWORDS_easyread := --no-default-keywords -k er
 export FLASK_APP := app:create_app
 
 .PHONY: help run test venv translations translations-check translations-update npm browser bench clean
@@ -32,18 +34,25 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 translations: $(STAMP)
-	$(BIN)/pybabel -q compile -d translations
+	$(BIN)/pybabel -q compile -d translations -D "$(DOMAINS)"
 
 # Fails when the catalogs are out of date with the source (a string added or changed).
 translations-check: $(STAMP)
-	@tmp=$$(mktemp -d); $(EXTRACT) -o $$tmp/messages.pot . && \
-	  $(BIN)/pybabel update --check --ignore-pot-creation-date --no-fuzzy-matching -i $$tmp/messages.pot -d translations; \
-	  rc=$$?; rm -rf $$tmp; \
-	  if [ $$rc -ne 0 ]; then echo "Translations are out of date: run 'make translations-update' and translate the new strings." >&2; fi; exit $$rc
+	@tmp=$$(mktemp -d); rc=0; \
+	for d in $(DOMAINS); do \
+	  kw="$(KEYWORDS_messages)"; [ $$d = easyread ] && kw="$(KEYWORDS_easyread)"; \
+	  $(BIN)/pybabel -q extract $(BABEL_ARGS) $$kw -o $$tmp/$$d.pot . && \
+	  $(BIN)/pybabel -q update --check --ignore-pot-creation-date --no-fuzzy-matching -D $$d -i $$tmp/$$d.pot -d translations \
+	  || rc=1; \
+	done; rm -rf $$tmp; \
+	if [ $$rc -ne 0 ]; then echo "Translations are out of date: run 'make translations-update' and translate the new strings." >&2; fi; exit $$rc
 
 translations-update: $(STAMP)
-	$(EXTRACT) -o $(POT) .
-	$(BIN)/pybabel update --ignore-pot-creation-date --no-fuzzy-matching -i $(POT) -d translations
+	$(BIN)/pybabel -q extract $(BABEL_ARGS) $(KEYWORDS_messages) -o translations/messages.pot .
+	$(BIN)/pybabel -q extract $(BABEL_ARGS) $(KEYWORDS_easyread) -o translations/easyread.pot .
+	for d in $(DOMAINS); do \
+	  $(BIN)/pybabel -q update --ignore-obsolete --ignore-pot-creation-date --no-fuzzy-matching -D $$d -i translations/$$d.pot -d translations; \
+	done
 
 npm: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json

@@ -5,27 +5,30 @@ person's saved preference (``g.preferred_locale``, set by the account room), the
 browser's ``Accept-Language``, then English.
 
 Easy read is a mode switched with ``?easy-read=on|off`` and remembered the same way.
-Easy-read words live in the same catalogs under the message context ``"easy read"``
-(``pgettext("easy read", ...)`` in templates), so translators see which strings must
-be plain words, short sentences, one idea each.
+Easy-read words live in their own gettext domain, ``easyread`` (``er("...")`` in
+templates, ``translations/<locale>/LC_MESSAGES/easyread.po``), so translators see
+at once which strings must be plain words, short sentences, one idea each, and the
+easy-read text of a page is translated and checked like everything else.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlencode
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, Response, current_app, g, request
-from flask_babel import Babel, format_currency, format_date, format_datetime, get_locale
+from flask_babel import Babel, Domain, format_currency, format_date, format_datetime, get_locale
+
+from app.settings import ROOT
 
 LANG_COOKIE = "lang"
 EASY_READ_COOKIE = "easy_read"
-EASY_READ_CONTEXT = "easy read"
+EASY_READ_DOMAIN = "easyread"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
@@ -189,11 +192,20 @@ def to_pence(amount: Decimal) -> int:
     return int((amount * 100).to_integral_value())
 
 
+_easy_read = Domain(translation_directories=[str(ROOT / "translations")], domain=EASY_READ_DOMAIN)
+
+
+def er(text: str, **variables: object) -> str:
+    """Easy-read text from the ``easyread`` domain (``%(name)s`` placeholders allowed)."""
+    return _easy_read.gettext(text, **variables)
+
+
 def init_app(app: Flask) -> None:
-    Babel(app, locale_selector=select_locale, default_translation_directories="../translations")
+    Babel(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "translations"))
     app.after_request(_remember_choices)
     app.jinja_env.globals.update(
         url_with=url_with,
+        er=er,
         easy_read_on=easy_read_on,
         text_direction=direction,
         languages=available,

@@ -16,35 +16,43 @@ from babel.messages.pofile import read_po
 from app.settings import ROOT, SHIPPED_LOCALES, Settings
 
 LOCALES = [loc for loc in SHIPPED_LOCALES if loc != "en"]
+DOMAINS = ("messages", "easyread")
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
-KEYWORDS = DEFAULT_KEYWORDS | {"_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    "messages": DEFAULT_KEYWORDS | {"_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)},
+    "easyread": {"er": None},
+}
 
 
-def source_messages() -> set[tuple[str | None, str]]:
+def source_messages(domain: str) -> set[tuple[str | None, str]]:
     found: set[tuple[str | None, str]] = set()
     method_map = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
-    for _file, _line, message, _comments, context in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS):
+    for _file, _line, message, _comments, context in extract_from_dir(
+        str(ROOT), method_map, keywords=KEYWORDS[domain]
+    ):
         msgid = message[0] if isinstance(message, tuple) else message
         found.add((context, msgid))
     return found
 
 
-def catalog(locale: str):  # type: ignore[no-untyped-def]
-    with open(ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po", "rb") as f:
+def catalog(locale: str, domain: str = "messages"):  # type: ignore[no-untyped-def]
+    with open(ROOT / "translations" / locale / "LC_MESSAGES" / f"{domain}.po", "rb") as f:
         return read_po(f, locale=locale)
 
 
 def test_source_has_easy_read_and_standard_strings() -> None:
-    messages = source_messages()
-    assert len(messages) > 100
-    assert any(ctx == "easy read" for ctx, _ in messages)
+    standard, easy = source_messages("messages"), source_messages("easyread")
+    assert len(standard) > 100 and len(easy) >= 10
+    assert not {m for _, m in standard} & {m for _, m in easy}
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("locale", LOCALES)
-def test_catalog_is_complete(locale: str) -> None:
-    cat = catalog(locale)
+def test_catalog_is_complete(locale: str, domain: str) -> None:
+    cat = catalog(locale, domain)
+    assert not cat.fuzzy, f"{locale}/{domain}: the catalog header is fuzzy, so it would not be compiled"
     entries = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in cat if m.id}
-    missing = source_messages() - set(entries)
+    missing = source_messages(domain) - set(entries)
     assert not missing, f"{locale} lacks {len(missing)} strings, e.g. {sorted(missing, key=str)[:3]}"
     for key, m in entries.items():
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
@@ -56,8 +64,9 @@ def test_catalog_is_complete(locale: str) -> None:
             assert set(PLACEHOLDER.findall(s)) == expected, f"{locale}: placeholders differ in {key}"
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("locale", LOCALES)
-def test_unchecked_translations_say_so(locale: str) -> None:
-    header = catalog(locale).header_comment
+def test_unchecked_translations_say_so(locale: str, domain: str) -> None:
+    header = catalog(locale, domain).header_comment
     if locale in Settings().unchecked_locales:
         assert "not yet checked by a native speaker" in header
