@@ -12,12 +12,22 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from app.i18n import normalise_digits, parse_amount, to_pence
 
 
-class DatePartsField(Field):
+class _StopOnUnreadable:
+    """A field whose typed value could not be read needs no second message from validators."""
+
+    process_errors: list[Any]
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+
+class DatePartsField(_StopOnUnreadable, Field):
     """A date typed into three boxes named ``<name>-day``, ``-month`` and ``-year``."""
 
     PARTS = ("day", "month", "year")
@@ -35,6 +45,8 @@ class DatePartsField(Field):
             self.raw_parts = {p: formdata.get(f"{self.name}-{p}", "").strip() for p in self.PARTS}
             self.data = None
             typed = {p: normalise_digits(v) for p, v in self.raw_parts.items()}
+            # InputRequired looks at raw_data: non-empty when anything was typed.
+            self.raw_data = [" ".join(v for v in typed.values() if v)] if any(typed.values()) else []
             if not any(typed.values()):
                 return
             missing = [p for p in self.PARTS if not typed[p]]
@@ -54,7 +66,7 @@ class DatePartsField(Field):
         return ""
 
 
-class MoneyField(StringField):
+class MoneyField(_StopOnUnreadable, StringField):
     """An amount of money; ``data`` is integer pence (or ``None``)."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:

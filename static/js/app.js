@@ -1,7 +1,8 @@
 /* Take Part: small progressive enhancements. Every page works without this file.
    - focus the error summary when a page (or an htmx swap) shows errors
    - live character counts on textareas with a limit
-   - announce htmx updates in the page's aria-live region */
+   - announce htmx updates in the page's aria-live region
+   - ignore a second press of a submit button while a form is being sent */
 (function () {
   "use strict";
 
@@ -37,6 +38,19 @@
       update();
     });
   }
+
+  // A second press of a submit button while the first is being sent does nothing.
+  // (The server is also safe against repeats; this just saves a confusing wait.)
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.hasAttribute("hx-get") || form.hasAttribute("hx-post")) return;  // htmx manages its own
+    if (form.getAttribute("data-submitting") === "true") {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-submitting", "true");
+    window.setTimeout(function () { form.removeAttribute("data-submitting"); }, 4000);
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     focusErrors(document);

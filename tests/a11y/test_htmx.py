@@ -19,3 +19,31 @@ def test_audit_filter_updates_in_place_and_announces(live_server, admin_browser)
     live = wait_for(d, lambda d: d.find_element(By.ID, "live-region").text)
     assert live.startswith("Showing page 1 of 1")
     assert "staff_user" in d.find_element(By.ID, "audit-results").text
+
+
+def test_character_count_updates_as_people_type(live_server, browser) -> None:
+    d = browser
+    d.get(f"{live_server.url}/_test/components?lang=en&easy-read=off")
+    count = d.find_element(By.ID, "story-count")
+    area = d.find_element(By.ID, "story")
+    area.send_keys("x" * 10)
+    wait_for(d, lambda d: count.text == "You have 490 characters remaining")
+    area.send_keys("y" * 495)
+    wait_for(d, lambda d: count.text == "You have 5 characters too many")
+    assert "over" in count.get_attribute("class")
+
+
+def test_a_second_press_does_not_send_the_form_twice(live_server, browser) -> None:
+    d = browser
+    d.get(f"{live_server.url}/_test/components?lang=en")
+    form = d.find_element(By.CSS_SELECTOR, "main form[method=post]")
+    # Two submit events in a row, as from a double press. A window listener runs after
+    # app.js's document listener: it counts the submissions app.js let through (and
+    # stops navigation so the page stays to be inspected).
+    sent = d.execute_script(
+        "var f = arguments[0]; var n = 0;"
+        "window.addEventListener('submit', function (e) { if (!e.defaultPrevented) n++; e.preventDefault(); });"
+        "f.dispatchEvent(new Event('submit', {bubbles: true, cancelable: true}));"
+        "f.dispatchEvent(new Event('submit', {bubbles: true, cancelable: true}));"
+        "return n;", form)
+    assert sent == 1
