@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any, Mapping
 
 from flask import Flask
@@ -46,6 +47,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         LOCALES=settings.locales,
         UNCHECKED_LOCALES=settings.unchecked_locales,
         STAFF_SESSION_HOURS=settings.staff_session_hours,
+        # Contributors stay signed in for weeks (staff sessions are cut shorter in security.py).
+        PERMANENT_SESSION_LIFETIME=timedelta(days=settings.contributor_session_days),
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
         PREFERRED_URL_SCHEME="https" if settings.https else "http",
         SESSION_COOKIE_NAME="__Host-session" if settings.https else "session",
@@ -74,10 +77,12 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     forms.init_app(app)
 
+    from app.account.routes import bp as account_bp
     from app.site.routes import bp as site_bp
     from app.staff.routes import bp as staff_bp
 
     app.register_blueprint(site_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(staff_bp)
 
     from app import cli

@@ -1,4 +1,4 @@
-"""``flask`` commands: migrate, create staff, load demo data, send a test email."""
+"""``flask`` commands: migrate, staff accounts, demo data, mail, keys, retention."""
 
 from __future__ import annotations
 
@@ -59,8 +59,35 @@ def init_app(app: Flask) -> None:
         """Send a test message to check the mail settings."""
         from app import mail
 
-        msg = mail.send(to, "Take Part test message", "This is a test message from Take Part.")
-        click.echo(f"Sent {msg['Message-ID']}")
+        msg = mail.send_now(to, "Take Part test message", "This is a test message from Take Part.")
+        if msg.sent_at is None:
+            raise click.ClickException(f"not sent: {msg.last_error}")
+        click.echo(f"Sent test message {msg.id} to {to}.")
+
+    @app.cli.command("send-mail")
+    @click.option("--loop", is_flag=True, help="Keep running, checking every --interval seconds.")
+    @click.option("--interval", default=30, show_default=True)
+    def send_mail(loop: bool, interval: int) -> None:
+        """Deliver queued email that is due (retries back off after failures)."""
+        import time
+
+        from app import mail
+
+        while True:
+            sent, failed = mail.deliver_pending()
+            click.echo(f"{sent} sent, {failed} not sent")
+            db.session().close()
+            if not loop:
+                break
+            time.sleep(interval)
+
+    @app.cli.command("rotate-keys")
+    def rotate_keys() -> None:
+        """Re-encrypt stored bank details with the first DATA_ENCRYPTION_KEY."""
+        from app.account import service
+
+        count = service.rotate_encryption()
+        click.echo(f"Re-encrypted {count} record(s) with the newest key.")
 
     @app.cli.command("generate-keys")
     def generate_keys() -> None:

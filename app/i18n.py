@@ -69,13 +69,14 @@ def select_locale() -> str:
 
 
 def easy_read_on() -> bool:
-    """Whether the person has switched easy read on (query first, then cookie)."""
+    """Whether easy read is on: ``?easy-read=``, then the cookie, then the signed-in person's choice."""
     arg = request.args.get("easy-read")
     if arg in ("on", "off"):
         return arg == "on"
-    if "easy_read" in g:
-        return bool(g.easy_read)
-    return request.cookies.get(EASY_READ_COOKIE) == "on"
+    cookie = request.cookies.get(EASY_READ_COOKIE)
+    if cookie in ("on", "off"):
+        return cookie == "on"
+    return bool(g.get("easy_read_preference", False))
 
 
 def _remember_choices(response: Response) -> Response:

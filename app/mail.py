@@ -1,29 +1,124 @@
-"""Sending email: SMTP when MAIL_SERVER is set, otherwise .eml files in a local outbox."""
+"""Email: composed in the recipient's language, queued in an outbox table, delivered with retries.
+
+Sending never blocks or breaks a submission. A service queues the message in the
+same transaction as the change it reports (``compose``); after the response has
+gone, ``deliver_after_response`` tries it once; ``flask send-mail`` (or its
+``--loop`` worker) delivers whatever is still waiting, backing off after failures.
+Delivery is SMTP when ``MAIL_SERVER`` is set, otherwise an ``.eml`` file in
+``MAIL_OUTBOX`` (local use).
+"""
 
 from __future__ import annotations
 
 import smtplib
 import ssl
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
+from typing import Any
 
-from flask import current_app
+from flask import Flask, after_this_request, current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import Integer, String, Text, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import utcnow
+from app import db
+from app.db import Base, UTCDateTime, utcnow
+
+MAX_ATTEMPTS = 8
+CLAIM_MINUTES = 5
 
 
-def send(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
-    """Send one message and return it (for logging the Message-ID, never the body)."""
+class OutboxMessage(Base):
+    """One email waiting to be sent, sent, or given up on."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(String(40), index=True)
+    locale: Mapped[str] = mapped_column(String(10))
+    contributor_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+
+    @property
+    def status(self) -> str:
+        if self.sent_at:
+            return "sent"
+        if self.attempts >= MAX_ATTEMPTS:
+            return "failed"
+        return "waiting"
+
+
+def compose(
+    template: str,
+    *,
+    to: str,
+    locale: str,
+    easy_read: bool,
+    purpose: str,
+    contributor_id: int | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """Render ``templates/emails/<template>.{subject.txt,txt,html}`` in ``locale`` and queue it.
+
+    The caller commits (with the change the email is about) and may then call
+    ``deliver_after_response(message.id)``.
+    """
+    ctx = dict(context, easy_read=easy_read, locale=locale)
+    with force_locale(locale):
+        subject = " ".join(render_template(f"emails/{template}.subject.txt", **ctx).split())
+        text = render_template(f"emails/{template}.txt", **ctx)
+        html = render_template(f"emails/{template}.html", subject=subject, **ctx)
+    now = utcnow()
+    message = OutboxMessage(
+        to_address=to, subject=subject, text_body=text, html_body=html, purpose=purpose, locale=locale,
+        contributor_id=contributor_id, created_at=now, next_attempt_at=now, attempts=0, last_error="",
+    )
+    db.session().add(message)
+    return message
+
+
+def _claim(message_id: int) -> OutboxMessage | None:
+    """Atomically take a message for sending, so two workers never send it twice."""
+    session = db.session()
+    now = utcnow()
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.attempts < MAX_ATTEMPTS,
+            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - timedelta(minutes=CLAIM_MINUTES)),
+        )
+        .values(claimed_at=now)
+    )
+    session.commit()
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return session.get(OutboxMessage, message_id)
+
+
+def _transport(message: OutboxMessage) -> None:
     cfg = current_app.config["SETTINGS"]
     msg = EmailMessage()
     msg["From"] = cfg.mail_from
-    msg["To"] = to
-    msg["Subject"] = subject
+    msg["To"] = message.to_address
+    msg["Subject"] = message.subject
     msg["Message-ID"] = make_msgid(domain="takepart.local")
-    msg.set_content(text)
-    if html:
-        msg.add_alternative(html, subtype="html")
+    msg.set_content(message.text_body)
+    if message.html_body:
+        msg.add_alternative(message.html_body, subtype="html")
+    msg["Content-Language"] = message.locale  # after set_content, which clears Content-* headers
     if cfg.mail_server:
         with smtplib.SMTP(cfg.mail_server, cfg.mail_port, timeout=30) as smtp:
             if cfg.mail_use_tls:
@@ -34,6 +129,70 @@ def send(to: str, subject: str, text: str, html: str | None = None) -> EmailMess
     else:
         outbox = Path(cfg.mail_outbox)
         outbox.mkdir(parents=True, exist_ok=True)
-        name = f"{utcnow():%Y%m%dT%H%M%S%f}.eml"
-        (outbox / name).write_bytes(bytes(msg))
-    return msg
+        (outbox / f"{utcnow():%Y%m%dT%H%M%S%f}-{message.id}.eml").write_bytes(bytes(msg))
+
+
+def deliver(message_id: int) -> bool:
+    """Try to send one message now; record success or the error for a later retry."""
+    message = _claim(message_id)
+    if message is None:
+        return False
+    session = db.session()
+    try:
+        _transport(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        message.attempts += 1
+        message.claimed_at = None
+        message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        message.next_attempt_at = utcnow() + timedelta(minutes=2 ** message.attempts)
+        session.commit()
+        current_app.logger.warning("mail %s not sent (attempt %s): %s", message.id, message.attempts,
+                                   message.last_error)
+        return False
+    message.attempts += 1
+    message.sent_at = utcnow()
+    message.last_error = ""
+    session.commit()
+    return True
+
+
+def deliver_pending(limit: int = 100) -> tuple[int, int]:
+    """Send messages that are due; returns (sent, not sent)."""
+    ids = db.session().scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS,
+               OutboxMessage.next_attempt_at <= utcnow())
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    sent = sum(deliver(i) for i in ids)
+    return sent, len(ids) - sent
+
+
+def deliver_after_response(message_id: int) -> None:
+    """Try to send once the response has gone, so the person never waits for SMTP."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    @after_this_request
+    def _later(response):  # type: ignore[no-untyped-def]
+        def send() -> None:
+            with app.app_context():
+                try:
+                    deliver(message_id)
+                except Exception:  # noqa: BLE001 - the worker will retry; never break the request
+                    app.logger.exception("mail %s: delivery after response failed", message_id)
+
+        response.call_on_close(send)
+        return response
+
+
+def send_now(to: str, subject: str, text: str) -> OutboxMessage:
+    """Queue a plain message and deliver it at once (operator tools such as send-test-email)."""
+    now = utcnow()
+    message = OutboxMessage(to_address=to, subject=subject, text_body=text, html_body=None, purpose="test",
+                            locale="en", created_at=now, next_attempt_at=now, attempts=0, last_error="")
+    session = db.session()
+    session.add(message)
+    session.commit()
+    deliver(message.id)
+    return message

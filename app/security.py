@@ -114,6 +114,41 @@ def role_required(*roles: str) -> Callable[[F], F]:
     return decorator
 
 
+# --- contributors ------------------------------------------------------------------
+
+
+def current_contributor() -> Any:
+    """The signed-in contributor (loaded by the account room), or ``None``."""
+    return g.get("contributor")
+
+
+def contributor_required(view: F) -> F:
+    """Only a signed-in contributor; others are sent to sign in and brought back."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_contributor() is None:
+            return redirect(url_for("account.sign_in", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    wrapped.contributor_only = True  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only follow same-site paths after sign-in, never another site."""
+    from urllib.parse import urlsplit
+
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not urlsplit(target).netloc:
+        return target
+    return default
+
+
+def cookie_secure() -> bool:
+    return bool(current_app.config["SESSION_COOKIE_SECURE"])
+
+
 # --- rate limiting -------------------------------------------------------------
 
 

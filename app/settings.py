@@ -58,6 +58,9 @@ class Settings:
     locales: tuple[str, ...] = SHIPPED_LOCALES
     unchecked_locales: tuple[str, ...] = ("cy", "pl", "ur", "ar", "bn")
     staff_session_hours: int = 12
+    contributor_session_days: int = 30
+    sign_in_link_minutes: int = 60
+    contributor_sign_in_limit: int = 5
     sign_in_limit: int = 5
     sign_in_ip_limit: int = 30
     sign_in_window_minutes: int = 15
@@ -68,6 +71,11 @@ class Settings:
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def encryption_keys(self) -> tuple[str, ...]:
+        """Fernet keys, newest first: the first encrypts, all of them decrypt."""
+        return _list(self.data_encryption_key)
 
     @property
     def https(self) -> bool:
@@ -101,6 +109,9 @@ class Settings:
             locales=_list(get("LOCALES", ",".join(d.locales))),
             unchecked_locales=_list(get("UNCHECKED_LOCALES", ",".join(d.unchecked_locales))),
             staff_session_hours=int(get("STAFF_SESSION_HOURS", str(d.staff_session_hours))),
+            contributor_session_days=int(get("CONTRIBUTOR_SESSION_DAYS", str(d.contributor_session_days))),
+            sign_in_link_minutes=int(get("SIGN_IN_LINK_MINUTES", str(d.sign_in_link_minutes))),
+            contributor_sign_in_limit=int(get("CONTRIBUTOR_SIGN_IN_LIMIT", str(d.contributor_sign_in_limit))),
             sign_in_limit=int(get("SIGN_IN_LIMIT", str(d.sign_in_limit))),
             sign_in_ip_limit=int(get("SIGN_IN_IP_LIMIT", str(d.sign_in_ip_limit))),
             sign_in_window_minutes=int(
@@ -131,7 +142,7 @@ class Settings:
             raise SettingsError("Set DATA_ENCRYPTION_KEY (see README: Configuration).")
         from cryptography.fernet import Fernet
 
-        for key in _list(self.data_encryption_key):
+        for key in self.encryption_keys:
             try:
                 Fernet(key.encode())
             except ValueError as exc:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import app.audit  # noqa: F401  (registers models on Base.metadata)
+import app.account.models  # noqa: F401  (registers models on Base.metadata)
+import app.audit  # noqa: F401
+import app.mail  # noqa: F401
 import app.security  # noqa: F401
 import app.staff.models  # noqa: F401
 from app.db import Base

@@ -17,8 +17,14 @@ from pathlib import Path
 from typing import Any, Iterator
 from xml.etree.ElementTree import Element
 
+import socket
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
+
 import html5lib
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
@@ -267,6 +273,57 @@ class ClientRequest:
 @pytest.fixture
 def client_request(client: FlaskClient) -> ClientRequest:
     return ClientRequest(client)
+
+
+# --- mail ------------------------------------------------------------------------
+
+class SMTPCollector:
+    """An aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
+        self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[SMTPCollector, int]]:
+    """A real SMTP server on loopback."""
+    handler = SMTPCollector()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(settings: Settings, smtp_server: tuple[SMTPCollector, int]) -> Iterator[Flask]:
+    """The app sending through the loopback SMTP server."""
+    application = create_app(settings.replace(mail_server="127.0.0.1", mail_port=smtp_server[1]))
+    yield application
+    application.extensions["db_engine"].dispose()
+
+
+def deliver_mail(app: Flask) -> None:
+    """What the ``flask send-mail`` worker does: send everything due."""
+    from app import mail
+
+    with app.app_context():
+        mail.deliver_pending()
+
+
+def body_text(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    return part.get_content() if part is not None else ""
 
 
 # --- staff -----------------------------------------------------------------------

@@ -26,7 +26,7 @@ KEYWORDS = {
 
 def source_messages(domain: str) -> set[tuple[str | None, str]]:
     found: set[tuple[str | None, str]] = set()
-    method_map = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [("app/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
     for _file, _line, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, keywords=KEYWORDS[domain]
     ):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -14,7 +12,7 @@ from app.htmx import partial
 from app.security import current_staff, role_required, staff_required
 from app.staff import service
 from app.staff.forms import ROLE_CHOICES, ChangePasswordForm, SignInForm, StaffAccountForm
-from app.staff.models import StaffUser
+from app.staff.models import StaffTask, StaffUser
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -24,13 +22,6 @@ AUDIT_PAGE_SIZE = 50
 @bp.context_processor
 def _role_names() -> dict[str, object]:
     return {"role_names": {choice.value: choice.label for choice in ROLE_CHOICES}}
-
-
-def _safe_next(target: str | None) -> str:
-    """Only follow same-site paths after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("staff.home")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -54,7 +45,7 @@ def sign_in():  # type: ignore[no-untyped-def]
                 session.permanent = True
                 session.update(staff_id=user.id, staff_sv=user.session_version,
                                staff_at=int(db.utcnow().timestamp()))
-                return redirect(_safe_next(request.args.get("next")))
+                return redirect(security.safe_next(request.args.get("next"), url_for("staff.home")))
     return render_template("staff/sign_in.html", form=form), status
 
 
@@ -155,3 +146,39 @@ def audit_trail():  # type: ignore[no-untyped-def]
         template, events=events, record_types=record_types, chosen=chosen,
         page=min(page, pages), pages=pages, total=total,
     )
+
+
+@bp.get("/tasks")
+@role_required("admin", "officer")
+def tasks():  # type: ignore[no-untyped-def]
+    from app.account.models import Contributor
+
+    rows = db.session().execute(
+        select(StaffTask, Contributor)
+        .join(Contributor, Contributor.id == StaffTask.contributor_id, isouter=True)
+        .where(StaffTask.done_at.is_(None))
+        .order_by(StaffTask.created_at)
+    ).all()
+    return render_template("staff/tasks.html", rows=rows)
+
+
+@bp.post("/tasks/<int:task_id>/done")
+@role_required("admin", "officer")
+def task_done(task_id: int):  # type: ignore[no-untyped-def]
+    task = db.session().get(StaffTask, task_id)
+    if task is None:
+        abort(404)
+    service.complete_task(task, current_staff())
+    flash(_("Task marked as done."))
+    return redirect(url_for("staff.tasks"))
+
+
+@bp.get("/outbox")
+@role_required("admin")
+def outbox():  # type: ignore[no-untyped-def]
+    from app.mail import OutboxMessage
+
+    messages = db.session().scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100)).all()
+    return render_template("staff/outbox.html", messages=messages,
+                           local=not current_app.config["SETTINGS"].mail_server,
+                           outbox_dir=current_app.config["SETTINGS"].mail_outbox)

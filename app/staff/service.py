@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app import audit, db, security
 from app.db import utcnow
-from app.staff.models import StaffUser
+from app.staff.models import StaffTask, StaffUser
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so timing does not reveal accounts.
@@ -106,4 +106,14 @@ def set_active(user: StaffUser, active: bool) -> None:
     user.session_version += 1
     audit.record("staff.activated" if active else "staff.deactivated", "staff_user", user.id,
                  before=before, after={"active": active})
+    db.session().commit()
+
+
+def complete_task(task: StaffTask, staff: StaffUser) -> None:
+    """Mark a task done (once) and audit it."""
+    if task.done_at is not None:
+        return
+    task.done_at = utcnow()
+    task.done_by_id = staff.id
+    audit.record("task.done", "staff_task", task.id, after={"kind": task.kind, "contributor": task.contributor_id})
     db.session().commit()

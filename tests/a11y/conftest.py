@@ -20,7 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
-from app import create_app
+from app import create_app, db
 from tests.a11y.gallery import bp as gallery_bp
 from tests.conftest import STAFF_PASSWORD, fresh_database, make_settings, make_staff
 
@@ -65,6 +65,25 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 
     make_staff(app, "admin", name="Ada Admin")
     make_staff(app, "officer", name="Olu Officer")
+    with app.app_context():
+        from datetime import timedelta
+
+        from app.account import service
+        from app.account.models import Contributor
+        from app.db import utcnow
+
+        now = utcnow()
+        # Set up so that submitting each details page unchanged shows its errors.
+        person = Contributor(email="casey@example.org", name="", contact_channel="phone", language="en",
+                             access_needs=[], created_at=now, updated_at=now, session_version=1)
+        db.session().add(person)
+        db.session().flush()
+        from app.staff.models import StaffTask
+
+        db.session().add(StaffTask(kind="benefits_talk", contributor_id=person.id, created_at=now))
+        for token in ("a11y-contributor", "a11y-link-page"):
+            service.issue_sign_in(person.email, person, timedelta(days=1), token=token)
+        db.session().commit()
     return app
 
 
@@ -132,6 +151,29 @@ def admin_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
 def officer_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
     driver = chrome()
     sign_in_browser(driver, live_server.url, "officer@example.org")
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def contributor_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
+    """A signed-in contributor (through the real emailed-link page)."""
+    driver = chrome()
+    driver.get(f"{live_server.url}/account/sign-in/a11y-contributor?lang=en")
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for(driver, lambda d: "/account/details/name" in d.current_url)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def pending_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
+    """Someone who has asked for a sign-in email and is waiting for it."""
+    driver = chrome()
+    driver.get(f"{live_server.url}/account/sign-in?lang=en")
+    driver.find_element(By.ID, "email").send_keys("waiting@example.org")
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for(driver, lambda d: "/account/check-email" in d.current_url)
     yield driver
     driver.quit()
 

@@ -3,7 +3,8 @@
 Every route the app serves must appear here, or in NOT_PAGES with a reason. Later
 capabilities add their pages in the same change that adds the routes.
 
-``who`` is the browser session that visits: "anon", "admin" or "officer".
+``who`` is the browser session that visits: "anon", "pending" (asked for a sign-in
+email), "contributor" (signed in), "admin" or "officer".
 ``error_state`` pages are also submitted empty, and the error page checked.
 """
 
@@ -26,12 +27,28 @@ PAGES: list[Entry] = [
     Entry("home", "site.home", "/"),
     Entry("accessibility statement", "site.accessibility", "/accessibility"),
     Entry("not found", "<404>", "/no-such-page", expected_status=404),
+    Entry("contributor sign in", "account.sign_in", "/account/sign-in", error_state=True),
+    Entry("check your email", "account.check_email", "/account/check-email", who="pending", error_state=True),
+    Entry("sign-in link", "account.use_link", "/account/sign-in/a11y-link-page"),
+    Entry("sign-in link used", "<400>", "/account/sign-in/no-such-token", expected_status=400),
+    Entry("your account", "account.home", "/account/", who="contributor"),
+    Entry("your name", "account.details_name", "/account/details/name", who="contributor", error_state=True),
+    Entry("how we contact you", "account.details_contact", "/account/details/contact", who="contributor",
+          error_state=True),
+    Entry("language and easy read", "account.details_language", "/account/details/language", who="contributor"),
+    Entry("what helps you take part", "account.details_access", "/account/details/access", who="contributor"),
+    Entry("payment preference", "account.details_payment", "/account/details/payment", who="contributor",
+          error_state=True),
+    Entry("bank details", "account.details_bank", "/account/details/bank", who="contributor", error_state=True),
+    Entry("setting up your details", "account.details_name", "/account/details/name?setup=1", who="contributor"),
     Entry("staff sign in", "staff.sign_in", "/staff/sign-in", error_state=True),
     Entry("staff home", "staff.home", "/staff/", who="admin"),
     Entry("change password", "staff.change_password", "/staff/password", who="admin", error_state=True),
     Entry("staff accounts", "staff.accounts", "/staff/accounts", who="admin"),
     Entry("add staff account", "staff.new_account", "/staff/accounts/new", who="admin", error_state=True),
     Entry("audit trail", "staff.audit_trail", "/staff/audit", who="admin"),
+    Entry("tasks", "staff.tasks", "/staff/tasks", who="officer"),
+    Entry("email outbox", "staff.outbox", "/staff/outbox", who="admin"),
     Entry("forbidden", "<403>", "/staff/audit", who="officer", expected_status=403),
     Entry("form components", "gallery.components", "/_test/components", error_state=True),
 ]
@@ -42,4 +59,7 @@ NOT_PAGES: dict[str, str] = {
     "site.healthz": "JSON health check for the load balancer",
     "staff.sign_out": "POST only; redirects to the sign-in page",
     "staff.set_active": "POST only; redirects to the staff accounts page",
+    "staff.task_done": "POST only; redirects to the tasks page",
+    "account.sign_out": "POST only; redirects to the sign-in page",
+    "account.sign_out_everywhere": "POST only; redirects to the sign-in page",
 }

@@ -22,6 +22,9 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 
+BROWSERS = {"anon": "browser", "pending": "pending_browser", "contributor": "contributor_browser",
+            "admin": "admin_browser", "officer": "officer_browser"}
+
 CASES = [
     pytest.param(entry, locale, easy, error, id=f"{entry.name}-{locale}-{'easy' if easy else 'standard'}"
                  + ("-errors" if error else ""))
@@ -45,8 +48,7 @@ def run_axe(driver, counter) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("entry, locale, easy, error", CASES)
 def test_page_has_no_axe_violations(request, live_server, axe_counter, entry: Entry, locale: str, easy: bool,
                                     error: bool) -> None:
-    driver = request.getfixturevalue({"anon": "browser", "admin": "admin_browser",
-                                      "officer": "officer_browser"}[entry.who])
+    driver = request.getfixturevalue(BROWSERS[entry.who])
     sep = "&" if "?" in entry.path else "?"
     path = f"{entry.path}{sep}lang={locale}&easy-read={'on' if easy else 'off'}"
     driver.get(f"{live_server.url}{path}")

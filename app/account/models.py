@@ -1,0 +1,76 @@
+"""Contributors and their one-time sign-in tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, UTCDateTime
+
+CONTACT_CHANNELS = ("email", "phone", "text", "post")
+PAYMENT_PREFERENCES = ("paid", "voluntary", "benefits_talk")
+ACCESS_NEEDS = (
+    "documents_in_advance",
+    "debrief",
+    "carer_attending",
+    "interpreter",
+    "hearing_loop",
+    "quiet_space",
+    "camera_off",
+    "breaks",
+    "large_print",
+    "other",
+)
+
+
+class Contributor(Base):
+    """A person with lived experience (or a carer in their own right) who takes part.
+
+    Bank details are one Fernet token (``app.account.crypto``); nothing else about
+    them is stored in plain text, not even the last digits.
+    """
+
+    __tablename__ = "contributors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    known_as: Mapped[str] = mapped_column(String(100), default="")
+    pronouns: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    contact_channel: Mapped[str] = mapped_column(String(10), default="email")
+    best_times: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    easy_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    access_needs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    interpreter_language: Mapped[str] = mapped_column(String(100), default="")
+    access_other: Mapped[str] = mapped_column(Text, default="")
+    payment_preference: Mapped[str | None] = mapped_column(String(20))
+    bank_details: Mapped[str | None] = mapped_column(Text)  # Fernet token, never plaintext
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+    @property
+    def display_name(self) -> str:
+        return self.known_as or self.name or (self.email or "")
+
+
+class SignInToken(Base):
+    """A one-time sign-in: a link token and a 6-digit code, both stored only as hashes."""
+
+    __tablename__ = "sign_in_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    contributor_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    code_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

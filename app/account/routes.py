@@ -1,0 +1,260 @@
+"""Contributor pages: sign in with an emailed link or code, sign out, your details."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from app import db, mail, security
+from app.account import service
+from app.account.forms import (
+    ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, AccessForm, BankForm, CodeForm, ContactForm, LanguageForm,
+    NameForm, PaymentForm, SignInForm,
+)
+from app.account.models import Contributor
+from app.i18n import COOKIE_MAX_AGE, EASY_READ_COOKIE, LANG_COOKIE, available, easy_read_on
+from app.security import contributor_required, current_contributor
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+PENDING_EMAIL = "pending_sign_in_email"
+
+
+@bp.before_app_request
+def _load_contributor() -> None:
+    g.contributor = None
+    contributor_id = session.get("contributor_id")
+    if contributor_id is None:
+        return
+    contributor = db.session().get(Contributor, contributor_id)
+    if contributor is None or contributor.session_version != session.get("contributor_sv"):
+        for key in ("contributor_id", "contributor_sv"):
+            session.pop(key, None)
+        return
+    g.contributor = contributor
+    g.preferred_locale = contributor.language
+    g.easy_read_preference = contributor.easy_read
+
+
+@bp.context_processor
+def _choices() -> dict[str, Any]:
+    return {
+        "channel_names": {c.value: c.label for c in CHANNEL_CHOICES},
+        "access_names": {c.value: c.label for c in ACCESS_CHOICES},
+        "payment_names": {c.value: c.label for c in PAYMENT_CHOICES},
+        "language_names": {lang.code: lang.name for lang in available()},
+    }
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en")
+
+
+# --- sign in ---------------------------------------------------------------------
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():  # type: ignore[no-untyped-def]
+    if current_contributor() is not None and request.method == "GET":
+        return redirect(url_for("account.home"))
+    form = SignInForm()
+    status = 200
+    if request.args.get("next"):
+        session["after_sign_in"] = security.safe_next(request.args.get("next"), url_for("account.home"))
+    if form.validate_on_submit():
+        try:
+            message_id = service.request_sign_in(form.email.data, security.client_ip(), _locale(), easy_read_on())
+        except service.SignInLimited:
+            form.email.errors.append(_("You have asked for too many sign-in emails. Wait 15 minutes, then try again."))
+            status = 429
+        else:
+            session[PENDING_EMAIL] = service.normalise_email(form.email.data)
+            if message_id is not None:
+                mail.deliver_after_response(message_id)
+            return redirect(url_for("account.check_email"))
+    return render_template("account/sign_in.html", form=form), status
+
+
+@bp.route("/check-email", methods=["GET", "POST"])
+def check_email():  # type: ignore[no-untyped-def]
+    email = session.get(PENDING_EMAIL)
+    if not email:
+        return redirect(url_for("account.sign_in"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        token = service.token_for_code(email, form.code.data)
+        if token is None:
+            form.code.errors.append(_("That code is not right, or it has expired. Check the newest email, "
+                                      "or ask for a new one"))
+        else:
+            return _finish_sign_in(token)
+    return render_template("account/check_email.html", form=form, email=email)
+
+
+@bp.route("/sign-in/<token>", methods=["GET", "POST"])
+def use_link(token: str):  # type: ignore[no-untyped-def]
+    """GET only shows a button: email scanners that open links must not use them up."""
+    found = service.token_for_link(token)
+    if found is None:
+        return render_template("account/link_expired.html"), 400
+    if request.method == "POST":
+        from flask_wtf.csrf import validate_csrf
+
+        validate_csrf(request.form.get("csrf_token"))
+        return _finish_sign_in(found)
+    return render_template("account/use_link.html", token=token)
+
+
+def _finish_sign_in(token: Any):  # type: ignore[no-untyped-def]
+    contributor = service.complete_sign_in(token, _locale(), easy_read_on())
+    is_new = not contributor.name
+    after = session.get("after_sign_in") or url_for("account.home")
+    keep = {k: session[k] for k in ("staff_id", "staff_sv", "staff_at") if k in session}
+    session.clear()
+    session.update(keep)
+    session.permanent = True
+    session.update(contributor_id=contributor.id, contributor_sv=contributor.session_version)
+    response = redirect(url_for("account.details_name", setup=1) if is_new else after)
+    # Their saved choices now apply on this device too.
+    secure = security.cookie_secure()
+    response.set_cookie(LANG_COOKIE, contributor.language, max_age=COOKIE_MAX_AGE, secure=secure, httponly=True,
+                        samesite="Lax")
+    response.set_cookie(EASY_READ_COOKIE, "on" if contributor.easy_read else "off", max_age=COOKIE_MAX_AGE,
+                        secure=secure, httponly=True, samesite="Lax")
+    return response
+
+
+@bp.post("/sign-out")
+def sign_out():  # type: ignore[no-untyped-def]
+    for key in ("contributor_id", "contributor_sv"):
+        session.pop(key, None)
+    flash(_("You have signed out."))
+    return redirect(url_for("account.sign_in"))
+
+
+@bp.post("/sign-out-everywhere")
+@contributor_required
+def sign_out_everywhere():  # type: ignore[no-untyped-def]
+    service.sign_out_everywhere(current_contributor())
+    for key in ("contributor_id", "contributor_sv"):
+        session.pop(key, None)
+    flash(_("You have signed out on every device."))
+    return redirect(url_for("account.sign_in"))
+
+
+# --- your details ------------------------------------------------------------------
+
+@bp.get("/")
+@contributor_required
+def home():  # type: ignore[no-untyped-def]
+    contributor = current_contributor()
+    return render_template("account/home.html", contributor=contributor,
+                           bank=service.masked_bank_details(contributor))
+
+
+# Order of the first-time setup pages.
+SETUP = ["details_name", "details_contact", "details_language", "details_access", "details_payment"]
+
+
+def _next_page(endpoint: str, contributor: Contributor) -> str:
+    if request.args.get("setup"):
+        if endpoint == "details_payment" and contributor.payment_preference == "paid" and not contributor.bank_details:
+            return url_for("account.details_bank", setup=1)
+        if endpoint in SETUP and SETUP.index(endpoint) + 1 < len(SETUP):
+            return url_for(f"account.{SETUP[SETUP.index(endpoint) + 1]}", setup=1)
+    flash(_("Your details have been saved."))
+    return url_for("account.home")
+
+
+def _details_page(endpoint: str, form_class: type, template: str,
+                  to_changes: Callable[[Any], dict[str, Any]], prefill: Callable[[Contributor], dict[str, Any]]):
+    contributor = current_contributor()
+    form = form_class(data=None if request.method == "POST" else prefill(contributor))
+    if hasattr(form, "language"):
+        form.language.choices = [(lang.code, lang.name) for lang in available()]
+    if form.validate_on_submit():
+        service.update_profile(contributor, to_changes(form), by=service.actor(contributor))
+        response = redirect(_next_page(endpoint, contributor))
+        if "language" in to_changes(form):
+            secure = security.cookie_secure()
+            response.set_cookie(LANG_COOKIE, contributor.language, max_age=COOKIE_MAX_AGE, secure=secure,
+                                httponly=True, samesite="Lax")
+            response.set_cookie(EASY_READ_COOKIE, "on" if contributor.easy_read else "off", max_age=COOKIE_MAX_AGE,
+                                secure=secure, httponly=True, samesite="Lax")
+        return response
+    return render_template(template, form=form, setup=bool(request.args.get("setup")))
+
+
+@bp.route("/details/name", methods=["GET", "POST"])
+@contributor_required
+def details_name():  # type: ignore[no-untyped-def]
+    return _details_page(
+        "details_name", NameForm, "account/details_name.html",
+        lambda f: {"name": f.name.data, "known_as": f.known_as.data or "", "pronouns": f.pronouns.data or ""},
+        lambda c: {"name": c.name, "known_as": c.known_as, "pronouns": c.pronouns},
+    )
+
+
+@bp.route("/details/contact", methods=["GET", "POST"])
+@contributor_required
+def details_contact():  # type: ignore[no-untyped-def]
+    return _details_page(
+        "details_contact", ContactForm, "account/details_contact.html",
+        lambda f: {"contact_channel": f.contact_channel.data, "phone": f.phone.data or "",
+                   "address": f.address.data or "", "best_times": f.best_times.data or ""},
+        lambda c: {"contact_channel": c.contact_channel, "phone": c.phone, "address": c.address,
+                   "best_times": c.best_times},
+    )
+
+
+@bp.route("/details/language", methods=["GET", "POST"])
+@contributor_required
+def details_language():  # type: ignore[no-untyped-def]
+    return _details_page(
+        "details_language", LanguageForm, "account/details_language.html",
+        lambda f: {"language": f.language.data, "easy_read": f.easy_read.data == "yes"},
+        lambda c: {"language": c.language, "easy_read": "yes" if c.easy_read else "no"},
+    )
+
+
+@bp.route("/details/access", methods=["GET", "POST"])
+@contributor_required
+def details_access():  # type: ignore[no-untyped-def]
+    return _details_page(
+        "details_access", AccessForm, "account/details_access.html",
+        lambda f: {"access_needs": list(f.access_needs.data or []),
+                   "interpreter_language": (f.interpreter_language.data or "")
+                   if "interpreter" in (f.access_needs.data or []) else "",
+                   "access_other": (f.access_other.data or "") if "other" in (f.access_needs.data or []) else ""},
+        lambda c: {"access_needs": c.access_needs, "interpreter_language": c.interpreter_language,
+                   "access_other": c.access_other},
+    )
+
+
+@bp.route("/details/payment", methods=["GET", "POST"])
+@contributor_required
+def details_payment():  # type: ignore[no-untyped-def]
+    return _details_page(
+        "details_payment", PaymentForm, "account/details_payment.html",
+        lambda f: {"payment_preference": f.payment_preference.data},
+        lambda c: {"payment_preference": c.payment_preference},
+    )
+
+
+@bp.route("/details/bank", methods=["GET", "POST"])
+@contributor_required
+def details_bank():  # type: ignore[no-untyped-def]
+    contributor = current_contributor()
+    form = BankForm()
+    if form.validate_on_submit():
+        service.save_bank_details(contributor, {
+            "account_name": form.account_name.data, "sort_code": form.sort_code.data,
+            "account_number": form.account_number.data, "roll_number": form.roll_number.data or "",
+        }, by=service.actor(contributor))
+        flash(_("Your bank details have been saved."))
+        return redirect(url_for("account.home"))
+    return render_template("account/details_bank.html", form=form, bank=service.masked_bank_details(contributor),
+                           setup=bool(request.args.get("setup")))

@@ -1,0 +1,208 @@
+"""Contributor accounts: sign-in by email link or code, profile changes, bank details.
+
+Every change goes through a function here that checks it, writes the audit event
+and commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from app import audit, crypto, db, mail, security
+from app.account.models import Contributor, SignInToken
+from app.db import utcnow
+from app.staff.models import StaffTask
+
+MAX_CODE_ATTEMPTS = 5
+
+
+class SignInLimited(Exception):
+    """Too many sign-in requests for this address or from this network address."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def actor(contributor: Contributor) -> tuple[str, int, str]:
+    return ("contributor", contributor.id, f"contributor {contributor.id}")
+
+
+def find_by_email(email: str) -> Contributor | None:
+    return db.session().scalar(select(Contributor).where(func.lower(Contributor.email) == normalise_email(email)))
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _code_hash(token_hash: str, code: str) -> str:
+    # Bound to its token so a code is only ever good for one request.
+    return hmac.new(token_hash.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def request_sign_in(email: str, ip: str, locale: str, easy_read: bool) -> int | None:
+    """Email a one-time link and code to ``email``; returns the queued message id.
+
+    The same happens whether or not the address is known (an unknown address gets a
+    link that creates an account), so the response reveals nothing.
+    """
+    cfg = current_app.config["SETTINGS"]
+    window = timedelta(minutes=cfg.sign_in_window_minutes)
+    email = normalise_email(email)
+    email_key, ip_key = f"contributor-sign-in:{email}", f"contributor-sign-in-ip:{ip}"
+    if security.limited(email_key, cfg.contributor_sign_in_limit, window) or security.limited(
+        ip_key, cfg.sign_in_ip_limit, window
+    ):
+        raise SignInLimited()
+    security.hit(email_key)
+    security.hit(ip_key)
+    contributor = find_by_email(email)
+    token, code = issue_sign_in(email, contributor, timedelta(minutes=cfg.sign_in_link_minutes))
+    message = mail.compose(
+        "sign_in", to=email,
+        locale=contributor.language if contributor else locale,
+        easy_read=contributor.easy_read if contributor else easy_read,
+        purpose="sign_in", contributor_id=contributor.id if contributor else None,
+        link=cfg.base_url + url_for("account.use_link", token=token), code=code,
+        minutes=cfg.sign_in_link_minutes, known=contributor is not None,
+    )
+    db.session().commit()
+    return message.id
+
+
+def issue_sign_in(email: str, contributor: Contributor | None, lifetime: timedelta,
+                  token: str | None = None) -> tuple[str, str]:
+    """Store a new one-time sign-in (hashes only) and return its (link token, code); caller commits."""
+    token = token or secrets.token_urlsafe(32)
+    code = f"{secrets.randbelow(10**6):06d}"
+    token_hash = _sha(token)
+    now = utcnow()
+    db.session().add(SignInToken(
+        email=normalise_email(email), contributor_id=contributor.id if contributor else None, token_hash=token_hash,
+        code_hash=_code_hash(token_hash, code), code_attempts=0, created_at=now, expires_at=now + lifetime,
+    ))
+    return token, code
+
+
+def _usable(token: SignInToken | None) -> SignInToken | None:
+    if token is None or token.used_at is not None or token.expires_at <= utcnow():
+        return None
+    return token
+
+
+def token_for_link(token: str) -> SignInToken | None:
+    """The unused, unexpired sign-in this link belongs to, or ``None``."""
+    return _usable(db.session().scalar(select(SignInToken).where(SignInToken.token_hash == _sha(token))))
+
+
+def token_for_code(email: str, code: str) -> SignInToken | None:
+    """Check a typed code against the newest sign-in for ``email`` (5 tries per code)."""
+    email = normalise_email(email)
+    code = re.sub(r"\D", "", code)
+    latest = db.session().scalar(
+        select(SignInToken).where(SignInToken.email == email).order_by(SignInToken.id.desc()).limit(1)
+    )
+    token = _usable(latest)
+    if token is None or token.code_attempts >= MAX_CODE_ATTEMPTS:
+        return None
+    if hmac.compare_digest(token.code_hash, _code_hash(token.token_hash, code)):
+        return token
+    token.code_attempts += 1
+    db.session().commit()
+    return None
+
+
+def complete_sign_in(token: SignInToken, locale: str, easy_read: bool) -> Contributor:
+    """Use up ``token`` and return its contributor, creating the account on first sign-in."""
+    session = db.session()
+    token.used_at = utcnow()
+    contributor = session.get(Contributor, token.contributor_id) if token.contributor_id else find_by_email(token.email)
+    if contributor is None:
+        now = utcnow()
+        contributor = Contributor(email=token.email, language=locale, easy_read=easy_read, access_needs=[],
+                                  created_at=now, updated_at=now, session_version=1)
+        session.add(contributor)
+        session.flush()
+        audit.record("contributor.created", "contributor", contributor.id, actor=actor(contributor),
+                     after={"by": "self sign-up"})
+    audit.record("contributor.signed_in", "contributor", contributor.id, actor=actor(contributor))
+    session.commit()
+    return contributor
+
+
+def sign_out_everywhere(contributor: Contributor) -> None:
+    contributor.session_version += 1
+    audit.record("contributor.signed_out_everywhere", "contributor", contributor.id, actor=actor(contributor))
+    db.session().commit()
+
+
+# --- profile -------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "name", "known_as", "pronouns", "phone", "address", "contact_channel", "best_times", "language",
+    "easy_read", "access_needs", "interpreter_language", "access_other", "payment_preference",
+)
+
+
+def update_profile(contributor: Contributor, changes: dict[str, Any], by: tuple[str, int | None, str]) -> list[str]:
+    """Apply profile ``changes``; audits which fields changed (not their values). Returns them."""
+    changed = [k for k, v in changes.items() if k in PROFILE_FIELDS and getattr(contributor, k) != v]
+    if not changed:
+        return []
+    for key in changed:
+        setattr(contributor, key, changes[key])
+    contributor.updated_at = utcnow()
+    if "payment_preference" in changed and contributor.payment_preference == "benefits_talk":
+        db.session().add(StaffTask(kind="benefits_talk", contributor_id=contributor.id, created_at=utcnow()))
+        audit.record("task.created", "contributor", contributor.id, actor=by, after={"task": "benefits_talk"})
+    audit.record("contributor.updated", "contributor", contributor.id, actor=by, after={"fields": sorted(changed)})
+    db.session().commit()
+    return changed
+
+
+# --- bank details ---------------------------------------------------------------
+
+def save_bank_details(contributor: Contributor, details: dict[str, str], by: tuple[str, int | None, str]) -> None:
+    """Encrypt and store bank details; the audit trail records that they changed, never what to."""
+    contributor.bank_details = crypto.encrypt_json(details)
+    contributor.updated_at = utcnow()
+    audit.record("contributor.bank_details_changed", "contributor", contributor.id, actor=by)
+    db.session().commit()
+
+
+def bank_details(contributor: Contributor) -> dict[str, str] | None:
+    return crypto.decrypt_json(contributor.bank_details) if contributor.bank_details else None
+
+
+def masked_bank_details(contributor: Contributor) -> dict[str, str] | None:
+    """What may be shown back: the name, and only the last digits of the numbers."""
+    details = bank_details(contributor)
+    if details is None:
+        return None
+    return {
+        "account_name": details["account_name"],
+        "sort_code": "**-**-" + details["sort_code"][-2:],
+        "account_number": "****" + details["account_number"][-4:],
+        "roll_number": ("****" + details["roll_number"][-2:]) if details.get("roll_number") else "",
+    }
+
+
+def rotate_encryption() -> int:
+    """Re-encrypt every stored value with the newest key; returns how many were rotated."""
+    session = db.session()
+    rows = session.scalars(select(Contributor).where(Contributor.bank_details.is_not(None))).all()
+    for contributor in rows:
+        contributor.bank_details = crypto.rotate(contributor.bank_details)  # type: ignore[arg-type]
+    if rows:
+        audit.record("encryption.rotated", "contributor", "*", after={"count": len(rows)})
+    session.commit()
+    return len(rows)
