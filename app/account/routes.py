@@ -118,12 +118,15 @@ def _finish_sign_in(token: Any):  # type: ignore[no-untyped-def]
     session.permanent = True
     session.update(contributor_id=contributor.id, contributor_sv=contributor.session_version)
     response = redirect(url_for("account.details_name", setup=1) if is_new else after)
-    # Their saved choices now apply on this device too.
+    return _remember_preferences(response, contributor)
+
+
+def _remember_preferences(response: Any, contributor: Contributor) -> Any:
+    """Their saved language and easy-read choice now apply on this device too."""
     secure = security.cookie_secure()
-    response.set_cookie(LANG_COOKIE, contributor.language, max_age=COOKIE_MAX_AGE, secure=secure, httponly=True,
-                        samesite="Lax")
-    response.set_cookie(EASY_READ_COOKIE, "on" if contributor.easy_read else "off", max_age=COOKIE_MAX_AGE,
-                        secure=secure, httponly=True, samesite="Lax")
+    for name, value in ((LANG_COOKIE, contributor.language),
+                        (EASY_READ_COOKIE, "on" if contributor.easy_read else "off")):
+        response.set_cookie(name, value, max_age=COOKIE_MAX_AGE, secure=secure, httponly=True, samesite="Lax")
     return response
 
 
@@ -178,13 +181,7 @@ def _details_page(endpoint: str, form_class: type, template: str,
     if form.validate_on_submit():
         service.update_profile(contributor, to_changes(form), by=service.actor(contributor))
         response = redirect(_next_page(endpoint, contributor))
-        if "language" in to_changes(form):
-            secure = security.cookie_secure()
-            response.set_cookie(LANG_COOKIE, contributor.language, max_age=COOKIE_MAX_AGE, secure=secure,
-                                httponly=True, samesite="Lax")
-            response.set_cookie(EASY_READ_COOKIE, "on" if contributor.easy_read else "off", max_age=COOKIE_MAX_AGE,
-                                secure=secure, httponly=True, samesite="Lax")
-        return response
+        return _remember_preferences(response, contributor) if hasattr(form, "language") else response
     return render_template(template, form=form, setup=bool(request.args.get("setup")))
 
 

@@ -130,59 +130,65 @@ def sign_in_browser(driver: webdriver.Chrome, base: str, email: str) -> None:
     wait_for(driver, lambda d: h1_text(d) == "Staff home")
 
 
+def _browser(setup: Callable[[webdriver.Chrome], object] | None = None) -> Iterator[webdriver.Chrome]:
+    driver = chrome()
+    try:
+        if setup is not None:
+            setup(driver)
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _use_link(driver: webdriver.Chrome, base: str, token: str) -> None:
+    driver.get(f"{base}/account/sign-in/{token}?lang=en")
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for(driver, lambda d: "/account/details/name" in d.current_url)
+
+
+def _ask_for_email(driver: webdriver.Chrome, base: str, email: str) -> None:
+    driver.get(f"{base}/account/sign-in?lang=en")
+    driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for(driver, lambda d: "/account/check-email" in d.current_url)
+
+
 @pytest.fixture(scope="session")
 def browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
     """An anonymous visitor at phone size."""
-    driver = chrome()
-    yield driver
-    driver.quit()
+    yield from _browser()
 
 
 @pytest.fixture(scope="session")
 def admin_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
     """A signed-in administrator at phone size."""
-    driver = chrome()
-    sign_in_browser(driver, live_server.url, "admin@example.org")
-    yield driver
-    driver.quit()
+    yield from _browser(lambda d: sign_in_browser(d, live_server.url, "admin@example.org"))
 
 
 @pytest.fixture(scope="session")
 def officer_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
-    driver = chrome()
-    sign_in_browser(driver, live_server.url, "officer@example.org")
-    yield driver
-    driver.quit()
+    yield from _browser(lambda d: sign_in_browser(d, live_server.url, "officer@example.org"))
 
 
 @pytest.fixture(scope="session")
 def contributor_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
     """A signed-in contributor (through the real emailed-link page)."""
-    driver = chrome()
-    driver.get(f"{live_server.url}/account/sign-in/a11y-contributor?lang=en")
-    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait_for(driver, lambda d: "/account/details/name" in d.current_url)
-    yield driver
-    driver.quit()
+    yield from _browser(lambda d: _use_link(d, live_server.url, "a11y-contributor"))
 
 
 @pytest.fixture(scope="session")
 def pending_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
     """Someone who has asked for a sign-in email and is waiting for it."""
-    driver = chrome()
-    driver.get(f"{live_server.url}/account/sign-in?lang=en")
-    driver.find_element(By.ID, "email").send_keys("waiting@example.org")
-    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait_for(driver, lambda d: "/account/check-email" in d.current_url)
-    yield driver
-    driver.quit()
+    yield from _browser(lambda d: _ask_for_email(d, live_server.url, "waiting@example.org"))
 
 
 @pytest.fixture
 def nojs_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
     driver = chrome(javascript=False)
-    yield driver
-    driver.quit()
+    try:
+        yield driver
+    finally:
+        driver.quit()
 
 
 _axe_runs = {"count": 0}
