@@ -139,6 +139,23 @@ def complete_sign_in(token: SignInToken, locale: str, easy_read: bool) -> Contri
     return contributor
 
 
+def create_by_staff(values: dict[str, Any], by: tuple[str, int | None, str], staff_id: int) -> Contributor:
+    """Add a contributor after a phone call or a meeting (they may have no email address)."""
+    now = utcnow()
+    contributor = Contributor(
+        name=values["name"], email=normalise_email(values["email"]) if values.get("email") else None,
+        phone=values.get("phone", ""), contact_channel=values["contact_channel"], language=values["language"],
+        easy_read=values["easy_read"], access_needs=[], created_at=now, updated_at=now, session_version=1,
+        created_by_staff_id=staff_id,
+    )
+    session = db.session()
+    session.add(contributor)
+    session.flush()
+    audit.record("contributor.created", "contributor", contributor.id, actor=by, after={"by": "staff"})
+    session.commit()
+    return contributor
+
+
 def sign_out_everywhere(contributor: Contributor) -> None:
     contributor.session_version += 1
     audit.record("contributor.signed_out_everywhere", "contributor", contributor.id, actor=actor(contributor))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms import EmailField, PasswordField, RadioField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from app.account.forms import CHANNEL_CHOICES, YES_NO
 
 from app.forms import min_length
 from app.staff.service import MIN_PASSWORD_LENGTH
@@ -80,3 +82,38 @@ class StaffAccountForm(FlaskForm):
             min_length(MIN_PASSWORD_LENGTH, _l("The password must be at least 12 characters long")),
         ],
     )
+
+
+class StaffContributorForm(FlaskForm):
+    """Add a contributor after a phone call or a meeting."""
+
+    name = StringField(
+        _l("Full name"), filters=[_strip],
+        validators=[InputRequired(_l("Enter the person's full name")),
+                    Length(max=200, message=_l("The name must be 200 characters or fewer"))],
+    )
+    email = EmailField(
+        _l("Email address (optional)"), filters=[_strip],
+        description=_l("Leave this empty if they do not use email. The team will fill in forms for them."),
+    )
+    phone = TelField(
+        _l("Phone number (optional)"), filters=[_strip],
+        validators=[Optional(), Length(max=40, message=_l("The phone number must be 40 characters or fewer"))],
+    )
+    contact_channel = RadioField(
+        _l("How would they like us to contact them?"), choices=CHANNEL_CHOICES,
+        validators=[InputRequired(_l("Choose how they would like us to contact them"))],
+    )
+    language = RadioField(_l("Which language would they like us to use?"),
+                          validators=[InputRequired(_l("Choose a language"))])
+    easy_read = RadioField(
+        _l("Would they like easy read?"), choices=YES_NO,
+        validators=[InputRequired(_l("Choose yes if they would like easy read"))],
+    )
+
+    def validate_email(self, field: object) -> None:
+        # No Optional(): an empty address is fine unless they want to be contacted by email.
+        if self.email.data:
+            Email(_l("Enter an email address in the right format, like name@example.org"))(self, self.email)
+        elif self.contact_channel.data == "email":
+            raise ValidationError(_l("Enter their email address, or choose another way to contact them"))

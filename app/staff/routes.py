@@ -182,3 +182,7 @@ def outbox():  # type: ignore[no-untyped-def]
     return render_template("staff/outbox.html", messages=messages,
                            local=not current_app.config["SETTINGS"].mail_server,
                            outbox_dir=current_app.config["SETTINGS"].mail_outbox)
+
+
+# The contributor pages live in their own module on this blueprint.
+from app.staff import contributors  # noqa: E402,F401

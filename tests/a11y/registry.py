@@ -48,6 +48,9 @@ PAGES: list[Entry] = [
     Entry("add staff account", "staff.new_account", "/staff/accounts/new", who="admin", error_state=True),
     Entry("audit trail", "staff.audit_trail", "/staff/audit", who="admin"),
     Entry("tasks", "staff.tasks", "/staff/tasks", who="officer"),
+    Entry("contributors", "staff.contributors", "/staff/contributors", who="officer"),
+    Entry("add a contributor", "staff.new_contributor", "/staff/contributors/new", who="officer", error_state=True),
+    Entry("a contributor's record", "staff.contributor", "/staff/contributors/1", who="officer"),
     Entry("email outbox", "staff.outbox", "/staff/outbox", who="admin"),
     Entry("forbidden", "<403>", "/staff/audit", who="officer", expected_status=403),
     Entry("form components", "gallery.components", "/_test/components", error_state=True),
@@ -60,6 +63,7 @@ NOT_PAGES: dict[str, str] = {
     "staff.sign_out": "POST only; redirects to the sign-in page",
     "staff.set_active": "POST only; redirects to the staff accounts page",
     "staff.task_done": "POST only; redirects to the tasks page",
+    "staff.send_sign_in_email": "POST only; redirects to the contributor's record",
     "account.sign_out": "POST only; redirects to the sign-in page",
     "account.sign_out_everywhere": "POST only; redirects to the sign-in page",
 }
