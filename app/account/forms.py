@@ -193,3 +193,48 @@ class BankForm(FlaskForm):
         if field.data and not re.fullmatch(r"[A-Za-z0-9 ./\-]{1,18}", field.data):
             raise ValidationError(_l("Enter a roll number with letters, numbers, spaces, dots, dashes or slashes, "
                                      "18 characters or fewer"))
+
+
+RELATIONSHIP_CHOICES = [
+    SelectChoice("carer", _l("Carer")),
+    SelectChoice("family", _l("Family member")),
+    SelectChoice("friend", _l("Friend")),
+    SelectChoice("advocate", _l("Advocate")),
+    SelectChoice("support_worker", _l("Support worker")),
+    SelectChoice("other", _l("Someone else")),
+]
+
+PERMISSION_CHOICES = [
+    SelectChoice("fill_forms", _l("Fill in forms for me")),
+    SelectChoice("see_claims", _l("See my payment claims")),
+    SelectChoice("receive_emails", _l("Get copies of emails about taking part")),
+]
+
+
+class SupporterForm(FlaskForm):
+    name = StringField(
+        _l("Their full name"), filters=[strip],
+        validators=[InputRequired(_l("Enter their full name")),
+                    Length(max=200, message=_l("The name must be 200 characters or fewer"))],
+    )
+    email = EmailField(
+        _l("Their email address"), filters=[strip],
+        description=_l("They will sign in with this address."),
+        validators=[InputRequired(_l("Enter their email address")),
+                    Email(_l("Enter an email address in the right format, like name@example.org"))],
+    )
+    relationship = RadioField(
+        _l("How do they help you?"), choices=RELATIONSHIP_CHOICES,
+        validators=[InputRequired(_l("Choose how they help you"))],
+    )
+    permissions = SelectMultipleField(
+        _l("What can they do for you?"), choices=PERMISSION_CHOICES,
+        description=_l("Choose all that apply. Payments always go to you."),
+        validators=[InputRequired(_l("Choose what they can do for you"))],
+    )
+    agree = SelectMultipleField(
+        _l("Your agreement"),
+        choices=[SelectChoice("yes", _l("I agree that this person can do these things for me. "
+                                        "I can stop this at any time."))],
+        validators=[InputRequired(_l("Tick the box to say you agree"))],
+    )

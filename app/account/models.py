@@ -74,3 +74,34 @@ class SignInToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+RELATIONSHIPS = ("carer", "family", "friend", "advocate", "support_worker", "other")
+CONSENT_HOW = ("online", "verbally", "in_writing")
+
+
+class SupportLink(Base):
+    """A supporter (carer, family, friend, advocate, support worker) who may act for a contributor.
+
+    The supporter has their own account. What they may do is explicit, and the
+    contributor's agreement is recorded (how and when) and can be withdrawn.
+    """
+
+    __tablename__ = "support_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contributor_id: Mapped[int] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)
+    supporter_id: Mapped[int] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)
+    relationship: Mapped[str] = mapped_column(String(20))
+    can_fill_forms: Mapped[bool] = mapped_column(Boolean, default=False)
+    can_see_claims: Mapped[bool] = mapped_column(Boolean, default=False)
+    can_receive_emails: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_how: Mapped[str] = mapped_column(String(20))
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    consent_recorded_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from app import db, mail, security
 from app.account import service
 from app.account.forms import (
-    ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, AccessForm, BankForm, CodeForm, ContactForm, LanguageForm,
-    NameForm, PaymentForm, SignInForm,
+    ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, AccessForm, BankForm, CodeForm,
+    ContactForm, LanguageForm, NameForm, PaymentForm, SignInForm, SupporterForm,
 )
-from app.account.models import Contributor
+from app.account.models import Contributor, SupportLink
 from app.i18n import COOKIE_MAX_AGE, EASY_READ_COOKIE, LANG_COOKIE, available, easy_read_on
 from app.security import contributor_required, current_contributor
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 PENDING_EMAIL = "pending_sign_in_email"
+ACTING_FOR = "acting_for"
 
 
 @bp.before_app_request
@@ -30,12 +31,32 @@ def _load_contributor() -> None:
         return
     contributor = db.session().get(Contributor, contributor_id)
     if contributor is None or contributor.session_version != session.get("contributor_sv"):
-        for key in ("contributor_id", "contributor_sv"):
+        for key in ("contributor_id", "contributor_sv", ACTING_FOR):
             session.pop(key, None)
         return
     g.contributor = contributor
     g.preferred_locale = contributor.language
     g.easy_read_preference = contributor.easy_read
+    g.acting_for = None
+    acting_for = session.get(ACTING_FOR)
+    if acting_for is not None:
+        # Checked on every request: a withdrawn agreement ends it at once.
+        if service.can_fill_forms_for(contributor, acting_for):
+            g.acting_for = db.session().get(Contributor, acting_for)
+        else:
+            session.pop(ACTING_FOR, None)
+
+
+def subject() -> Contributor:
+    """Whose forms these are: the person a supporter is acting for, else the signed-in person."""
+    return g.get("acting_for") or current_contributor()
+
+
+def who() -> tuple[str, int | None, str]:
+    """The audit actor: a supporter acting for someone, or the person themselves."""
+    if g.get("acting_for") is not None:
+        return service.supporter_actor(current_contributor())
+    return service.actor(current_contributor())
 
 
 @bp.context_processor
@@ -132,7 +153,7 @@ def _remember_preferences(response: Any, contributor: Contributor) -> Any:
 
 @bp.post("/sign-out")
 def sign_out():  # type: ignore[no-untyped-def]
-    for key in ("contributor_id", "contributor_sv"):
+    for key in ("contributor_id", "contributor_sv", ACTING_FOR):
         session.pop(key, None)
     flash(_("You have signed out."))
     return redirect(url_for("account.sign_in"))
@@ -142,7 +163,7 @@ def sign_out():  # type: ignore[no-untyped-def]
 @contributor_required
 def sign_out_everywhere():  # type: ignore[no-untyped-def]
     service.sign_out_everywhere(current_contributor())
-    for key in ("contributor_id", "contributor_sv"):
+    for key in ("contributor_id", "contributor_sv", ACTING_FOR):
         session.pop(key, None)
     flash(_("You have signed out on every device."))
     return redirect(url_for("account.sign_in"))
@@ -153,9 +174,10 @@ def sign_out_everywhere():  # type: ignore[no-untyped-def]
 @bp.get("/")
 @contributor_required
 def home():  # type: ignore[no-untyped-def]
-    contributor = current_contributor()
+    contributor = subject()
     return render_template("account/home.html", contributor=contributor,
-                           bank=service.masked_bank_details(contributor))
+                           bank=service.masked_bank_details(contributor),
+                           on_behalf=service.last_change_on_behalf(contributor))
 
 
 # Order of the first-time setup pages.
@@ -174,14 +196,16 @@ def _next_page(endpoint: str, contributor: Contributor) -> str:
 
 def _details_page(endpoint: str, form_class: type, template: str,
                   to_changes: Callable[[Any], dict[str, Any]], prefill: Callable[[Contributor], dict[str, Any]]):
-    contributor = current_contributor()
+    contributor = subject()
     form = form_class(data=None if request.method == "POST" else prefill(contributor))
     if hasattr(form, "language"):
         form.language.choices = [(lang.code, lang.name) for lang in available()]
     if form.validate_on_submit():
-        service.update_profile(contributor, to_changes(form), by=service.actor(contributor))
+        service.update_profile(contributor, to_changes(form), by=who())
         response = redirect(_next_page(endpoint, contributor))
-        return _remember_preferences(response, contributor) if hasattr(form, "language") else response
+        if hasattr(form, "language") and g.acting_for is None:
+            return _remember_preferences(response, contributor)
+        return response
     return render_template(template, form=form, setup=bool(request.args.get("setup")))
 
 
@@ -244,6 +268,9 @@ def details_payment():  # type: ignore[no-untyped-def]
 @bp.route("/details/bank", methods=["GET", "POST"])
 @contributor_required
 def details_bank():  # type: ignore[no-untyped-def]
+    if g.acting_for is not None:
+        # Payment goes to the contributor: only they (or the team) set where it goes.
+        return render_template("account/bank_not_for_supporters.html", person=g.acting_for), 403
     contributor = current_contributor()
     form = BankForm()
     if form.validate_on_submit():
@@ -255,3 +282,63 @@ def details_bank():  # type: ignore[no-untyped-def]
         return redirect(url_for("account.home"))
     return render_template("account/details_bank.html", form=form, bank=service.masked_bank_details(contributor),
                            setup=bool(request.args.get("setup")))
+
+
+# --- supporters --------------------------------------------------------------------
+
+@bp.get("/supporters")
+@contributor_required
+def supporters():  # type: ignore[no-untyped-def]
+    me = current_contributor()
+    return render_template("account/supporters.html", helpers=service.links_for(me),
+                           helping=service.people_supported_by(me),
+                           relationship_names={c.value: c.label for c in RELATIONSHIP_CHOICES})
+
+
+@bp.route("/supporters/new", methods=["GET", "POST"])
+@contributor_required
+def new_supporter():  # type: ignore[no-untyped-def]
+    me = current_contributor()
+    form = SupporterForm()
+    if form.validate_on_submit():
+        if service.normalise_email(form.email.data) == me.email:
+            form.email.errors.append(_("Enter the email address of the person who helps you, not your own"))
+        else:
+            _link, message_id = service.add_supporter(
+                me, name=form.name.data, email=form.email.data, relationship=form.relationship.data,
+                permissions=list(form.permissions.data), locale=_locale())
+            mail.deliver_after_response(message_id)
+            flash(_("%(name)s can now help you. We have emailed them to say so.", name=form.name.data))
+            return redirect(url_for("account.supporters"))
+    return render_template("account/supporter_new.html", form=form)
+
+
+@bp.post("/supporters/<int:link_id>/withdraw")
+@contributor_required
+def withdraw_supporter(link_id: int):  # type: ignore[no-untyped-def]
+    me = current_contributor()
+    link = db.session().get(SupportLink, link_id)
+    # Only the person being helped can withdraw their agreement.
+    if link is None or link.contributor_id != me.id:
+        abort(404)
+    service.withdraw_supporter(link, by=service.actor(me))
+    flash(_("They can no longer act for you."))
+    return redirect(url_for("account.supporters"))
+
+
+@bp.post("/acting-for")
+@contributor_required
+def start_acting_for():  # type: ignore[no-untyped-def]
+    me = current_contributor()
+    person_id = request.form.get("contributor_id", type=int)
+    if person_id is None or not service.can_fill_forms_for(me, person_id):
+        abort(403)
+    session[ACTING_FOR] = person_id
+    return redirect(url_for("account.home"))
+
+
+@bp.post("/acting-for/stop")
+@contributor_required
+def stop_acting_for():  # type: ignore[no-untyped-def]
+    session.pop(ACTING_FOR, None)
+    return redirect(url_for("account.supporters"))

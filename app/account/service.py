@@ -17,7 +17,7 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 
 from app import audit, crypto, db, mail, security
-from app.account.models import Contributor, SignInToken
+from app.account.models import Contributor, SignInToken, SupportLink
 from app.db import utcnow
 from app.staff.models import StaffTask
 
@@ -223,3 +223,95 @@ def rotate_encryption() -> int:
         audit.record("encryption.rotated", "contributor", "*", after={"count": len(rows)})
     session.commit()
     return len(rows)
+
+
+# --- supporters ------------------------------------------------------------------
+
+def supporter_actor(supporter: Contributor) -> tuple[str, int, str]:
+    return ("supporter", supporter.id, f"supporter {supporter.id}")
+
+
+def add_supporter(contributor: Contributor, *, name: str, email: str, relationship: str,
+                  permissions: list[str], locale: str) -> tuple[SupportLink, int]:
+    """The contributor agrees, online, that someone may help them; returns (link, email id)."""
+    session = db.session()
+    supporter = find_by_email(email)
+    now = utcnow()
+    if supporter is None:
+        supporter = Contributor(name=name, email=normalise_email(email), language=locale, access_needs=[],
+                                created_at=now, updated_at=now, session_version=1)
+        session.add(supporter)
+        session.flush()
+        audit.record("contributor.created", "contributor", supporter.id, actor=actor(contributor),
+                     after={"by": "added as a supporter"})
+    if supporter.id == contributor.id:
+        raise ValueError("a person cannot support themselves")
+    link = SupportLink(
+        contributor_id=contributor.id, supporter_id=supporter.id, relationship=relationship,
+        can_fill_forms="fill_forms" in permissions, can_see_claims="see_claims" in permissions,
+        can_receive_emails="receive_emails" in permissions, consent_how="online", consent_at=now,
+        consent_recorded_by=f"contributor {contributor.id}", created_at=now,
+    )
+    session.add(link)
+    session.flush()
+    audit.record("supporter.linked", "contributor", contributor.id, actor=actor(contributor),
+                 after={"supporter": supporter.id, "relationship": relationship, "permissions": sorted(permissions),
+                        "consent": "online"})
+    message = mail.compose(
+        "supporter_added", to=supporter.email or "", locale=supporter.language, easy_read=supporter.easy_read,
+        purpose="supporter_added", contributor_id=supporter.id, person=contributor.display_name,
+        sign_in=current_app.config["SETTINGS"].base_url + url_for("account.sign_in"),
+    )
+    session.commit()
+    return link, message.id
+
+
+def withdraw_supporter(link: SupportLink, by: tuple[str, int | None, str]) -> None:
+    """End a support link (the contributor withdraws their agreement)."""
+    if link.withdrawn_at is not None:
+        return
+    link.withdrawn_at = utcnow()
+    audit.record("supporter.withdrawn", "contributor", link.contributor_id, actor=by,
+                 after={"supporter": link.supporter_id})
+    db.session().commit()
+
+
+def links_for(contributor: Contributor) -> list[Any]:
+    """People who may act for ``contributor`` (active links), as (link, supporter) rows."""
+    return list(db.session().execute(
+        select(SupportLink, Contributor).join(Contributor, Contributor.id == SupportLink.supporter_id)
+        .where(SupportLink.contributor_id == contributor.id, SupportLink.withdrawn_at.is_(None))
+        .order_by(SupportLink.id)
+    ).all())
+
+
+def people_supported_by(supporter: Contributor) -> list[Any]:
+    """People ``supporter`` may help (active links), as (link, contributor) rows."""
+    return list(db.session().execute(
+        select(SupportLink, Contributor).join(Contributor, Contributor.id == SupportLink.contributor_id)
+        .where(SupportLink.supporter_id == supporter.id, SupportLink.withdrawn_at.is_(None))
+        .order_by(SupportLink.id)
+    ).all())
+
+
+def can_fill_forms_for(supporter: Contributor, contributor_id: int) -> bool:
+    return db.session().scalar(
+        select(SupportLink.id).where(SupportLink.supporter_id == supporter.id,
+                                     SupportLink.contributor_id == contributor_id,
+                                     SupportLink.can_fill_forms.is_(True), SupportLink.withdrawn_at.is_(None))
+    ) is not None
+
+
+def last_change_on_behalf(contributor: Contributor) -> tuple[Contributor, Any] | None:
+    """The supporter who last changed this person's details, and when."""
+    from app.audit import AuditEvent
+
+    event = db.session().scalar(
+        select(AuditEvent).where(AuditEvent.record_type == "contributor", AuditEvent.record_id == str(contributor.id),
+                                 AuditEvent.action == "contributor.updated")
+        .order_by(AuditEvent.id.desc()).limit(1)
+    )
+    if event is None or event.actor_type != "supporter" or event.actor_id is None:
+        return None
+    supporter = db.session().get(Contributor, event.actor_id)
+    return (supporter, event.at) if supporter else None

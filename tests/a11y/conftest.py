@@ -69,7 +69,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         from datetime import timedelta
 
         from app.account import service
-        from app.account.models import Contributor
+        from app.account.models import Contributor, SupportLink
         from app.db import utcnow
 
         now = utcnow()
@@ -83,7 +83,18 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         db.session().add(StaffTask(kind="benefits_talk", contributor_id=person.id, created_at=now))
         for token in ("a11y-contributor", "a11y-link-page"):
             service.issue_sign_in(person.email, person, timedelta(days=1), token=token)
+        # Chris helps Casey and has changed Casey's details for them.
+        helper = Contributor(email="chris@example.org", name="Chris Carer", language="en", access_needs=[],
+                             created_at=now, updated_at=now, session_version=1)
+        db.session().add(helper)
+        db.session().flush()
+        db.session().add(SupportLink(contributor_id=person.id, supporter_id=helper.id, relationship="carer",
+                                     can_fill_forms=True, can_see_claims=False, can_receive_emails=True,
+                                     consent_how="online", consent_at=now, consent_recorded_by="test",
+                                     created_at=now))
+        service.issue_sign_in(helper.email, helper, timedelta(days=1), token="a11y-supporter")
         db.session().commit()
+        service.update_profile(person, {"best_times": "mornings"}, by=service.supporter_actor(helper))
     return app
 
 
@@ -143,7 +154,7 @@ def _browser(setup: Callable[[webdriver.Chrome], object] | None = None) -> Itera
 def _use_link(driver: webdriver.Chrome, base: str, token: str) -> None:
     driver.get(f"{base}/account/sign-in/{token}?lang=en")
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait_for(driver, lambda d: "/account/details/name" in d.current_url)
+    wait_for(driver, lambda d: "/account/sign-in/" not in d.current_url)
 
 
 def _ask_for_email(driver: webdriver.Chrome, base: str, email: str) -> None:
@@ -174,6 +185,19 @@ def officer_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
 def contributor_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
     """A signed-in contributor (through the real emailed-link page)."""
     yield from _browser(lambda d: _use_link(d, live_server.url, "a11y-contributor"))
+
+
+@pytest.fixture(scope="session")
+def supporter_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
+    """A supporter, signed in, filling in forms for the contributor."""
+
+    def setup(driver: webdriver.Chrome) -> None:
+        _use_link(driver, live_server.url, "a11y-supporter")
+        driver.get(f"{live_server.url}/account/supporters?lang=en")
+        driver.find_element(By.CSS_SELECTOR, "main form[action='/account/acting-for'] button").click()
+        wait_for(driver, lambda d: d.find_elements(By.ID, "acting-for"))
+
+    yield from _browser(setup)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,8 @@ Every route the app serves must appear here, or in NOT_PAGES with a reason. Late
 capabilities add their pages in the same change that adds the routes.
 
 ``who`` is the browser session that visits: "anon", "pending" (asked for a sign-in
-email), "contributor" (signed in), "admin" or "officer".
+email), "contributor" (signed in), "supporter" (filling in forms for the contributor),
+"admin" or "officer".
 ``error_state`` pages are also submitted empty, and the error page checked.
 """
 
@@ -40,6 +41,12 @@ PAGES: list[Entry] = [
     Entry("payment preference", "account.details_payment", "/account/details/payment", who="contributor",
           error_state=True),
     Entry("bank details", "account.details_bank", "/account/details/bank", who="contributor", error_state=True),
+    Entry("people who help", "account.supporters", "/account/supporters", who="contributor"),
+    Entry("add someone who helps you", "account.new_supporter", "/account/supporters/new", who="contributor",
+          error_state=True),
+    Entry("bank details: not for supporters", "<403>", "/account/details/bank", who="supporter",
+          expected_status=403),
+    Entry("details, filled in by a supporter", "account.home", "/account/", who="supporter"),
     Entry("setting up your details", "account.details_name", "/account/details/name?setup=1", who="contributor"),
     Entry("staff sign in", "staff.sign_in", "/staff/sign-in", error_state=True),
     Entry("staff home", "staff.home", "/staff/", who="admin"),
@@ -66,4 +73,7 @@ NOT_PAGES: dict[str, str] = {
     "staff.send_sign_in_email": "POST only; redirects to the contributor's record",
     "account.sign_out": "POST only; redirects to the sign-in page",
     "account.sign_out_everywhere": "POST only; redirects to the sign-in page",
+    "account.withdraw_supporter": "POST only; redirects to the people-who-help page",
+    "account.start_acting_for": "POST only; redirects to the details of the person being helped",
+    "account.stop_acting_for": "POST only; redirects to the people-who-help page",
 }
