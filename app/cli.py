@@ -52,6 +52,32 @@ def init_app(app: Flask) -> None:
         click.echo("Demo staff accounts (sign in at /staff/sign-in):")
         for email, _name, role in demo:
             click.echo(f"  {role:8} {email}  password: {password}")
+        _demo_contributors()
+        click.echo("Demo contributors sign in at /account/sign-in with sam@example.org or chris@example.org;")
+        click.echo(f"  the sign-in email is written to {current_app.config['SETTINGS'].mail_outbox}/ (newest file).")
+
+    def _demo_contributors() -> None:
+        from app.account import service as accounts
+        from app.account.models import SupportLink
+        from app.db import utcnow
+
+        if accounts.find_by_email("sam@example.org") is not None:
+            return
+        system = ("system", None, "demo data")
+        sam = accounts.create_by_staff({"name": "Sam Example", "email": "sam@example.org", "phone": "07700 900 982",
+                                        "contact_channel": "email", "language": "en", "easy_read": True},
+                                       system, staff_id=None)
+        accounts.update_profile(sam, {"known_as": "Sam", "access_needs": ["documents_in_advance", "breaks"],
+                                      "payment_preference": "paid"}, by=system)
+        chris = accounts.create_by_staff({"name": "Chris Carer", "email": "chris@example.org", "phone": "",
+                                          "contact_channel": "email", "language": "cy", "easy_read": False},
+                                         system, staff_id=None)
+        now = utcnow()
+        db.session().add(SupportLink(contributor_id=sam.id, supporter_id=chris.id, relationship="carer",
+                                     can_fill_forms=True, can_see_claims=True, can_receive_emails=False,
+                                     consent_how="in_writing", consent_at=now, consent_recorded_by="demo data",
+                                     created_at=now))
+        db.session().commit()
 
     @app.cli.command("send-test-email")
     @click.argument("to")
@@ -88,6 +114,24 @@ def init_app(app: Flask) -> None:
 
         count = service.rotate_encryption()
         click.echo(f"Re-encrypted {count} record(s) with the newest key.")
+
+    @app.cli.command("retention")
+    def retention() -> None:
+        """Delete records past their retention period (safe to run daily; audited)."""
+        from app.account import data
+
+        counts = data.apply_retention()
+        click.echo(", ".join(f"{name}: {count} removed" for name, count in counts.items()))
+
+    @app.cli.command("remind-drafts")
+    def remind_drafts() -> None:
+        """Email people whose unfinished forms will soon be deleted (run daily)."""
+        from app import mail
+        from app.account import drafts
+
+        count = drafts.send_reminders()
+        sent, failed = mail.deliver_pending()
+        click.echo(f"{count} reminder(s) queued; {sent} sent, {failed} not sent")
 
     @app.cli.command("generate-keys")
     def generate_keys() -> None:

@@ -11,6 +11,7 @@ Delivery is SMTP when ``MAIL_SERVER`` is set, otherwise an ``.eml`` file in
 from __future__ import annotations
 
 import smtplib
+from contextlib import nullcontext
 import ssl
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -18,7 +19,7 @@ from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, after_this_request, current_app, render_template
+from flask import Flask, after_this_request, current_app, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -75,7 +76,10 @@ def compose(
     ``deliver_after_response(message.id)``.
     """
     ctx = dict(context, easy_read=easy_read, locale=locale)
-    with force_locale(locale):
+    # Flask-Babel can only switch language inside a request: CLI jobs (reminders) get one.
+    request_ctx = nullcontext() if has_request_context() else current_app.test_request_context(
+        base_url=current_app.config["SETTINGS"].base_url)
+    with request_ctx, force_locale(locale):
         subject = " ".join(render_template(f"emails/{template}.subject.txt", **ctx).split())
         text = render_template(f"emails/{template}.txt", **ctx)
         html = render_template(f"emails/{template}.html", subject=subject, **ctx)

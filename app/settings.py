@@ -65,6 +65,13 @@ class Settings:
     sign_in_ip_limit: int = 30
     sign_in_window_minutes: int = 15
     max_upload_mb: int = 10
+    draft_days: int = 60
+    draft_reminder_days: int = 7
+    retention_sign_in_days: int = 7
+    retention_outbox_days: int = 90
+    retention_interest_months: int = 12
+    retention_feedback_months: int = 24
+    retention_claim_years: int = 7
     trusted_proxies: int = 0
     log_level: str = "INFO"
 
@@ -118,6 +125,13 @@ class Settings:
                 get("SIGN_IN_WINDOW_MINUTES", str(d.sign_in_window_minutes))
             ),
             max_upload_mb=int(get("MAX_UPLOAD_MB", str(d.max_upload_mb))),
+            draft_days=int(get("DRAFT_DAYS", str(d.draft_days))),
+            draft_reminder_days=int(get("DRAFT_REMINDER_DAYS", str(d.draft_reminder_days))),
+            retention_sign_in_days=int(get("RETENTION_SIGN_IN_DAYS", str(d.retention_sign_in_days))),
+            retention_outbox_days=int(get("RETENTION_OUTBOX_DAYS", str(d.retention_outbox_days))),
+            retention_interest_months=int(get("RETENTION_INTEREST_MONTHS", str(d.retention_interest_months))),
+            retention_feedback_months=int(get("RETENTION_FEEDBACK_MONTHS", str(d.retention_feedback_months))),
+            retention_claim_years=int(get("RETENTION_CLAIM_YEARS", str(d.retention_claim_years))),
             trusted_proxies=int(get("TRUSTED_PROXIES", str(d.trusted_proxies))),
             log_level=get("LOG_LEVEL", d.log_level),
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import app.account.models  # noqa: F401  (registers models on Base.metadata)
+import app.account.drafts  # noqa: F401  (registers models on Base.metadata)
+import app.account.models  # noqa: F401
 import app.audit  # noqa: F401
 import app.mail  # noqa: F401
 import app.security  # noqa: F401

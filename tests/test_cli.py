@@ -47,3 +47,14 @@ def test_generated_keys_are_usable(app) -> None:
 def test_migrate_is_idempotent(app) -> None:
     result = app.test_cli_runner().invoke(args=["migrate"])
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_demo_data_includes_contributors_and_a_supporter(app) -> None:
+    from app.account.models import Contributor, SupportLink
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    output = app.test_cli_runner().invoke(args=["demo-data"]).output
+    assert "sam@example.org" in output
+    with app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(Contributor)) == 2
+        assert db.session().scalar(select(func.count()).select_from(SupportLink)) == 1

@@ -54,6 +54,7 @@ class Contributor(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def display_name(self) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Callable
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app import db, mail, security
-from app.account import service
+from app.account import data, drafts, service
 from app.account.forms import (
     ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, AccessForm, BankForm, CodeForm,
     ContactForm, LanguageForm, NameForm, PaymentForm, SignInForm, SupporterForm,
@@ -16,6 +18,7 @@ from app.account.forms import (
 from app.account.models import Contributor, SupportLink
 from app.i18n import COOKIE_MAX_AGE, EASY_READ_COOKIE, LANG_COOKIE, available, easy_read_on
 from app.security import contributor_required, current_contributor
+from app.staff.models import StaffTask
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -342,3 +345,62 @@ def start_acting_for():  # type: ignore[no-untyped-def]
 def stop_acting_for():  # type: ignore[no-untyped-def]
     session.pop(ACTING_FOR, None)
     return redirect(url_for("account.supporters"))
+
+
+# --- your data -----------------------------------------------------------------------
+
+@bp.get("/data")
+@contributor_required
+def your_data():  # type: ignore[no-untyped-def]
+    me = current_contributor()
+    asked = db.session().scalar(select(StaffTask.id).where(
+        StaffTask.contributor_id == me.id, StaffTask.kind == "erasure_request", StaffTask.done_at.is_(None)))
+    return render_template("account/data.html", erasure_asked=asked is not None)
+
+
+@bp.get("/data.json")
+@contributor_required
+def data_download():  # type: ignore[no-untyped-def]
+    """Not a page: the person's data as a JSON file to keep."""
+    body = json.dumps(data.export(current_contributor()), indent=2, ensure_ascii=False)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="take-part-your-data.json"'})
+
+
+@bp.get("/data/view")
+@contributor_required
+def data_view():  # type: ignore[no-untyped-def]
+    return render_template("account/data_view.html", data=data.export(current_contributor()))
+
+
+@bp.route("/data/erase", methods=["GET", "POST"])
+@contributor_required
+def data_erase():  # type: ignore[no-untyped-def]
+    if request.method == "POST":
+        from flask_wtf.csrf import validate_csrf
+
+        validate_csrf(request.form.get("csrf_token"))
+        data.request_erasure(current_contributor())
+        flash(_("We have your request. The team will erase your data and tell you when it is done."))
+        return redirect(url_for("account.your_data"))
+    return render_template("account/data_erase.html")
+
+
+# --- your forms (drafts) -------------------------------------------------------------
+
+@bp.get("/forms")
+@contributor_required
+def your_forms():  # type: ignore[no-untyped-def]
+    rows = [(d, drafts.KINDS.get(d.kind)) for d in drafts.open_drafts(current_contributor())]
+    return render_template("account/forms.html", rows=rows)
+
+
+@bp.post("/forms/<public_id>/delete")
+@contributor_required
+def delete_form(public_id: str):  # type: ignore[no-untyped-def]
+    draft = drafts.find(public_id, current_contributor())
+    if draft is None:
+        abort(404)
+    drafts.discard(draft)
+    flash(_("The form has been deleted."))
+    return redirect(url_for("account.your_forms"))

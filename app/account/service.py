@@ -139,7 +139,7 @@ def complete_sign_in(token: SignInToken, locale: str, easy_read: bool) -> Contri
     return contributor
 
 
-def create_by_staff(values: dict[str, Any], by: tuple[str, int | None, str], staff_id: int) -> Contributor:
+def create_by_staff(values: dict[str, Any], by: tuple[str, int | None, str], staff_id: int | None) -> Contributor:
     """Add a contributor after a phone call or a meeting (they may have no email address)."""
     now = utcnow()
     contributor = Contributor(

@@ -173,6 +173,23 @@ def task_done(task_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("staff.tasks"))
 
 
+@bp.post("/tasks/<int:task_id>/erase")
+@role_required("admin", "officer")
+def task_erase(task_id: int):  # type: ignore[no-untyped-def]
+    from app.account import data
+    from app.account.models import Contributor
+
+    task = db.session().get(StaffTask, task_id)
+    if task is None or task.kind != "erasure_request" or task.contributor_id is None:
+        abort(404)
+    person = db.session().get(Contributor, task.contributor_id)
+    staff = current_staff()
+    data.erase(person, by=("staff", staff.id, staff.email))
+    service.complete_task(task, staff)
+    flash(_("Their data has been erased."))
+    return redirect(url_for("staff.tasks"))
+
+
 @bp.get("/outbox")
 @role_required("admin")
 def outbox():  # type: ignore[no-untyped-def]

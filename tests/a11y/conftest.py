@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 
 from app import create_app, db
 from tests.a11y.gallery import bp as gallery_bp
+from tests.account.wizard import bp as wizard_bp
 from tests.conftest import STAFF_PASSWORD, fresh_database, make_settings, make_staff
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,6 +56,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     url = fresh_database("a11y", tmp)
     app = create_app(make_settings(url, tmp))
     app.register_blueprint(gallery_bp)
+    app.register_blueprint(wizard_bp)
 
     @app.after_request
     def _remember_status(response):  # type: ignore[no-untyped-def]
@@ -94,6 +96,10 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
                                      created_at=now))
         service.issue_sign_in(helper.email, helper, timedelta(days=1), token="a11y-supporter")
         db.session().commit()
+        from app.account import drafts
+
+        drafts.save_page(drafts.start("test_wizard", person, person, "Expenses for the March meeting"),
+                         "about", {"topic": "Travel"})
         service.update_profile(person, {"best_times": "mornings"}, by=service.supporter_actor(helper))
     return app
 

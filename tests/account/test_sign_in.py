@@ -39,6 +39,18 @@ def link_and_code(message) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     return f"/account/sign-in/{link.group(1)}", code.group(1)
 
 
+def known_person_asks(app, cr: ClientRequest, smtp_server) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Sam, who has an account, asks for a sign-in email; returns its (link, code)."""
+    make_contributor(app)
+    ask_for_email(cr, "sam@example.org")
+    deliver_mail(app)
+    return link_and_code(smtp_server[0].messages[-1])
+
+
+def other_code(code: str) -> str:
+    return "000000" if code != "000000" else "111111"
+
+
 @pytest.fixture
 def cr(mail_app):  # type: ignore[no-untyped-def]
     return ClientRequest(mail_app.test_client())
@@ -72,24 +84,17 @@ def test_new_person_signs_in_with_the_link_and_sets_up(mail_app, cr, smtp_server
 
 
 def test_the_code_works_instead_of_the_link(mail_app, cr, smtp_server) -> None:
-    make_contributor(mail_app)
-    ask_for_email(cr, "sam@example.org")
-    deliver_mail(mail_app)
-    _link, code = link_and_code(smtp_server[0].messages[0])
-    wrong = cr.post("/account/check-email", {"code": "000000" if code != "000000" else "111111"})
+    _link, code = known_person_asks(mail_app, cr, smtp_server)
+    wrong = cr.post("/account/check-email", {"code": other_code(code)})
     assert wrong.error_summary()[0][0] == "#code"
     assert cr.post_redirect("/account/check-email", {"code": f"{code[:3]} {code[3:]}"}) == "/account/"
     assert cr.get("/account/").h1 == "Your account"
 
 
 def test_codes_stop_working_after_five_wrong_tries(mail_app, cr, smtp_server) -> None:
-    make_contributor(mail_app)
-    ask_for_email(cr, "sam@example.org")
-    deliver_mail(mail_app)
-    _link, code = link_and_code(smtp_server[0].messages[0])
-    wrong = "000000" if code != "000000" else "111111"
+    _link, code = known_person_asks(mail_app, cr, smtp_server)
     for _ in range(5):
-        cr.post("/account/check-email", {"code": wrong})
+        cr.post("/account/check-email", {"code": other_code(code)})
     page = cr.post("/account/check-email", {"code": code})
     assert page.error_summary()[0][0] == "#code"
 
@@ -147,10 +152,7 @@ def test_sign_in_emails_are_rate_limited_per_network_address(settings, smtp_serv
 
 
 def test_the_session_lasts_and_sign_out_works(mail_app, cr, smtp_server) -> None:
-    make_contributor(mail_app)
-    ask_for_email(cr, "sam@example.org")
-    deliver_mail(mail_app)
-    link, _ = link_and_code(smtp_server[0].messages[0])
+    link, _ = known_person_asks(mail_app, cr, smtp_server)
     response = cr.client.post(link, data={"csrf_token": cr.csrf_token(link)})
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "Expires=" in cookie  # a lasting cookie, not one that ends with the browser

@@ -1,0 +1,143 @@
+"""Your data: everything held about a person, erasure, and retention periods.
+
+Bank details appear in the export only masked: the only export that carries them
+in full is the finance export. Erasure anonymises rather than deletes where a
+record must be kept (payment claims for the finance retention period).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, or_, select
+
+from app import audit, db
+from app.account import drafts
+from app.account.models import Contributor, SignInToken, SupportLink
+from app.account.service import actor, masked_bank_details
+from app.audit import AuditEvent
+from app.db import utcnow
+from app.mail import OutboxMessage
+from app.security import RateLimitHit
+from app.staff.models import StaffTask
+
+
+def export(contributor: Contributor) -> dict[str, Any]:
+    """Everything held about ``contributor``, as plain data (JSON-ready)."""
+    session = db.session()
+    links = session.scalars(select(SupportLink).where(
+        or_(SupportLink.contributor_id == contributor.id, SupportLink.supporter_id == contributor.id))).all()
+    events = session.scalars(select(AuditEvent).where(
+        or_(AuditEvent.record_type == "contributor", AuditEvent.record_type == "staff_task"),
+        AuditEvent.record_id == str(contributor.id)).order_by(AuditEvent.id)).all()
+    messages = session.scalars(select(OutboxMessage).where(OutboxMessage.contributor_id == contributor.id)
+                               .order_by(OutboxMessage.id)).all()
+    tasks = session.scalars(select(StaffTask).where(StaffTask.contributor_id == contributor.id)).all()
+    return {
+        "exported_at": utcnow().isoformat(),
+        "details": {
+            "name": contributor.name, "known_as": contributor.known_as, "pronouns": contributor.pronouns,
+            "email": contributor.email, "phone": contributor.phone, "address": contributor.address,
+            "contact_channel": contributor.contact_channel, "best_times": contributor.best_times,
+            "language": contributor.language, "easy_read": contributor.easy_read,
+            "access_needs": list(contributor.access_needs or []),
+            "interpreter_language": contributor.interpreter_language, "access_other": contributor.access_other,
+            "payment_preference": contributor.payment_preference,
+            "bank_details_masked": masked_bank_details(contributor),
+            "created_at": contributor.created_at.isoformat(), "updated_at": contributor.updated_at.isoformat(),
+        },
+        "people_who_help_you": [
+            {"supporter": ln.supporter_id, "relationship": ln.relationship, "fill_forms": ln.can_fill_forms,
+             "see_claims": ln.can_see_claims, "receive_emails": ln.can_receive_emails,
+             "agreed": ln.consent_at.isoformat(), "how": ln.consent_how,
+             "withdrawn": ln.withdrawn_at.isoformat() if ln.withdrawn_at else None}
+            for ln in links if ln.contributor_id == contributor.id
+        ],
+        "people_you_help": [
+            {"person": ln.contributor_id, "relationship": ln.relationship,
+             "withdrawn": ln.withdrawn_at.isoformat() if ln.withdrawn_at else None}
+            for ln in links if ln.supporter_id == contributor.id
+        ],
+        "requests_to_the_team": [
+            {"kind": t.kind, "asked": t.created_at.isoformat(), "done": t.done_at.isoformat() if t.done_at else None}
+            for t in tasks
+        ],
+        "emails_sent_to_you": [
+            {"subject": m.subject, "to": m.to_address, "created": m.created_at.isoformat(),
+             "sent": m.sent_at.isoformat() if m.sent_at else None}
+            for m in messages if m.purpose != "sign_in"
+        ],
+        "forms_in_progress": [
+            {"title": d.title, "kind": d.kind, "last_saved": d.updated_at.isoformat(),
+             "deleted_on": d.expires_at.isoformat(), "answers": d.data}
+            for d in session.scalars(select(drafts.Draft).where(
+                or_(drafts.Draft.owner_id == contributor.id, drafts.Draft.subject_id == contributor.id),
+                drafts.Draft.submitted_at.is_(None)))
+        ],
+        "history": [
+            {"when": e.at.isoformat(), "what": e.action, "by": e.actor_type} for e in events
+        ],
+    }
+
+
+def request_erasure(contributor: Contributor) -> StaffTask:
+    """The person asks for their data to be erased; staff confirm it (a task)."""
+    existing = db.session().scalar(select(StaffTask).where(
+        StaffTask.contributor_id == contributor.id, StaffTask.kind == "erasure_request", StaffTask.done_at.is_(None)))
+    if existing is not None:
+        return existing
+    task = StaffTask(kind="erasure_request", contributor_id=contributor.id, created_at=utcnow())
+    db.session().add(task)
+    audit.record("contributor.erasure_requested", "contributor", contributor.id, actor=actor(contributor))
+    db.session().commit()
+    return task
+
+
+def erase(contributor: Contributor, by: tuple[str, int | None, str]) -> None:
+    """Erase a person: personal details blanked, sign-ins, emails and agreements removed.
+
+    The row stays (anonymised) so records that must be kept for finance can still
+    point at it without naming anyone.
+    """
+    session = db.session()
+    for field, empty in (("name", ""), ("known_as", ""), ("pronouns", ""), ("email", None), ("phone", ""),
+                         ("address", ""), ("best_times", ""), ("access_needs", []), ("interpreter_language", ""),
+                         ("access_other", ""), ("bank_details", None), ("payment_preference", None)):
+        setattr(contributor, field, empty)
+    contributor.easy_read = False
+    contributor.session_version += 1  # signs them out everywhere
+    contributor.erased_at = contributor.updated_at = utcnow()
+    session.execute(delete(SignInToken).where(SignInToken.contributor_id == contributor.id))
+    session.execute(delete(OutboxMessage).where(OutboxMessage.contributor_id == contributor.id))
+    session.execute(delete(drafts.Draft).where(drafts.Draft.submitted_at.is_(None), or_(
+        drafts.Draft.owner_id == contributor.id, drafts.Draft.subject_id == contributor.id)))
+    now = utcnow()
+    for link in session.scalars(select(SupportLink).where(
+            or_(SupportLink.contributor_id == contributor.id, SupportLink.supporter_id == contributor.id),
+            SupportLink.withdrawn_at.is_(None))):
+        link.withdrawn_at = now
+    audit.record("contributor.erased", "contributor", contributor.id, actor=by)
+    session.commit()
+
+
+def apply_retention() -> dict[str, int]:
+    """Delete what has passed its retention period; safe to run again (and audited)."""
+    cfg = current_app.config["SETTINGS"]
+    now = utcnow()
+    session = db.session()
+    counts = {
+        "sign_in_tokens": session.execute(delete(SignInToken).where(
+            SignInToken.created_at < now - timedelta(days=cfg.retention_sign_in_days))).rowcount,
+        "outbox_messages": session.execute(delete(OutboxMessage).where(
+            OutboxMessage.created_at < now - timedelta(days=cfg.retention_outbox_days),
+            or_(OutboxMessage.sent_at.is_not(None), OutboxMessage.attempts >= 8))).rowcount,
+        "rate_limit_hits": session.execute(delete(RateLimitHit).where(
+            RateLimitHit.at < now - timedelta(days=1))).rowcount,
+        "expired_drafts": drafts.delete_expired(),
+    }
+    if any(counts.values()):
+        audit.record("retention.applied", "retention", now.date().isoformat(), after=counts)
+    session.commit()
+    return counts

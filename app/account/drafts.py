@@ -1,0 +1,168 @@
+"""Save and return: drafts of multi-page forms, for contributors and supporters.
+
+A room's form pages call ``save_page`` when a page is submitted (and when htmx
+reports a field change), so nothing typed is lost. Signed-in people find their
+drafts on "Your forms". A draft expires ``DRAFT_DAYS`` after it was last saved;
+``send_reminders`` emails the owner ``DRAFT_REMINDER_DAYS`` before that.
+Submitting gives the form a short reference like ``TP-7K3F-9Q``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from flask import current_app, url_for
+from sqlalchemy import JSON, ForeignKey, Integer, String, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app import audit, db, mail
+from app.account.models import Contributor
+from app.db import Base, UTCDateTime, utcnow
+
+# Crockford's base32 without look-alikes (no I, L, O, U): easy to read out on the phone.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_reference() -> str:
+    """A short reference such as ``TP-7K3F-9Q``."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    return f"TP-{chars[:4]}-{chars[4:]}"
+
+
+class Draft(Base):
+    """A form in progress: who is filling it in, who it is for, and what they have typed."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    page: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of form that uses drafts: its name for people and where to carry on."""
+
+    label: Callable[[], str]
+    resume: Callable[[Draft], str]
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register_kind(kind: str, label: Callable[[], str], resume: Callable[[Draft], str]) -> None:
+    """Rooms register their multi-page forms so "Your forms" can list and resume them."""
+    KINDS[kind] = Kind(label, resume)
+
+
+def _lifetime() -> timedelta:
+    return timedelta(days=current_app.config["SETTINGS"].draft_days)
+
+
+def start(kind: str, owner: Contributor, subject: Contributor, title: str) -> Draft:
+    """Begin a draft (``subject`` differs from ``owner`` when a supporter fills it in)."""
+    now = utcnow()
+    draft = Draft(public_id=secrets.token_urlsafe(12), owner_id=owner.id, subject_id=subject.id, kind=kind,
+                  title=title, data={}, page="", created_at=now, updated_at=now, expires_at=now + _lifetime())
+    db.session().add(draft)
+    db.session().commit()
+    return draft
+
+
+def find(public_id: str, owner: Contributor) -> Draft | None:
+    """The owner's unsubmitted draft with this id (anyone else gets ``None``)."""
+    draft = db.session().scalar(select(Draft).where(Draft.public_id == public_id))
+    if draft is None or draft.owner_id != owner.id or draft.submitted_at is not None:
+        return None
+    return draft
+
+
+def save_page(draft: Draft, page: str, values: dict[str, Any]) -> None:
+    """Keep what was typed on ``page``; each save pushes the expiry date back."""
+    data = dict(draft.data or {})
+    data[page] = values
+    draft.data = data
+    draft.page = page
+    draft.updated_at = utcnow()
+    draft.expires_at = draft.updated_at + _lifetime()
+    draft.reminder_sent_at = None
+    db.session().commit()
+
+
+def open_drafts(owner: Contributor) -> list[Draft]:
+    return list(db.session().scalars(
+        select(Draft).where(Draft.owner_id == owner.id, Draft.submitted_at.is_(None)).order_by(Draft.updated_at.desc())
+    ))
+
+
+def discard(draft: Draft) -> None:
+    db.session().delete(draft)
+    db.session().commit()
+
+
+def submit(draft: Draft, by: tuple[str, int | None, str]) -> str:
+    """Mark the draft submitted, give it a reference, email the owner; returns the reference."""
+    session = db.session()
+    reference = new_reference()
+    while session.scalar(select(Draft.id).where(Draft.reference == reference)) is not None:
+        reference = new_reference()
+    draft.reference = reference
+    draft.submitted_at = utcnow()
+    audit.record("form.submitted", "contributor", draft.subject_id, actor=by,
+                 after={"kind": draft.kind, "reference": reference, "filled_in_by": draft.owner_id})
+    owner = session.get(Contributor, draft.owner_id)
+    subject = session.get(Contributor, draft.subject_id)
+    if owner is not None and owner.email:
+        message = mail.compose(
+            "form_received", to=owner.email, locale=owner.language, easy_read=owner.easy_read,
+            purpose="form_received", contributor_id=owner.id, title=draft.title, reference=reference,
+            on_behalf_of=subject.display_name if subject and subject.id != owner.id else None,
+        )
+        session.commit()
+        mail.deliver_after_response(message.id)
+    else:
+        session.commit()
+    return reference
+
+
+def send_reminders() -> int:
+    """Email owners whose drafts expire within ``DRAFT_REMINDER_DAYS``; once per draft."""
+    cfg = current_app.config["SETTINGS"]
+    session = db.session()
+    soon = utcnow() + timedelta(days=cfg.draft_reminder_days)
+    due = session.scalars(select(Draft).where(
+        Draft.submitted_at.is_(None), Draft.reminder_sent_at.is_(None), Draft.expires_at <= soon,
+        Draft.expires_at > utcnow())).all()
+    for draft in due:
+        owner = session.get(Contributor, draft.owner_id)
+        if owner is None or not owner.email:
+            continue
+        kind = KINDS.get(draft.kind)
+        with current_app.test_request_context(base_url=cfg.base_url):  # url_for from a CLI job
+            link = cfg.base_url + (kind.resume(draft) if kind else url_for("account.your_forms"))
+        mail.compose("draft_reminder", to=owner.email, locale=owner.language, easy_read=owner.easy_read,
+                     purpose="draft_reminder", contributor_id=owner.id, title=draft.title, link=link,
+                     expires=draft.expires_at)
+        draft.reminder_sent_at = utcnow()
+    session.commit()
+    return len(due)
+
+
+def delete_expired() -> int:
+    """Remove drafts past their expiry date (used by ``flask retention``)."""
+    return db.session().execute(delete(Draft).where(Draft.submitted_at.is_(None),
+                                                    Draft.expires_at <= utcnow())).rowcount

@@ -1,0 +1,106 @@
+"""Your data: a complete export, erasure confirmed by staff, and retention periods."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app import db
+from app.account import service
+from app.account.models import Contributor, SignInToken, SupportLink
+from app.audit import AuditEvent
+from app.db import utcnow
+from app.mail import OutboxMessage
+from app.security import RateLimitHit
+from tests.account.test_details import contributor, signed_in
+from tests.account.test_supporters import ADD
+from tests.conftest import make_staff, sign_in, ClientRequest
+
+
+def test_export_holds_everything_with_bank_details_masked(app) -> None:
+    cr, cid = signed_in(app, phone="07700 900 982", access_needs=["breaks"], best_times="mornings")
+    cr.post_redirect("/account/details/bank", {"account_name": "Sam Example", "sort_code": "309452",
+                                               "account_number": "00733445"})
+    cr.post_redirect("/account/details/payment", {"payment_preference": "benefits_talk"})
+    cr.post_redirect("/account/supporters/new", ADD)
+    response = cr.client.get("/account/data.json")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    data = json.loads(response.get_data(as_text=True))
+    details = data["details"]
+    assert (details["name"], details["email"], details["phone"], details["best_times"]) == (
+        "Sam Example", "sam@example.org", "07700 900 982", "mornings")
+    assert details["access_needs"] == ["breaks"] and details["payment_preference"] == "benefits_talk"
+    assert details["bank_details_masked"]["account_number"] == "****3445"
+    assert "00733445" not in response.get_data(as_text=True)
+    assert data["people_who_help_you"][0]["relationship"] == "carer"
+    assert data["requests_to_the_team"][0]["kind"] == "benefits_talk"
+    # The email to the supporter was theirs, not Sam's; sign-in emails are never listed.
+    assert data["emails_sent_to_you"] == []
+    assert {h["what"] for h in data["history"]} >= {"contributor.updated", "contributor.bank_details_changed",
+                                                   "supporter.linked"}
+    page = cr.get("/account/data/view?lang=en")
+    assert "07700 900 982" in page.text() and "****3445" in page.text() and "00733445" not in page.html
+
+
+def test_erasure_is_asked_for_then_done_by_staff(app) -> None:
+    cr, cid = signed_in(app, phone="07700 900 982", address="1 High Street")
+    cr.post_redirect("/account/details/bank", {"account_name": "Sam", "sort_code": "309452",
+                                               "account_number": "00733445"})
+    cr.post_redirect("/account/supporters/new", ADD)
+    with app.app_context():
+        service.issue_sign_in("sam@example.org", db.session().get(Contributor, cid), timedelta(hours=1))
+        db.session().commit()
+    cr.post_redirect("/account/data/erase", token_from="/account/data/erase")
+    assert "You have asked us to erase your data." in cr.get("/account/data").text()
+
+    make_staff(app, "officer")
+    officer = ClientRequest(app.test_client())
+    sign_in(officer, "officer@example.org")
+    tasks = officer.get("/staff/tasks")
+    assert "Erase their data (they asked)" in tasks.text()
+    erase_form = next(f for f in tasks.findall(".//main//form") if f.get("action").endswith("/erase"))
+    officer.post_redirect(erase_form.get("action"), token_from="/staff/tasks")
+
+    person = contributor(app, cid)
+    assert person.erased_at is not None
+    assert (person.name, person.email, person.phone, person.address, person.bank_details) == ("", None, "", "", None)
+    with app.app_context():
+        s = db.session()
+        assert s.scalar(select(func.count()).select_from(SignInToken).where(SignInToken.contributor_id == cid)) == 0
+        assert s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.contributor_id == cid)) == 0
+        assert all(link.withdrawn_at for link in s.scalars(select(SupportLink)))
+        assert s.scalar(select(AuditEvent).where(AuditEvent.action == "contributor.erased")).actor_type == "staff"
+    # Their session has ended.
+    assert cr.get_redirect("/account/").startswith("/account/sign-in")
+
+
+def test_retention_removes_only_what_is_old_and_is_safe_to_repeat(app) -> None:
+    cid = signed_in(app)[1]
+    with app.app_context():
+        s = db.session()
+        person = s.get(Contributor, cid)
+        now = utcnow()
+        service.issue_sign_in(person.email, person, timedelta(hours=1))
+        service.issue_sign_in(person.email, person, timedelta(hours=1))
+        s.flush()
+        old_token = s.scalars(select(SignInToken)).first()
+        old_token.created_at = now - timedelta(days=8)
+        for age, sent in ((100, True), (100, False), (5, True)):
+            s.add(OutboxMessage(to_address="a@example.org", subject="s", text_body="t", purpose="x", locale="en",
+                                created_at=now - timedelta(days=age), next_attempt_at=now, attempts=1,
+                                sent_at=now if sent else None, last_error=""))
+        s.add(RateLimitHit(key="k", at=now - timedelta(days=2)))
+        s.add(RateLimitHit(key="k", at=now))
+        s.commit()
+    first = app.test_cli_runner().invoke(args=["retention"])
+    assert "sign_in_tokens: 1 removed, outbox_messages: 1 removed, rate_limit_hits: 1 removed" in first.output
+    second = app.test_cli_runner().invoke(args=["retention"])
+    assert "sign_in_tokens: 0 removed, outbox_messages: 0 removed, rate_limit_hits: 0 removed" in second.output
+    with app.app_context():
+        s = db.session()
+        assert s.scalar(select(func.count()).select_from(SignInToken)) == 1
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 2  # unsent old one is kept for retry
+        events = s.scalars(select(AuditEvent).where(AuditEvent.action == "retention.applied")).all()
+        assert len(events) == 1 and events[0].after_data["sign_in_tokens"] == 1
