@@ -58,6 +58,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: no silent expiry
         WTF_CSRF_SSL_STRICT=settings.https,
         BABEL_DEFAULT_LOCALE="en",
+        BABEL_DEFAULT_TIMEZONE="Europe/London",
         TESTING=settings.testing,
     )
     if settings.trusted_proxies:

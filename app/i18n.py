@@ -57,15 +57,26 @@ def _valid(code: str | None) -> str | None:
     return None
 
 
+# English is British English here: dates like "3 November 2026", not "November 3, 2026".
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
 def select_locale() -> str:
     """Flask-Babel locale selector (see module docstring for the order)."""
-    return (
+    code = (
         _valid(request.args.get("lang"))
         or _valid(request.cookies.get(LANG_COOKIE))
         or _valid(g.get("preferred_locale"))
         or request.accept_languages.best_match(current_app.config["LOCALES"])
         or "en"
     )
+    return FORMAT_LOCALES.get(code, code)
+
+
+def current_language() -> str:
+    """The shipped language code in use ("en", "cy", ...), whatever regional format it uses."""
+    loc = get_locale()
+    return loc.language if loc else "en"
 
 
 def easy_read_on() -> bool:
@@ -112,8 +123,7 @@ def url_with(**changes: str | None) -> str:
 
 
 def translation_unchecked() -> bool:
-    loc = get_locale()
-    return bool(loc) and str(loc) in current_app.config["UNCHECKED_LOCALES"]
+    return current_language() in current_app.config["UNCHECKED_LOCALES"]
 
 
 def money(pence: int) -> str:
@@ -211,7 +221,7 @@ def init_app(app: Flask) -> None:
         text_direction=direction,
         languages=available,
         translation_unchecked=translation_unchecked,
-        current_locale=lambda: str(get_locale() or "en"),
+        current_locale=current_language,
     )
     app.jinja_env.filters.update(money=money, long_date=long_date, date_time=date_time)
 

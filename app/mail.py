@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app import db
 from app.db import Base, UTCDateTime, utcnow
+from app.i18n import FORMAT_LOCALES
 
 MAX_ATTEMPTS = 8
 CLAIM_MINUTES = 5
@@ -79,7 +80,7 @@ def compose(
     # Flask-Babel can only switch language inside a request: CLI jobs (reminders) get one.
     request_ctx = nullcontext() if has_request_context() else current_app.test_request_context(
         base_url=current_app.config["SETTINGS"].base_url)
-    with request_ctx, force_locale(locale):
+    with request_ctx, force_locale(FORMAT_LOCALES.get(locale, locale)):
         subject = " ".join(render_template(f"emails/{template}.subject.txt", **ctx).split())
         text = render_template(f"emails/{template}.txt", **ctx)
         html = render_template(f"emails/{template}.html", subject=subject, **ctx)

@@ -85,6 +85,8 @@ def _load_staff() -> None:
         session.clear()
         return
     g.staff = user
+    # The limit counts idle time, so nobody is signed out in the middle of their work.
+    session["staff_at"] = int(utcnow().timestamp())
 
 
 def staff_required(view: F) -> F:
@@ -143,6 +145,19 @@ def safe_next(target: str | None, default: str) -> str:
             and not urlsplit(target).netloc:
         return target
     return default
+
+
+def subject_required(view: F) -> F:
+    """Pages about one person: that person, a supporter or staff member acting for them."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_contributor() is None and g.get("acting_for") is None:
+            return redirect(url_for("account.sign_in", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    wrapped.contributor_only = True  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]
 
 
 def cookie_secure() -> bool:

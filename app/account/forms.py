@@ -238,3 +238,10 @@ class SupporterForm(FlaskForm):
                                         "I can stop this at any time."))],
         validators=[InputRequired(_l("Tick the box to say you agree"))],
     )
+
+
+class WhoForm(FlaskForm):
+    """The first question of every form: who is filling it in, and for whom."""
+
+    for_whom = RadioField(_l("Who is filling this in?"),
+                          validators=[InputRequired(_l("Choose who you are filling this in for"))])

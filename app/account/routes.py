@@ -13,11 +13,11 @@ from app import db, mail, security
 from app.account import data, drafts, service
 from app.account.forms import (
     ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, AccessForm, BankForm, CodeForm,
-    ContactForm, LanguageForm, NameForm, PaymentForm, SignInForm, SupporterForm,
+    ContactForm, LanguageForm, NameForm, PaymentForm, SignInForm, SupporterForm, WhoForm,
 )
 from app.account.models import Contributor, SupportLink
 from app.i18n import COOKIE_MAX_AGE, EASY_READ_COOKIE, LANG_COOKIE, available, easy_read_on
-from app.security import contributor_required, current_contributor
+from app.security import contributor_required, current_contributor, subject_required
 from app.staff.models import StaffTask
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -26,9 +26,16 @@ PENDING_EMAIL = "pending_sign_in_email"
 ACTING_FOR = "acting_for"
 
 
+STAFF_ACTING_FOR = "staff_acting_for"
+
+
 @bp.before_app_request
 def _load_contributor() -> None:
     g.contributor = None
+    g.acting_for = None
+    if g.get("staff") is not None and session.get(STAFF_ACTING_FOR) is not None:
+        # A staff member filling in forms for someone (e.g. after a phone call).
+        g.acting_for = db.session().get(Contributor, session[STAFF_ACTING_FOR])
     contributor_id = session.get("contributor_id")
     if contributor_id is None:
         return
@@ -56,8 +63,10 @@ def subject() -> Contributor:
 
 
 def who() -> tuple[str, int | None, str]:
-    """The audit actor: a supporter acting for someone, or the person themselves."""
+    """The audit actor: staff or a supporter acting for someone, or the person themselves."""
     if g.get("acting_for") is not None:
+        if current_contributor() is None:
+            return ("staff", g.staff.id, g.staff.email)
         return service.supporter_actor(current_contributor())
     return service.actor(current_contributor())
 
@@ -73,9 +82,9 @@ def _choices() -> dict[str, Any]:
 
 
 def _locale() -> str:
-    from flask_babel import get_locale
+    from app.i18n import current_language
 
-    return str(get_locale() or "en")
+    return current_language()
 
 
 # --- sign in ---------------------------------------------------------------------
@@ -175,7 +184,7 @@ def sign_out_everywhere():  # type: ignore[no-untyped-def]
 # --- your details ------------------------------------------------------------------
 
 @bp.get("/")
-@contributor_required
+@subject_required
 def home():  # type: ignore[no-untyped-def]
     contributor = subject()
     return render_template("account/home.html", contributor=contributor,
@@ -213,7 +222,7 @@ def _details_page(endpoint: str, form_class: type, template: str,
 
 
 @bp.route("/details/name", methods=["GET", "POST"])
-@contributor_required
+@subject_required
 def details_name():  # type: ignore[no-untyped-def]
     return _details_page(
         "details_name", NameForm, "account/details_name.html",
@@ -223,7 +232,7 @@ def details_name():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/details/contact", methods=["GET", "POST"])
-@contributor_required
+@subject_required
 def details_contact():  # type: ignore[no-untyped-def]
     return _details_page(
         "details_contact", ContactForm, "account/details_contact.html",
@@ -235,7 +244,7 @@ def details_contact():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/details/language", methods=["GET", "POST"])
-@contributor_required
+@subject_required
 def details_language():  # type: ignore[no-untyped-def]
     return _details_page(
         "details_language", LanguageForm, "account/details_language.html",
@@ -245,7 +254,7 @@ def details_language():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/details/access", methods=["GET", "POST"])
-@contributor_required
+@subject_required
 def details_access():  # type: ignore[no-untyped-def]
     return _details_page(
         "details_access", AccessForm, "account/details_access.html",
@@ -259,7 +268,7 @@ def details_access():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/details/payment", methods=["GET", "POST"])
-@contributor_required
+@subject_required
 def details_payment():  # type: ignore[no-untyped-def]
     return _details_page(
         "details_payment", PaymentForm, "account/details_payment.html",
@@ -269,18 +278,18 @@ def details_payment():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/details/bank", methods=["GET", "POST"])
-@contributor_required
+@subject_required
 def details_bank():  # type: ignore[no-untyped-def]
-    if g.acting_for is not None:
+    if g.acting_for is not None and current_contributor() is not None:
         # Payment goes to the contributor: only they (or the team) set where it goes.
         return render_template("account/bank_not_for_supporters.html", person=g.acting_for), 403
-    contributor = current_contributor()
+    contributor = subject()
     form = BankForm()
     if form.validate_on_submit():
         service.save_bank_details(contributor, {
             "account_name": form.account_name.data, "sort_code": form.sort_code.data,
             "account_number": form.account_number.data, "roll_number": form.roll_number.data or "",
-        }, by=service.actor(contributor))
+        }, by=who())
         flash(_("Your bank details have been saved."))
         return redirect(url_for("account.home"))
     return render_template("account/details_bank.html", form=form, bank=service.masked_bank_details(contributor),
@@ -391,8 +400,33 @@ def data_erase():  # type: ignore[no-untyped-def]
 @bp.get("/forms")
 @contributor_required
 def your_forms():  # type: ignore[no-untyped-def]
-    rows = [(d, drafts.KINDS.get(d.kind)) for d in drafts.open_drafts(current_contributor())]
+    me = current_contributor()
+    rows = [(d, drafts.KINDS.get(d.kind), None if d.subject_id == me.id else db.session().get(Contributor, d.subject_id))
+            for d in drafts.open_drafts(me)]
     return render_template("account/forms.html", rows=rows)
+
+
+@bp.route("/forms/new/<kind>", methods=["GET", "POST"])
+@contributor_required
+def start_form(kind: str):  # type: ignore[no-untyped-def]
+    """Start a form: people who help someone first say who it is for."""
+    if kind not in drafts.KINDS:
+        abort(404)
+    me = current_contributor()
+    people = [person for link, person in service.people_supported_by(me) if link.can_fill_forms]
+    if not people:
+        draft = drafts.start(kind, me, me, drafts.KINDS[kind].label())
+        return redirect(drafts.KINDS[kind].resume(draft))
+    form = WhoForm(data=None if request.method == "POST" else
+                   {"for_whom": str(g.acting_for.id) if g.acting_for else None})
+    form.for_whom.choices = [("me", _("I am filling it in for myself"))] + [
+        (str(p.id), _("I am filling it in for %(name)s", name=p.display_name)) for p in people]
+    if form.validate_on_submit():
+        subject_person = me if form.for_whom.data == "me" else next(
+            p for p in people if str(p.id) == form.for_whom.data)
+        draft = drafts.start(kind, me, subject_person, drafts.KINDS[kind].label())
+        return redirect(drafts.KINDS[kind].resume(draft))
+    return render_template("account/start_form.html", form=form, kind_label=drafts.KINDS[kind].label())
 
 
 @bp.post("/forms/<public_id>/delete")

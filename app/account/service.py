@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, url_for
@@ -232,9 +232,16 @@ def supporter_actor(supporter: Contributor) -> tuple[str, int, str]:
 
 
 def add_supporter(contributor: Contributor, *, name: str, email: str, relationship: str,
-                  permissions: list[str], locale: str) -> tuple[SupportLink, int]:
-    """The contributor agrees, online, that someone may help them; returns (link, email id)."""
+                  permissions: list[str], locale: str, consent_how: str = "online",
+                  consent_at: datetime | None = None,
+                  by: tuple[str, int | None, str] | None = None) -> tuple[SupportLink, int]:
+    """Record that the contributor agreed someone may help them; returns (link, email id).
+
+    Online, the contributor agrees themselves (now). Staff record an agreement given
+    on the phone or in writing, with the date it was given (``consent_how``, ``consent_at``).
+    """
     session = db.session()
+    by = by or actor(contributor)
     supporter = find_by_email(email)
     now = utcnow()
     if supporter is None:
@@ -242,21 +249,21 @@ def add_supporter(contributor: Contributor, *, name: str, email: str, relationsh
                                 created_at=now, updated_at=now, session_version=1)
         session.add(supporter)
         session.flush()
-        audit.record("contributor.created", "contributor", supporter.id, actor=actor(contributor),
+        audit.record("contributor.created", "contributor", supporter.id, actor=by,
                      after={"by": "added as a supporter"})
     if supporter.id == contributor.id:
         raise ValueError("a person cannot support themselves")
     link = SupportLink(
         contributor_id=contributor.id, supporter_id=supporter.id, relationship=relationship,
         can_fill_forms="fill_forms" in permissions, can_see_claims="see_claims" in permissions,
-        can_receive_emails="receive_emails" in permissions, consent_how="online", consent_at=now,
-        consent_recorded_by=f"contributor {contributor.id}", created_at=now,
+        can_receive_emails="receive_emails" in permissions, consent_how=consent_how, consent_at=consent_at or now,
+        consent_recorded_by=by[2], created_at=now,
     )
     session.add(link)
     session.flush()
-    audit.record("supporter.linked", "contributor", contributor.id, actor=actor(contributor),
+    audit.record("supporter.linked", "contributor", contributor.id, actor=by,
                  after={"supporter": supporter.id, "relationship": relationship, "permissions": sorted(permissions),
-                        "consent": "online"})
+                        "consent": consent_how, "agreed": (consent_at or now).date().isoformat()})
     message = mail.compose(
         "supporter_added", to=supporter.email or "", locale=supporter.language, easy_read=supporter.easy_read,
         purpose="supporter_added", contributor_id=supporter.id, person=contributor.display_name,
@@ -302,8 +309,9 @@ def can_fill_forms_for(supporter: Contributor, contributor_id: int) -> bool:
     ) is not None
 
 
-def last_change_on_behalf(contributor: Contributor) -> tuple[Contributor, Any] | None:
-    """The supporter who last changed this person's details, and when."""
+def last_change_on_behalf(contributor: Contributor) -> tuple[Contributor | None, Any] | None:
+    """Who last changed this person's details for them, and when: a supporter, or
+    ``None`` for the involvement team. ``None`` overall if they changed it themselves."""
     from app.audit import AuditEvent
 
     event = db.session().scalar(
@@ -311,7 +319,9 @@ def last_change_on_behalf(contributor: Contributor) -> tuple[Contributor, Any] |
                                  AuditEvent.action == "contributor.updated")
         .order_by(AuditEvent.id.desc()).limit(1)
     )
-    if event is None or event.actor_type != "supporter" or event.actor_id is None:
+    if event is None or event.actor_type not in ("supporter", "staff"):
         return None
-    supporter = db.session().get(Contributor, event.actor_id)
+    if event.actor_type == "staff":
+        return (None, event.at)
+    supporter = db.session().get(Contributor, event.actor_id) if event.actor_id else None
     return (supporter, event.at) if supporter else None

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from datetime import datetime, time, timezone
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from app import db, mail, security
 from app.account import service as accounts
-from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES
-from app.account.models import Contributor
+from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES
+from app.account.models import Contributor, SupportLink
+from app.account.routes import STAFF_ACTING_FOR
 from app.audit import AuditEvent
 from app.htmx import partial
 from app.i18n import available
 from app.security import current_staff, role_required
-from app.staff.forms import StaffContributorForm
+from app.staff.forms import StaffContributorForm, StaffSupporterForm
 from app.staff.models import StaffTask
 from app.staff.routes import bp
 
@@ -75,7 +78,8 @@ def contributor(contributor_id: int):  # type: ignore[no-untyped-def]
     ).all()
     return render_template(
         "staff/contributor.html", person=person, events=events, tasks=tasks,
-        bank=accounts.masked_bank_details(person),
+        bank=accounts.masked_bank_details(person), helpers=accounts.links_for(person),
+        relationship_names={c.value: c.label for c in RELATIONSHIP_CHOICES},
         channel_names={c.value: c.label for c in CHANNEL_CHOICES},
         access_names={c.value: c.label for c in ACCESS_CHOICES},
         payment_names={c.value: c.label for c in PAYMENT_CHOICES},
@@ -103,3 +107,56 @@ def send_sign_in_email(contributor_id: int):  # type: ignore[no-untyped-def]
                 mail.deliver_after_response(message_id)
             flash(_("A sign-in email has been sent to %(email)s.", email=person.email))
     return redirect(url_for("staff.contributor", contributor_id=person.id))
+
+
+@bp.post("/contributors/<int:contributor_id>/act")
+@role_required("admin", "officer")
+def act_for(contributor_id: int):  # type: ignore[no-untyped-def]
+    """Fill in forms for someone (for example on the phone): recorded as staff on their behalf."""
+    person = db.session().get(Contributor, contributor_id)
+    if person is None or person.erased_at is not None:
+        abort(404)
+    session[STAFF_ACTING_FOR] = person.id
+    return redirect(url_for("account.home"))
+
+
+@bp.post("/contributors/act/stop")
+@role_required("admin", "officer")
+def stop_acting_for():  # type: ignore[no-untyped-def]
+    person_id = session.pop(STAFF_ACTING_FOR, None)
+    if person_id is None:
+        return redirect(url_for("staff.contributors"))
+    return redirect(url_for("staff.contributor", contributor_id=person_id))
+
+
+@bp.route("/contributors/<int:contributor_id>/supporters/new", methods=["GET", "POST"])
+@role_required("admin", "officer")
+def new_supporter(contributor_id: int):  # type: ignore[no-untyped-def]
+    person = db.session().get(Contributor, contributor_id)
+    if person is None:
+        abort(404)
+    form = StaffSupporterForm()
+    if form.validate_on_submit():
+        if person.email and accounts.normalise_email(form.email.data) == person.email:
+            form.email.errors.append(_("Enter the email address of the person who helps them, not theirs"))
+        else:
+            agreed = datetime.combine(form.consent_date.data, time(12, 0), tzinfo=timezone.utc)
+            _link, message_id = accounts.add_supporter(
+                person, name=form.name.data, email=form.email.data, relationship=form.relationship.data,
+                permissions=list(form.permissions.data), locale=person.language,
+                consent_how=form.consent_how.data, consent_at=agreed, by=_staff_actor())
+            mail.deliver_after_response(message_id)
+            flash(_("%(name)s can now help %(person)s.", name=form.name.data, person=person.display_name))
+            return redirect(url_for("staff.contributor", contributor_id=person.id))
+    return render_template("staff/supporter_new.html", form=form, person=person)
+
+
+@bp.post("/contributors/<int:contributor_id>/supporters/<int:link_id>/withdraw")
+@role_required("admin", "officer")
+def withdraw_supporter(contributor_id: int, link_id: int):  # type: ignore[no-untyped-def]
+    link = db.session().get(SupportLink, link_id)
+    if link is None or link.contributor_id != contributor_id:
+        abort(404)
+    accounts.withdraw_supporter(link, by=_staff_actor())
+    flash(_("They can no longer act for this person."))
+    return redirect(url_for("staff.contributor", contributor_id=contributor_id))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField, TelField
+from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from app.account.forms import CHANNEL_CHOICES, YES_NO
+from app.account.forms import CHANNEL_CHOICES, PERMISSION_CHOICES, RELATIONSHIP_CHOICES, YES_NO
+from app.forms import DatePartsField
 
 from app.forms import min_length
 from app.staff.service import MIN_PASSWORD_LENGTH
@@ -117,3 +120,39 @@ class StaffContributorForm(FlaskForm):
             Email(_l("Enter an email address in the right format, like name@example.org"))(self, self.email)
         elif self.contact_channel.data == "email":
             raise ValidationError(_l("Enter their email address, or choose another way to contact them"))
+
+
+class StaffSupporterForm(FlaskForm):
+    """Record someone who helps a contributor, with the agreement they gave the team."""
+
+    name = StringField(
+        _l("Their full name"), filters=[_strip],
+        validators=[InputRequired(_l("Enter their full name")),
+                    Length(max=200, message=_l("The name must be 200 characters or fewer"))],
+    )
+    email = EmailField(
+        _l("Their email address"), filters=[_strip],
+        description=_l("They will sign in with this address."),
+        validators=[InputRequired(_l("Enter their email address")),
+                    Email(_l("Enter an email address in the right format, like name@example.org"))],
+    )
+    relationship = RadioField(_l("How do they help?"), choices=RELATIONSHIP_CHOICES,
+                              validators=[InputRequired(_l("Choose how they help"))])
+    permissions = SelectMultipleField(
+        _l("What can they do?"), choices=PERMISSION_CHOICES,
+        description=_l("Only what the person agreed to. Payments always go to the person."),
+        validators=[InputRequired(_l("Choose what they can do"))],
+    )
+    consent_how = RadioField(
+        _l("How did the person agree?"), choices=[SelectChoice("verbally", _l("They told us (for example, on the phone)")),
+                                                  SelectChoice("in_writing", _l("In writing"))],
+        validators=[InputRequired(_l("Choose how the person agreed"))],
+    )
+    consent_date = DatePartsField(
+        _l("When did they agree?"), description=_l("For example, 27 3 2026"),
+        validators=[InputRequired(_l("Enter the date they agreed"))],
+    )
+
+    def validate_consent_date(self, field: DatePartsField) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The date they agreed must be today or in the past"))

@@ -94,7 +94,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
                                      can_fill_forms=True, can_see_claims=False, can_receive_emails=True,
                                      consent_how="online", consent_at=now, consent_recorded_by="test",
                                      created_at=now))
-        service.issue_sign_in(helper.email, helper, timedelta(days=1), token="a11y-supporter")
+        for token in ("a11y-supporter", "a11y-helper"):
+            service.issue_sign_in(helper.email, helper, timedelta(days=1), token=token)
         db.session().commit()
         from app.account import drafts
 
@@ -204,6 +205,12 @@ def supporter_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
         wait_for(driver, lambda d: d.find_elements(By.ID, "acting-for"))
 
     yield from _browser(setup)
+
+
+@pytest.fixture(scope="session")
+def helper_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
+    """The same supporter on another device, not (yet) filling in forms for anyone."""
+    yield from _browser(lambda d: _use_link(d, live_server.url, "a11y-helper"))
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ Every route the app serves must appear here, or in NOT_PAGES with a reason. Late
 capabilities add their pages in the same change that adds the routes.
 
 ``who`` is the browser session that visits: "anon", "pending" (asked for a sign-in
-email), "contributor" (signed in), "supporter" (filling in forms for the contributor),
+email), "contributor" (signed in), "supporter" (filling in forms for the contributor), "helper" (the same supporter, not acting),
 "admin" or "officer".
 ``error_state`` pages are also submitted empty, and the error page checked.
 """
@@ -48,6 +48,8 @@ PAGES: list[Entry] = [
           expected_status=403),
     Entry("details, filled in by a supporter", "account.home", "/account/", who="supporter"),
     Entry("your forms", "account.your_forms", "/account/forms", who="contributor"),
+    Entry("who is filling this in", "account.start_form", "/account/forms/new/test_wizard", who="helper",
+          error_state=True),
     Entry("your data", "account.your_data", "/account/data", who="contributor"),
     Entry("your data on a page", "account.data_view", "/account/data/view", who="contributor"),
     Entry("ask us to erase your data", "account.data_erase", "/account/data/erase", who="contributor"),
@@ -62,6 +64,8 @@ PAGES: list[Entry] = [
     Entry("contributors", "staff.contributors", "/staff/contributors", who="officer"),
     Entry("add a contributor", "staff.new_contributor", "/staff/contributors/new", who="officer", error_state=True),
     Entry("a contributor's record", "staff.contributor", "/staff/contributors/1", who="officer"),
+    Entry("record someone who helps", "staff.new_supporter", "/staff/contributors/1/supporters/new", who="officer",
+          error_state=True),
     Entry("email outbox", "staff.outbox", "/staff/outbox", who="admin"),
     Entry("forbidden", "<403>", "/staff/audit", who="officer", expected_status=403),
     Entry("form components", "gallery.components", "/_test/components", error_state=True),
@@ -77,9 +81,11 @@ NOT_PAGES: dict[str, str] = {
     "staff.task_erase": "POST only; redirects to the tasks page",
     "account.data_download": "a JSON file to download, not a page",
     "account.delete_form": "POST only; redirects to your forms",
-    "wizard.start": "test-only: starts a draft of the test form and redirects",
     "wizard.page": "test-only harness for drafts (real multi-page forms come with their rooms)",
     "staff.send_sign_in_email": "POST only; redirects to the contributor's record",
+    "staff.act_for": "POST only; redirects to the person's details, filled in by staff",
+    "staff.stop_acting_for": "POST only; redirects to the contributor's record",
+    "staff.withdraw_supporter": "POST only; redirects to the contributor's record",
     "account.sign_out": "POST only; redirects to the sign-in page",
     "account.sign_out_everywhere": "POST only; redirects to the sign-in page",
     "account.withdraw_supporter": "POST only; redirects to the people-who-help page",

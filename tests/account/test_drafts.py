@@ -32,7 +32,7 @@ def test_references_are_short_and_readable() -> None:
 
 def test_each_page_saves_and_another_device_carries_on(wizard_app, smtp_server) -> None:
     phone, cid = signed_in(wizard_app)
-    page_url = phone.get_redirect("/_test/wizard/start")
+    page_url = phone.get_redirect("/account/forms/new/test_wizard")
     # A page with an error still keeps what was typed... and so does an htmx change.
     phone.post(page_url, {"topic": ""})
     fragment = phone.client.post(page_url, data={"topic": "Leaflets", "csrf_token": phone.csrf_token(page_url)},
@@ -41,7 +41,7 @@ def test_each_page_saves_and_another_device_carries_on(wizard_app, smtp_server) 
 
     laptop = sign_in_as(wizard_app, cid)
     forms = laptop.get("/account/forms?lang=en")
-    assert "A test form" in forms.text() and "Test form" in forms.text()
+    assert "A test form" in forms.text()
     resume = forms.find(".//main//a[@class='button']").get("href")
     assert resume == page_url
     assert laptop.get(resume).by_id("topic").get("value") == "Leaflets"
@@ -69,7 +69,13 @@ def test_supporter_drafts_are_for_the_person_and_the_email_says_so(wizard_app, s
         supporter_id = db.session().scalar(select(SupportLink.supporter_id))
     helper = sign_in_as(wizard_app, supporter_id)
     helper.post_redirect("/account/acting-for", {"contributor_id": str(cid)}, token_from="/account/supporters")
-    page_url = helper.get_redirect("/_test/wizard/start")
+    who = helper.get("/account/forms/new/test_wizard?lang=en")
+    # Acting for Sam already: Sam is chosen; the person is named in the choice.
+    assert who.find(".//input[@checked]").get("value") == str(cid)
+    assert "I am filling it in for Sam Example" in who.text()
+    assert helper.post("/account/forms/new/test_wizard", {}).error_summary() == [
+        ("#for_whom-0", "Choose who you are filling this in for")]
+    page_url = helper.post_redirect("/account/forms/new/test_wizard", {"for_whom": str(cid)})
     details = helper.post_redirect(page_url, {"topic": "Travel"})
     helper.post_redirect(details, {"notes": ""})
     with wizard_app.app_context():
@@ -82,9 +88,26 @@ def test_supporter_drafts_are_for_the_person_and_the_email_says_so(wizard_app, s
     assert person.get(page_url, expected_status=404)
 
 
+def test_your_forms_says_who_a_form_is_for(wizard_app) -> None:
+    person, cid = signed_in(wizard_app)
+    person.post_redirect("/account/supporters/new", {"name": "Chris Carer", "email": "chris@example.org",
+                                                      "relationship": "carer", "permissions": ["fill_forms"],
+                                                      "agree": ["yes"]})
+    with wizard_app.app_context():
+        from app.account.models import SupportLink
+
+        supporter_id = db.session().scalar(select(SupportLink.supporter_id))
+    helper = sign_in_as(wizard_app, supporter_id)
+    helper.post_redirect("/account/forms/new/test_wizard", {"for_whom": str(cid)})
+    helper.post_redirect("/account/forms/new/test_wizard", {"for_whom": "me"})
+    texts = [" ".join(li.itertext()) for li in helper.get("/account/forms?lang=en").findall(".//ul[@class='card-list']/li")]
+    assert sum("You are filling this in for Sam Example." in t for t in texts) == 1
+    helper.get("/account/forms/new/no-such-form", expected_status=404)
+
+
 def test_reminders_go_once_before_expiry_and_expired_drafts_are_removed(wizard_app, smtp_server) -> None:
     phone, cid = signed_in(wizard_app)
-    page_url = phone.get_redirect("/_test/wizard/start")
+    page_url = phone.get_redirect("/account/forms/new/test_wizard")
     phone.post(page_url, {"topic": ""})
     with wizard_app.app_context():
         draft = db.session().scalar(select(Draft))
@@ -107,7 +130,7 @@ def test_reminders_go_once_before_expiry_and_expired_drafts_are_removed(wizard_a
 
 def test_a_draft_can_be_deleted_by_its_owner_only(wizard_app) -> None:
     phone, cid = signed_in(wizard_app)
-    page_url = phone.get_redirect("/_test/wizard/start")
+    page_url = phone.get_redirect("/account/forms/new/test_wizard")
     public_id = page_url.split("/")[3]
     other, _ = signed_in(wizard_app, email="other@example.org")
     other.post(f"/account/forms/{public_id}/delete", token_from="/account/forms", expected_status=404)

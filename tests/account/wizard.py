@@ -12,7 +12,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired
 
 from app.account import drafts
-from app.account.routes import subject, who
+from app.account.routes import who
 from app.db import utcnow
 from app.htmx import partial
 from app.security import contributor_required, current_contributor
@@ -32,15 +32,8 @@ class DetailsForm(FlaskForm):
 
 FORMS = {"about": AboutForm, "details": DetailsForm}
 
-drafts.register_kind("test_wizard", lambda: "Test form",
+drafts.register_kind("test_wizard", lambda: "A test form",
                      lambda d: url_for("wizard.page", public_id=d.public_id, page=d.page or "about"))
-
-
-@bp.get("/_test/wizard/start")
-@contributor_required
-def start():  # type: ignore[no-untyped-def]
-    draft = drafts.start("test_wizard", current_contributor(), subject(), "A test form")
-    return redirect(url_for("wizard.page", public_id=draft.public_id, page="about"))
 
 
 @bp.route("/_test/wizard/<public_id>/<page>", methods=["GET", "POST"])

@@ -71,3 +71,53 @@ def test_finance_cannot_browse_contributors(app, client_request) -> None:
     make_staff(app, "finance")
     sign_in(client_request, "finance@example.org")
     client_request.get("/staff/contributors", expected_status=403)
+
+
+def test_staff_fill_in_details_for_someone_and_it_is_recorded(app, as_officer) -> None:
+    from app.account.models import Contributor as C
+
+    cid = make_contributor(app, "pat@example.org", name="Pat Phone")
+    as_officer.post_redirect(f"/staff/contributors/{cid}/act", token_from=f"/staff/contributors/{cid}")
+    home = as_officer.get("/account/?lang=en")
+    assert home.h1 == "Details for Pat Phone" and "You are filling in forms for Pat Phone." in home.html
+    as_officer.post_redirect("/account/details/access", {"access_needs": ["large_print"]})
+    # Staff may set bank details for someone (supporters may not).
+    as_officer.post_redirect("/account/details/bank", {"account_name": "Pat Phone", "sort_code": "309452",
+                                                       "account_number": "00733445"})
+    with app.app_context():
+        person = db.session().get(C, cid)
+        assert person.access_needs == ["large_print"] and person.bank_details
+        event = db.session().scalars(select(AuditEvent).where(AuditEvent.action == "contributor.updated")).all()[-1]
+        assert (event.actor_type, event.actor_label, event.record_id) == ("staff", "officer@example.org", str(cid))
+    note = as_officer.get("/account/?lang=en").by_id("on-behalf-note")
+    assert "Last changed by the involvement team on behalf of Pat Phone" in "".join(note.itertext())
+    back = as_officer.post_redirect("/staff/contributors/act/stop", token_from="/account/")
+    assert back == f"/staff/contributors/{cid}"
+    assert as_officer.get_redirect("/account/").startswith("/account/sign-in")
+
+
+def test_staff_record_a_supporter_with_how_and_when_the_person_agreed(app, as_officer) -> None:
+    from app.account.models import SupportLink
+
+    cid = make_contributor(app, "pat@example.org", name="Pat Phone")
+    url = f"/staff/contributors/{cid}/supporters/new"
+    empty = as_officer.post(url, {})
+    assert ("#consent_how-0", "Choose how the person agreed") in empty.error_summary()
+    assert ("#consent_date-day", "Enter the date they agreed") in empty.error_summary()
+    future = as_officer.post(url, {"name": "Alex Advocate", "email": "alex@example.org", "relationship": "advocate",
+                                   "permissions": ["fill_forms"], "consent_how": "verbally",
+                                   "consent_date-day": "1", "consent_date-month": "1", "consent_date-year": "2099"})
+    assert future.error_summary() == [("#consent_date-day", "The date they agreed must be today or in the past")]
+    assert future.by_id("consent_date-year").get("value") == "2099"
+    as_officer.post_redirect(url, {"name": "Alex Advocate", "email": "alex@example.org", "relationship": "advocate",
+                                   "permissions": ["fill_forms"], "consent_how": "verbally",
+                                   "consent_date-day": "3", "consent_date-month": "11", "consent_date-year": "2026"})
+    record = as_officer.get(f"/staff/contributors/{cid}?lang=en")
+    assert "Alex Advocate" in record.text() and "Agreed by telling us on 3 November 2026." in record.text()
+    with app.app_context():
+        link = db.session().scalar(select(SupportLink))
+        assert (link.consent_how, link.consent_at.date().isoformat(), link.consent_recorded_by) == (
+            "verbally", "2026-11-03", "officer@example.org")
+    withdraw = next(f for f in record.findall(".//main//form") if "/withdraw" in f.get("action"))
+    as_officer.post_redirect(withdraw.get("action"), token_from=f"/staff/contributors/{cid}")
+    assert "Nobody can act for them at the moment." in as_officer.get(f"/staff/contributors/{cid}?lang=en").text()

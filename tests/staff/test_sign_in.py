@@ -102,3 +102,14 @@ def test_sessions_end_after_the_configured_hours(app, client_request) -> None:
     location = client_request.get_redirect("/staff/")
     page = client_request.get(location)
     assert "You were signed out because your session ended." in page.text()
+
+
+def test_using_the_site_keeps_staff_signed_in(app, client_request) -> None:
+    make_staff(app, "admin")
+    sign_in(client_request, "admin@example.org")
+    with client_request.client.session_transaction() as sess:
+        sess["staff_at"] -= 11 * 3600  # idle for 11 of the 12 hours
+    assert client_request.get("/staff/").h1 == "Staff home"
+    with client_request.client.session_transaction() as sess:
+        sess["staff_at"] -= 11 * 3600  # another 11 hours idle since that page
+    assert client_request.get("/staff/").h1 == "Staff home"
