@@ -1,0 +1,1 @@
+"""Claims room: payment and expense claims (pricing core first)."""
