@@ -79,12 +79,16 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     forms.init_app(app)
 
     from app.account.routes import bp as account_bp
+    from app.roles.public import bp as find_roles_bp
+    from app.roles.routes import bp as roles_bp
     from app.site.routes import bp as site_bp
     from app.staff.routes import bp as staff_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(roles_bp)
+    app.register_blueprint(find_roles_bp)
 
     from app import cli
 

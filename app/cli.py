@@ -53,6 +53,9 @@ def init_app(app: Flask) -> None:
         for email, _name, role in demo:
             click.echo(f"  {role:8} {email}  password: {password}")
         _demo_contributors()
+        from app.roles import demo as demo_roles
+
+        demo_roles.load()
         click.echo("Demo contributors sign in at /account/sign-in with sam@example.org or chris@example.org;")
         click.echo(f"  the sign-in email is written to {current_app.config['SETTINGS'].mail_outbox}/ (newest file).")
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, StringField
+from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
 from app.i18n import normalise_digits, parse_amount, to_pence
@@ -38,7 +39,9 @@ class DatePartsField(_StopOnUnreadable, Field):
 
     def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:  # noqa: D401
         self.process_errors = []
-        self.data = data if data is not None else self.default
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.data = data
         if isinstance(self.data, date):
             self.raw_parts = {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
         if formdata is not None and any(f"{self.name}-{p}" in formdata for p in self.PARTS):

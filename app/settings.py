@@ -66,6 +66,7 @@ class Settings:
     sign_in_window_minutes: int = 15
     max_upload_mb: int = 10
     draft_days: int = 60
+    jargon_terms: str = ""
     draft_reminder_days: int = 7
     retention_sign_in_days: int = 7
     retention_outbox_days: int = 90
@@ -126,6 +127,7 @@ class Settings:
             ),
             max_upload_mb=int(get("MAX_UPLOAD_MB", str(d.max_upload_mb))),
             draft_days=int(get("DRAFT_DAYS", str(d.draft_days))),
+            jargon_terms=get("JARGON_TERMS", d.jargon_terms),
             draft_reminder_days=int(get("DRAFT_REMINDER_DAYS", str(d.draft_reminder_days))),
             retention_sign_in_days=int(get("RETENTION_SIGN_IN_DAYS", str(d.retention_sign_in_days))),
             retention_outbox_days=int(get("RETENTION_OUTBOX_DAYS", str(d.retention_outbox_days))),

@@ -135,6 +135,8 @@ def main() -> None:
             ("home (ar, easy read)", "/?lang=ar&easy-read=on", None),
             ("accessibility statement", "/accessibility", None),
             ("staff sign in", "/staff/sign-in", None),
+            ("find a role (3 roles)", "/roles/", None),
+            ("a role page (Welsh)", "/roles/1?lang=cy", None),
             ("health check", "/healthz", None),
         ]:
             rps, err = load(port, path, headers)

@@ -58,3 +58,16 @@ def test_demo_data_includes_contributors_and_a_supporter(app) -> None:
     with app.app_context():
         assert db.session().scalar(select(func.count()).select_from(Contributor)) == 2
         assert db.session().scalar(select(func.count()).select_from(SupportLink)) == 1
+
+
+def test_demo_data_has_three_published_roles_with_easy_read_and_one_in_welsh(app) -> None:
+    from app.roles import service
+    from app.roles.models import Role, RoleTranslation
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    app.test_cli_runner().invoke(args=["demo-data"])
+    with app.app_context():
+        roles = db.session().scalars(select(Role)).all()
+        assert len(roles) == 3 and all(r.status == "published" for r in roles)
+        assert all(service.missing_for_publish(r) == [] for r in roles)
+        assert db.session().scalar(select(func.count()).select_from(RoleTranslation)) == 1

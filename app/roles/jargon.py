@@ -9,23 +9,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-DEFAULT_TERMS: dict[str, str] = {
-    "experts by experience": "people with lived experience",
-    "expert by experience": "person with lived experience",
-    "service user": "people who use services",
-    "service users": "people who use services",
-    "co-production": "working together as equals: say what it will mean in this role",
-    "coproduction": "working together as equals: say what it will mean in this role",
-    "stakeholder": "the people involved, or the people affected",
-    "stakeholders": "the people involved, or the people affected",
-    "strategic experience": "remove it: skills can come from life, work or interests",
-    "QI": "write out 'quality improvement' and say what it means",
-    "PPI": "write out 'patient and public involvement'",
-    "ICB": "write out 'Integrated Care Board' and say what it does",
-    "KPI": "say what will be measured, in plain words",
-    "MDT": "write out 'the team of different professionals'",
-    "CMHT": "write out 'community mental health team'",
+from flask_babel import lazy_gettext as _l
+
+# Suggestions are shown to staff in their language; the terms are English words to find.
+DEFAULT_TERMS: dict[str, Any] = {
+    "experts by experience": _l("people with lived experience"),
+    "expert by experience": _l("person with lived experience"),
+    "service user": _l("people who use services"),
+    "service users": _l("people who use services"),
+    "co-production": _l("working together as equals: say what it will mean in this role"),
+    "coproduction": _l("working together as equals: say what it will mean in this role"),
+    "stakeholder": _l("the people involved, or the people affected"),
+    "stakeholders": _l("the people involved, or the people affected"),
+    "strategic experience": _l("remove it: skills can come from life, work or interests"),
+    "QI": _l("write out 'quality improvement' and say what it means"),
+    "PPI": _l("write out 'patient and public involvement'"),
+    "ICB": _l("write out 'Integrated Care Board' and say what it does"),
+    "KPI": _l("say what will be measured, in plain words"),
+    "MDT": _l("write out 'the team of different professionals'"),
+    "CMHT": _l("write out 'community mental health team'"),
 }
 
 
@@ -34,10 +38,10 @@ class Finding:
     term: str
     start: int
     end: int
-    suggestion: str
+    suggestion: Any  # str, or a lazily translated string
 
 
-def parse_terms(setting: str) -> dict[str, str]:
+def parse_terms(setting: str) -> dict[str, Any]:
     """Read ``term=suggestion;term=suggestion`` from a setting."""
     terms: dict[str, str] = {}
     for item in setting.split(";"):
@@ -54,7 +58,7 @@ def _pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", flags)
 
 
-def find_jargon(text: str, terms: dict[str, str] | None = None) -> list[Finding]:
+def find_jargon(text: str, terms: dict[str, Any] | None = None) -> list[Finding]:
     """Every jargon term in ``text``, in order, longest match first where they overlap."""
     terms = DEFAULT_TERMS if terms is None else terms
     found: list[Finding] = []

@@ -97,6 +97,15 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         for token in ("a11y-supporter", "a11y-helper"):
             service.issue_sign_in(helper.email, helper, timedelta(days=1), token=token)
         db.session().commit()
+        from app.roles import service as roles
+        from tests.roles.test_role_service import COMPLETE
+
+        # A draft role with jargon in it, so the writing help shows; a published one in English and Welsh.
+        staff = ("staff", 1, "officer@example.org")
+        roles.create(COMPLETE | {"purpose": "Join our PPI stakeholders group.", "tasks": ""}, staff)
+        published = roles.create(COMPLETE, staff)
+        roles.publish(published, staff)
+        roles.save_translation(published, "cy", {"title": "Helpwch ni i ailysgrifennu'r daflen argyfwng"}, staff)
         from app.account import drafts
 
         drafts.save_page(drafts.start("test_wizard", person, person, "Expenses for the March meeting"),

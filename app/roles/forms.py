@@ -1,0 +1,116 @@
+"""The staff form for a role description, with guidance beside each box."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField, SelectMultipleField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from app.forms import DatePartsField
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(label: Any, hint: Any) -> TextAreaField:
+    return TextAreaField(label, description=hint, filters=[strip],
+                         validators=[Length(max=4000, message=_l("This must be 4000 characters or fewer"))])
+
+
+FORMAT_CHOICES = [
+    SelectChoice("in_person", _l("In person")),
+    SelectChoice("online", _l("Online")),
+    SelectChoice("phone", _l("By phone")),
+    SelectChoice("mixed", _l("A mix of these")),
+]
+EVENINGS_CHOICES = [
+    SelectChoice("no", _l("No, daytime on weekdays only")),
+    SelectChoice("sometimes", _l("Sometimes")),
+    SelectChoice("yes", _l("Yes")),
+]
+PAYMENT_CHOICES = [
+    SelectChoice("nihr_25", _l("£25: about 1 hour or less, little or no preparation")),
+    SelectChoice("nihr_75", _l("£75: about half a day, preparation required")),
+    SelectChoice("nihr_150", _l("£150: all-day meetings or training")),
+    SelectChoice("nihr_300", _l("£300: all day with substantial preparation, for example chairing")),
+    SelectChoice("voluntary", _l("Voluntary role (no payment for time)")),
+]
+YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+
+EASY_READ_HINT = _l("Easy read: short sentences, one idea each, everyday words. A picture is shown beside it.")
+
+
+class RoleForm(FlaskForm):
+    """Every box of a role description. Saving a draft needs only a title;
+    publishing needs everything (app.roles.service.missing_for_publish)."""
+
+    title = StringField(_l("Title"), filters=[strip],
+                        description=_l("Say what the work is, in plain words. For example: Help us rewrite the crisis leaflet."),
+                        validators=[InputRequired(_l("Enter a title for the role")),
+                                    Length(max=200, message=_l("The title must be 200 characters or fewer"))])
+    purpose = _text(_l("What is the role for?"), _l("Why we are asking for help, and what will happen with what people say."))
+    can_change = _text(_l("What can this work change, and what can it not change?"),
+                       _l("Be honest about limits, so nobody is disappointed."))
+    tasks = _text(_l("What will people do, and what input are you hoping for?"),
+                  _l("Skills can come from life, work or interests. Do not ask for 'strategic experience'."))
+    meetings = _text(_l("Meetings: how many, how long, and when"), _l("For example: three meetings of two hours, on weekday afternoons."))
+    evenings_weekends = RadioField(_l("Are any meetings in the evening or at weekends?"), choices=EVENINGS_CHOICES,
+                                   validators=[Optional()])
+    between_meetings = _text(_l("Work between meetings"), _l("For example: about an hour of reading before each meeting. Write 'None' if there is none."))
+    start_date = DatePartsField(_l("Start date"), description=_l("For example, 27 3 2027"), validators=[Optional()])
+    end_date = DatePartsField(_l("End or review date"), description=_l("For example, 27 3 2027"), validators=[Optional()])
+    format = RadioField(_l("How will people take part?"), choices=FORMAT_CHOICES, validators=[Optional()])
+    venue = _text(_l("Where (or which online platform)"), _l("The address, or the online platform and whether cameras are needed."))
+    getting_there = _text(_l("How to get there, or how to join"), _l("Buses, parking, or how the joining link is sent."))
+    venue_access = _text(_l("Accessibility of the venue"), _l("Step-free access, toilets, hearing loop, a quiet room. Needed for in-person roles."))
+    payment_level = RadioField(_l("Payment"), choices=PAYMENT_CHOICES, validators=[Optional()],
+                               description=_l("NIHR rates. The rate follows time and preparation, not the type of activity."))
+    recognition = _text(_l("For a voluntary role: how are contributions recognised?"), _l("Payments in vouchers or expenses only are strongly discouraged."))
+    expenses_covered = _text(_l("Which expenses are covered?"), _l("For example: travel, food, care for dependants, a support worker's costs."))
+    preparation = _text(_l("What preparation is expected?"), _l("Include the time it will take. Preparation is paid."))
+    support_offered = _text(_l("What support is offered?"), _l("For example: a chat before the first meeting, a debrief, peer support, training, help with claims."))
+    dbs_needed = RadioField(_l("Is a DBS check needed?"), choices=YES_NO, validators=[Optional()])
+    dbs_why = _text(_l("Why is a DBS check needed?"), _l("Only if it is: say why, and that we pay for it."))
+    confidentiality = _text(_l("What is confidential, and why?"), _l("Write 'Nothing' if nothing is."))
+    adjustments = _text(_l("What adjustments can you offer?"), _l("For example: large print, breaks, interpreters, cameras off, a carer attending."))
+    contact_name = StringField(_l("Named contact"), filters=[strip],
+                               validators=[Length(max=200, message=_l("The name must be 200 characters or fewer"))])
+    contact_phone = TelField(_l("Contact phone number"), filters=[strip],
+                             validators=[Length(max=40, message=_l("The phone number must be 40 characters or fewer"))])
+    contact_email = EmailField(_l("Contact email address"), filters=[strip],
+                               validators=[Optional(), Email(_l("Enter an email address in the right format, like name@example.org"))])
+    closing_date = DatePartsField(_l("Closing date for interest"), description=_l("For example, 27 3 2027"), validators=[Optional()])
+    er_purpose = _text(_l("Easy read: what the role is for"), EASY_READ_HINT)
+    er_tasks = _text(_l("Easy read: what you will do"), EASY_READ_HINT)
+    er_time = _text(_l("Easy read: how much time it takes"), EASY_READ_HINT)
+    er_place = _text(_l("Easy read: where it happens"), EASY_READ_HINT)
+    er_payment = _text(_l("Easy read: what we pay"), EASY_READ_HINT)
+    er_support = _text(_l("Easy read: the help you get"), EASY_READ_HINT)
+
+    def validate_end_date(self, field: DatePartsField) -> None:
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The end or review date must be after the start date"))
+
+
+class RoleFilterForm(FlaskForm):
+    """Filters on the list of open roles (a GET form: nothing secret, no CSRF needed)."""
+
+    class Meta:
+        csrf = False
+
+    format = SelectMultipleField(_l("How you take part"), choices=FORMAT_CHOICES, validators=[Optional()])
+    time = SelectMultipleField(_l("Time it takes"), validators=[Optional()], choices=[
+        SelectChoice("short", _l("About an hour")),
+        SelectChoice("half_day", _l("About half a day")),
+        SelectChoice("day", _l("A day or more")),
+    ])
+    pay = RadioField(_l("Payment"), validators=[Optional()], choices=[
+        SelectChoice("", _l("Paid or voluntary")),
+        SelectChoice("paid", _l("Paid roles only")),
+        SelectChoice("voluntary", _l("Voluntary roles only")),
+    ])

@@ -1,0 +1,71 @@
+"""Public pages: find an open role, read it (easy read, print, share). No sign-in needed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from sqlalchemy import or_, select
+
+from app import db
+from app.htmx import partial
+from app.i18n import current_language, easy_read_on
+from app.claims.pricing import TIERS
+from app.roles import service
+from app.roles.forms import FORMAT_CHOICES, RoleFilterForm
+from app.roles.models import Role
+
+bp = Blueprint("find_roles", __name__, url_prefix="/roles")
+
+
+@bp.context_processor
+def _names() -> dict[str, Any]:
+    return {"format_names": {c.value: c.label for c in FORMAT_CHOICES},
+            "tier_amount": lambda code: TIERS[code].pence if code in TIERS else 0}
+
+TIME_FILTERS = {"short": ("nihr_25",), "half_day": ("nihr_75",), "day": ("nihr_150", "nihr_300")}
+
+
+def open_roles() -> Any:
+    return select(Role).where(Role.status == "published",
+                              or_(Role.closing_date.is_(None), Role.closing_date >= date.today()))
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    form = RoleFilterForm(formdata=request.args)
+    formats = [f for f in request.args.getlist("format") if f in ("in_person", "online", "phone", "mixed")]
+    times = [t for t in request.args.getlist("time") if t in TIME_FILTERS]
+    pay = request.args.get("pay", "")
+    if not form.pay.data:
+        form.pay.data = ""
+    query = open_roles()
+    if formats:
+        query = query.where(Role.format.in_(formats))
+    if times:
+        query = query.where(Role.payment_level.in_([code for t in times for code in TIME_FILTERS[t]]))
+    if pay == "paid":
+        query = query.where(Role.payment_level != "voluntary")
+    elif pay == "voluntary":
+        query = query.where(Role.payment_level == "voluntary")
+    else:
+        pay = ""
+    roles = db.session().scalars(query.order_by(Role.closing_date, Role.id)).all()
+    lang = current_language()
+    cards = [(role, service.in_language(role, lang)[0]) for role in roles]
+    template = "roles/_public_results.html" if partial() else "roles/public_index.html"
+    return render_template(template, cards=cards, form=form)
+
+
+@bp.get("/<int:role_id>")
+def show(role_id: int):  # type: ignore[no-untyped-def]
+    role = db.session().get(Role, role_id)
+    if role is None or role.status not in ("published", "closed"):
+        abort(404)
+    words, translated = service.in_language(role, current_language())
+    share_url = current_app.config["SETTINGS"].base_url + url_for("find_roles.show", role_id=role.id)
+    return render_template("roles/public_show.html", role=role, words=words,
+                           untranslated=current_language() != "en" and not translated,
+                           closed=role.status == "closed" or (role.closing_date and role.closing_date < date.today()),
+                           share_url=share_url, easy=easy_read_on())
