@@ -401,8 +401,10 @@ def data_erase():  # type: ignore[no-untyped-def]
 @contributor_required
 def your_forms():  # type: ignore[no-untyped-def]
     me = current_contributor()
-    rows = [(d, drafts.KINDS.get(d.kind), None if d.subject_id == me.id else db.session().get(Contributor, d.subject_id))
-            for d in drafts.open_drafts(me)]
+    open_drafts = drafts.open_drafts(me)
+    others = {p.id: p for p in db.session().scalars(select(Contributor).where(
+        Contributor.id.in_({d.subject_id for d in open_drafts if d.subject_id != me.id})))}
+    rows = [(d, drafts.KINDS.get(d.kind), others.get(d.subject_id)) for d in open_drafts]
     return render_template("account/forms.html", rows=rows)
 
 

@@ -52,8 +52,7 @@ def index():  # type: ignore[no-untyped-def]
     else:
         pay = ""
     roles = db.session().scalars(query.order_by(Role.closing_date, Role.id)).all()
-    lang = current_language()
-    cards = [(role, service.in_language(role, lang)[0]) for role in roles]
+    cards = service.in_language_many(list(roles), current_language())
     template = "roles/_public_results.html" if partial() else "roles/public_index.html"
     return render_template(template, cards=cards, form=form)
 

@@ -12,7 +12,7 @@ from app import create_app, db
 from app.account import drafts
 from app.account.drafts import Draft
 from tests.account.test_details import signed_in
-from tests.account.test_supporters import sign_in_as
+from tests.account.test_supporters import person_with_helper, sign_in_as
 from tests.account.wizard import bp as wizard_bp
 from tests.conftest import body_text, deliver_mail
 
@@ -59,15 +59,7 @@ def test_each_page_saves_and_another_device_carries_on(wizard_app, smtp_server) 
 
 
 def test_supporter_drafts_are_for_the_person_and_the_email_says_so(wizard_app, smtp_server) -> None:
-    person, cid = signed_in(wizard_app)
-    person.post_redirect("/account/supporters/new", {"name": "Chris Carer", "email": "chris@example.org",
-                                                      "relationship": "carer", "permissions": ["fill_forms"],
-                                                      "agree": ["yes"]})
-    with wizard_app.app_context():
-        from app.account.models import SupportLink
-
-        supporter_id = db.session().scalar(select(SupportLink.supporter_id))
-    helper = sign_in_as(wizard_app, supporter_id)
+    person, cid, helper, supporter_id = person_with_helper(wizard_app)
     helper.post_redirect("/account/acting-for", {"contributor_id": str(cid)}, token_from="/account/supporters")
     who = helper.get("/account/forms/new/test_wizard?lang=en")
     # Acting for Sam already: Sam is chosen; the person is named in the choice.
@@ -89,15 +81,7 @@ def test_supporter_drafts_are_for_the_person_and_the_email_says_so(wizard_app, s
 
 
 def test_your_forms_says_who_a_form_is_for(wizard_app) -> None:
-    person, cid = signed_in(wizard_app)
-    person.post_redirect("/account/supporters/new", {"name": "Chris Carer", "email": "chris@example.org",
-                                                      "relationship": "carer", "permissions": ["fill_forms"],
-                                                      "agree": ["yes"]})
-    with wizard_app.app_context():
-        from app.account.models import SupportLink
-
-        supporter_id = db.session().scalar(select(SupportLink.supporter_id))
-    helper = sign_in_as(wizard_app, supporter_id)
+    _person, cid, helper, _supporter_id = person_with_helper(wizard_app)
     helper.post_redirect("/account/forms/new/test_wizard", {"for_whom": str(cid)})
     helper.post_redirect("/account/forms/new/test_wizard", {"for_whom": "me"})
     texts = [" ".join(li.itertext()) for li in helper.get("/account/forms?lang=en").findall(".//ul[@class='card-list']/li")]

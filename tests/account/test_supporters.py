@@ -22,6 +22,15 @@ def sign_in_as(app, contributor_id: int) -> ClientRequest:  # type: ignore[no-un
     return ClientRequest(client)
 
 
+def person_with_helper(app) -> tuple[ClientRequest, int, ClientRequest, int]:  # type: ignore[no-untyped-def]
+    """Sam (signed in) adds Chris as a carer who may fill in forms; Chris signs in too."""
+    person, cid = signed_in(app)
+    person.post_redirect("/account/supporters/new", ADD)
+    with app.app_context():
+        supporter_id = db.session().scalar(select(SupportLink.supporter_id))
+    return person, cid, sign_in_as(app, supporter_id), supporter_id
+
+
 def test_adding_a_supporter_needs_agreement_and_says_what_to_do(app) -> None:
     cr, _ = signed_in(app)
     page = cr.post("/account/supporters/new", {})
