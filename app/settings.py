@@ -35,6 +35,17 @@ def _list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+#: Fields that are not read from the environment (set by the test suite only).
+INTERNAL = {"testing"}
+
+
+def env_name(field_name: str) -> str | None:
+    """The environment variable behind a setting (``None`` for internal ones)."""
+    if field_name in INTERNAL:
+        return None
+    return "TAKEPART_ENV" if field_name == "env" else field_name.upper()
+
+
 @dataclass(frozen=True)
 class Settings:
     """Typed settings; ``from_env`` documents the variable behind each field."""
@@ -91,52 +102,32 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
-        """Read settings from ``environ`` (default ``os.environ``)."""
+        """Read settings from ``environ`` (default ``os.environ``).
+
+        Each field is read from the variable of the same name in capitals
+        (``env`` from ``TAKEPART_ENV``), parsed by the type of its default.
+        """
         env = os.environ if environ is None else environ
-        d = cls()
-
-        def get(name: str, default: str) -> str:
-            return env.get(name, default)
-
-        return cls(
-            env=get("TAKEPART_ENV", d.env),
-            secret_key=get("SECRET_KEY", d.secret_key),
-            data_encryption_key=get("DATA_ENCRYPTION_KEY", d.data_encryption_key),
-            database_url=get("DATABASE_URL", d.database_url),
-            base_url=get("BASE_URL", d.base_url).rstrip("/"),
-            mail_server=get("MAIL_SERVER", d.mail_server),
-            mail_port=int(get("MAIL_PORT", str(d.mail_port))),
-            mail_use_tls=_bool(get("MAIL_USE_TLS", "false")),
-            mail_username=get("MAIL_USERNAME", d.mail_username),
-            mail_password=get("MAIL_PASSWORD", d.mail_password),
-            mail_from=get("MAIL_FROM", d.mail_from),
-            mail_outbox=get("MAIL_OUTBOX", d.mail_outbox),
-            organisation_name=get("ORGANISATION_NAME", d.organisation_name),
-            organisation_email=get("ORGANISATION_EMAIL", d.organisation_email),
-            organisation_phone=get("ORGANISATION_PHONE", d.organisation_phone),
-            locales=_list(get("LOCALES", ",".join(d.locales))),
-            unchecked_locales=_list(get("UNCHECKED_LOCALES", ",".join(d.unchecked_locales))),
-            staff_session_hours=int(get("STAFF_SESSION_HOURS", str(d.staff_session_hours))),
-            contributor_session_days=int(get("CONTRIBUTOR_SESSION_DAYS", str(d.contributor_session_days))),
-            sign_in_link_minutes=int(get("SIGN_IN_LINK_MINUTES", str(d.sign_in_link_minutes))),
-            contributor_sign_in_limit=int(get("CONTRIBUTOR_SIGN_IN_LIMIT", str(d.contributor_sign_in_limit))),
-            sign_in_limit=int(get("SIGN_IN_LIMIT", str(d.sign_in_limit))),
-            sign_in_ip_limit=int(get("SIGN_IN_IP_LIMIT", str(d.sign_in_ip_limit))),
-            sign_in_window_minutes=int(
-                get("SIGN_IN_WINDOW_MINUTES", str(d.sign_in_window_minutes))
-            ),
-            max_upload_mb=int(get("MAX_UPLOAD_MB", str(d.max_upload_mb))),
-            draft_days=int(get("DRAFT_DAYS", str(d.draft_days))),
-            jargon_terms=get("JARGON_TERMS", d.jargon_terms),
-            draft_reminder_days=int(get("DRAFT_REMINDER_DAYS", str(d.draft_reminder_days))),
-            retention_sign_in_days=int(get("RETENTION_SIGN_IN_DAYS", str(d.retention_sign_in_days))),
-            retention_outbox_days=int(get("RETENTION_OUTBOX_DAYS", str(d.retention_outbox_days))),
-            retention_interest_months=int(get("RETENTION_INTEREST_MONTHS", str(d.retention_interest_months))),
-            retention_feedback_months=int(get("RETENTION_FEEDBACK_MONTHS", str(d.retention_feedback_months))),
-            retention_claim_years=int(get("RETENTION_CLAIM_YEARS", str(d.retention_claim_years))),
-            trusted_proxies=int(get("TRUSTED_PROXIES", str(d.trusted_proxies))),
-            log_level=get("LOG_LEVEL", d.log_level),
-        )
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            name = env_name(f.name)
+            if name is None or name not in env:
+                continue
+            raw, default = env[name], f.default
+            try:
+                if isinstance(default, bool):
+                    values[f.name] = _bool(raw)
+                elif isinstance(default, int):
+                    values[f.name] = int(raw)
+                elif isinstance(default, tuple):
+                    values[f.name] = _list(raw)
+                else:
+                    values[f.name] = raw
+            except ValueError as exc:
+                raise SettingsError(f"{name} must be a whole number, not {raw!r}") from exc
+        if "base_url" in values:
+            values["base_url"] = values["base_url"].rstrip("/")
+        return cls(**values)
 
     def replace(self, **changes: Any) -> "Settings":
         values = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -61,3 +61,24 @@ def test_https_deployment_gets_secure_cookies(settings) -> None:
     assert "max-age=63072000" in response.headers["Strict-Transport-Security"]
     cookies = response.headers.getlist("Set-Cookie")
     assert cookies and all("Secure" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
+
+
+def test_every_setting_is_read_from_its_variable_and_documented_in_the_readme() -> None:
+    from dataclasses import fields
+
+    from app.settings import ROOT, env_name
+
+    readme = (ROOT / "README.md").read_text()
+    for f in fields(Settings):
+        name = env_name(f.name)
+        if name is None:
+            continue
+        assert f"`{name}`" in readme, f"{name} is not documented in README.md"
+        sample = {bool: "true", int: "7", tuple: "en,cy"}.get(type(f.default), "https://x.example")
+        value = getattr(Settings.from_env({name: sample}), f.name)
+        assert value != f.default or sample == str(f.default), f"{name} is not read"
+
+
+def test_a_malformed_number_gets_a_clear_message() -> None:
+    with pytest.raises(SettingsError, match="MAIL_PORT must be a whole number"):
+        Settings.from_env({"MAIL_PORT": "twenty-five"})
