@@ -79,6 +79,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     forms.init_app(app)
 
     from app.account.routes import bp as account_bp
+    from app.interests.routes import bp as interest_bp
+    from app.interests.staff import bp as triage_bp
     from app.roles.public import bp as find_roles_bp
     from app.roles.routes import bp as roles_bp
     from app.site.routes import bp as site_bp
@@ -89,6 +91,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_bp)
     app.register_blueprint(roles_bp)
     app.register_blueprint(find_roles_bp)
+    app.register_blueprint(interest_bp)
+    app.register_blueprint(triage_bp)
 
     from app import cli
 

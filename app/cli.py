@@ -56,6 +56,9 @@ def init_app(app: Flask) -> None:
         from app.roles import demo as demo_roles
 
         demo_roles.load()
+        from app.interests import demo as demo_interests
+
+        demo_interests.load()
         click.echo("Demo contributors sign in at /account/sign-in with sam@example.org or chris@example.org;")
         click.echo(f"  the sign-in email is written to {current_app.config['SETTINGS'].mail_outbox}/ (newest file).")
 

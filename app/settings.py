@@ -79,6 +79,7 @@ class Settings:
     draft_days: int = 60
     jargon_terms: str = ""
     draft_reminder_days: int = 7
+    interest_reply_days: int = 14
     retention_sign_in_days: int = 7
     retention_outbox_days: int = 90
     retention_interest_months: int = 12

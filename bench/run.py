@@ -137,6 +137,7 @@ def main() -> None:
             ("staff sign in", "/staff/sign-in", None),
             ("find a role (3 roles)", "/roles/", None),
             ("a role page (Welsh)", "/roles/1?lang=cy", None),
+            ("interest form, first page", "/roles/1/interest/who", None),
             ("health check", "/healthz", None),
         ]:
             rps, err = load(port, path, headers)

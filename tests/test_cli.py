@@ -71,3 +71,17 @@ def test_demo_data_has_three_published_roles_with_easy_read_and_one_in_welsh(app
         assert len(roles) == 3 and all(r.status == "published" for r in roles)
         assert all(service.missing_for_publish(r) == [] for r in roles)
         assert db.session().scalar(select(func.count()).select_from(RoleTranslation)) == 1
+
+
+def test_demo_data_gives_staff_an_interest_to_triage_and_an_equality_report(app) -> None:
+    from app.interests import service
+    from app.interests.equality import QUESTIONS
+    from app.interests.models import Interest
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    app.test_cli_runner().invoke(args=["demo-data"])
+    with app.app_context():
+        [interest] = db.session().scalars(select(Interest)).all()
+        assert interest.email == "sam@example.org" and interest.status == "new"
+        report = service.equality_report(QUESTIONS, interest.role_id)
+        assert report["total"] == 6 and dict(report["questions"]["age"])["25_34"] is None  # 4: hidden

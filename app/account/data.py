@@ -8,7 +8,7 @@ record must be kept (payment claims for the finance retention period).
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable
 
 from flask import current_app
 from sqlalchemy import delete, or_, select
@@ -22,6 +22,14 @@ from app.db import utcnow
 from app.mail import OutboxMessage
 from app.security import RateLimitHit
 from app.staff.models import StaffTask
+
+
+#: Other rooms add what they hold about a person (name: person -> list of plain records) ...
+EXPORTS: dict[str, Callable[[Contributor], list[dict[str, Any]]]] = {}
+#: ... what erasure removes (person -> None) ...
+ERASERS: list[Callable[[Contributor], object]] = []
+#: ... and their retention jobs (name: () -> rows deleted).
+RETENTION: dict[str, Callable[[], int]] = {}
 
 
 def export(contributor: Contributor) -> dict[str, Any]:
@@ -79,7 +87,7 @@ def export(contributor: Contributor) -> dict[str, Any]:
         "history": [
             {"when": e.at.isoformat(), "what": e.action, "by": e.actor_type} for e in events
         ],
-    }
+    } | {name: records(contributor) for name, records in EXPORTS.items()}
 
 
 def request_erasure(contributor: Contributor) -> StaffTask:
@@ -111,6 +119,8 @@ def erase(contributor: Contributor, by: tuple[str, int | None, str]) -> None:
     contributor.erased_at = contributor.updated_at = utcnow()
     session.execute(delete(SignInToken).where(SignInToken.contributor_id == contributor.id))
     session.execute(delete(OutboxMessage).where(OutboxMessage.contributor_id == contributor.id))
+    for eraser in ERASERS:
+        eraser(contributor)
     session.execute(delete(drafts.Draft).where(drafts.Draft.submitted_at.is_(None), or_(
         drafts.Draft.owner_id == contributor.id, drafts.Draft.subject_id == contributor.id)))
     now = utcnow()
@@ -136,7 +146,7 @@ def apply_retention() -> dict[str, int]:
         "rate_limit_hits": session.execute(delete(RateLimitHit).where(
             RateLimitHit.at < now - timedelta(days=1))).rowcount,
         "expired_drafts": drafts.delete_expired(),
-    }
+    } | {name: job() for name, job in RETENTION.items()}
     if any(counts.values()):
         audit.record("retention.applied", "retention", now.date().isoformat(), after=counts)
     session.commit()

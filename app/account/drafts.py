@@ -39,8 +39,9 @@ class Draft(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     public_id: Mapped[str] = mapped_column(String(24), unique=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)
+    # Both empty while someone who has not signed in fills in a form (it is kept for their browser session).
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -73,10 +74,15 @@ def _lifetime() -> timedelta:
     return timedelta(days=current_app.config["SETTINGS"].draft_days)
 
 
-def start(kind: str, owner: Contributor, subject: Contributor, title: str) -> Draft:
-    """Begin a draft (``subject`` differs from ``owner`` when a supporter fills it in)."""
+def start(kind: str, owner: Contributor | None, subject: Contributor | None, title: str) -> Draft:
+    """Begin a draft (``subject`` differs from ``owner`` when a supporter fills it in).
+
+    With no owner the draft belongs to whoever holds its ``public_id`` in their
+    browser session (someone who has not signed in); see ``find_anonymous``.
+    """
     now = utcnow()
-    draft = Draft(public_id=secrets.token_urlsafe(12), owner_id=owner.id, subject_id=subject.id, kind=kind,
+    draft = Draft(public_id=secrets.token_urlsafe(12), owner_id=owner.id if owner else None,
+                  subject_id=subject.id if subject else None, kind=kind,
                   title=title, data={}, page="", created_at=now, updated_at=now, expires_at=now + _lifetime())
     db.session().add(draft)
     db.session().commit()
@@ -87,6 +93,14 @@ def find(public_id: str, owner: Contributor) -> Draft | None:
     """The owner's unsubmitted draft with this id (anyone else gets ``None``)."""
     draft = db.session().scalar(select(Draft).where(Draft.public_id == public_id))
     if draft is None or draft.owner_id != owner.id or draft.submitted_at is not None:
+        return None
+    return draft
+
+
+def find_anonymous(public_id: str) -> Draft | None:
+    """An unsubmitted draft with no owner (the caller checks the browser session holds ``public_id``)."""
+    draft = db.session().scalar(select(Draft).where(Draft.public_id == public_id))
+    if draft is None or draft.owner_id is not None or draft.submitted_at is not None:
         return None
     return draft
 
@@ -114,14 +128,25 @@ def discard(draft: Draft) -> None:
     db.session().commit()
 
 
+def unique_reference() -> str:
+    """A reference no submitted form has yet."""
+    reference = new_reference()
+    while db.session().scalar(select(Draft.id).where(Draft.reference == reference)) is not None:
+        reference = new_reference()
+    return reference
+
+
+def mark_submitted(draft: Draft) -> str:
+    """Give the draft its reference and mark it sent (the caller records what it became, and commits)."""
+    draft.reference = unique_reference()
+    draft.submitted_at = utcnow()
+    return draft.reference
+
+
 def submit(draft: Draft, by: tuple[str, int | None, str]) -> str:
     """Mark the draft submitted, give it a reference, email the owner; returns the reference."""
     session = db.session()
-    reference = new_reference()
-    while session.scalar(select(Draft.id).where(Draft.reference == reference)) is not None:
-        reference = new_reference()
-    draft.reference = reference
-    draft.submitted_at = utcnow()
+    reference = mark_submitted(draft)
     audit.record("form.submitted", "contributor", draft.subject_id, actor=by,
                  after={"kind": draft.kind, "reference": reference, "filled_in_by": draft.owner_id})
     owner = session.get(Contributor, draft.owner_id)

@@ -11,7 +11,7 @@ import hmac
 import re
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
@@ -26,6 +26,10 @@ MAX_CODE_ATTEMPTS = 5
 
 class SignInLimited(Exception):
     """Too many sign-in requests for this address or from this network address."""
+
+
+#: Other rooms' steps when someone signs in (e.g. interests confirm that the address is theirs).
+AFTER_SIGN_IN: list[Callable[[Contributor], object]] = []
 
 
 def normalise_email(email: str) -> str:
@@ -135,6 +139,8 @@ def complete_sign_in(token: SignInToken, locale: str, easy_read: bool) -> Contri
         audit.record("contributor.created", "contributor", contributor.id, actor=actor(contributor),
                      after={"by": "self sign-up"})
     audit.record("contributor.signed_in", "contributor", contributor.id, actor=actor(contributor))
+    for hook in AFTER_SIGN_IN:
+        hook(contributor)
     session.commit()
     return contributor
 

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from app.forms import DatePartsField
+from app.roles.models import EASY_READ_SECTIONS, TRANSLATABLE
 
 
 def strip(value: Any) -> Any:
@@ -114,3 +115,14 @@ class RoleFilterForm(FlaskForm):
         SelectChoice("paid", _l("Paid roles only")),
         SelectChoice("voluntary", _l("Voluntary roles only")),
     ])
+
+
+class TranslationForm(FlaskForm):
+    """A role's words in another language: the same boxes as the role form, all optional
+    (an empty box shows the original). Fields are added below from ``RoleForm``."""
+
+
+for _name in TRANSLATABLE + tuple(f"er_{s}" for s in EASY_READ_SECTIONS):
+    setattr(TranslationForm, _name, TextAreaField(
+        getattr(RoleForm, _name).args[0], filters=[strip],
+        validators=[Length(max=4000, message=_l("This must be 4000 characters or fewer"))]))

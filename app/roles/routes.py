@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from app import db
 from app.roles import jargon, service
-from app.roles.forms import RoleForm
-from app.roles.models import EASY_READ_SECTIONS, Role
+from app.i18n import available
+from app.roles.forms import RoleForm, TranslationForm
+from app.roles.models import EASY_READ_SECTIONS, TRANSLATABLE, Role, RoleTranslation
 from app.security import current_staff, role_required
 
 bp = Blueprint("roles", __name__, url_prefix="/staff/roles")
@@ -149,3 +150,44 @@ def status(role_id: int):  # type: ignore[no-untyped-def]
         flash({"closed": _("The role is closed to new interest."), "archived": _("The role is archived."),
                "published": _("“%(title)s” is published.", title=role.title)}[to])
     return redirect(url_for("roles.edit", role_id=role.id))
+
+
+# --- translations of a role ------------------------------------------------------------
+
+def _translatable_locales() -> list[Any]:
+    return [lang for lang in available() if lang.code != "en"]
+
+
+@bp.get("/<int:role_id>/translations")
+@role_required("admin", "officer")
+def translations(role_id: int):  # type: ignore[no-untyped-def]
+    role = db.session().get(Role, role_id)
+    if role is None:
+        abort(404)
+    done = {row.locale: row for row in db.session().scalars(
+        select(RoleTranslation).where(RoleTranslation.role_id == role.id))}
+    return render_template("roles/translations.html", role=role, locales=_translatable_locales(), done=done)
+
+
+@bp.route("/<int:role_id>/translations/<locale>", methods=["GET", "POST"])
+@role_required("admin", "officer")
+def translation(role_id: int, locale: str):  # type: ignore[no-untyped-def]
+    role = db.session().get(Role, role_id)
+    language = next((lang for lang in _translatable_locales() if lang.code == locale), None)
+    if role is None or language is None:
+        abort(404)
+    row = db.session().scalar(select(RoleTranslation).where(RoleTranslation.role_id == role.id,
+                                                            RoleTranslation.locale == locale))
+    saved = dict(row.fields) if row else {}
+    data = {name: saved.get(name, "") for name in TRANSLATABLE}
+    data.update({f"er_{s}": (saved.get("easy_read") or {}).get(s, "") for s in EASY_READ_SECTIONS})
+    form = TranslationForm(data=None if request.method == "POST" else data)
+    if form.validate_on_submit():
+        fields: dict[str, Any] = {name: form[name].data or "" for name in TRANSLATABLE}
+        fields["easy_read"] = {s: form[f"er_{s}"].data or "" for s in EASY_READ_SECTIONS}
+        service.save_translation(role, locale, fields, _staff())
+        flash(_("The %(language)s words for this role are saved.", language=language.name))
+        return redirect(url_for("roles.translations", role_id=role.id))
+    original = {name: getattr(role, name) for name in TRANSLATABLE}
+    original.update({f"er_{s}": (role.easy_read or {}).get(s, "") for s in EASY_READ_SECTIONS})
+    return render_template("roles/translation.html", role=role, form=form, language=language, original=original)

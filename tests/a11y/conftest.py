@@ -20,6 +20,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
+from sqlalchemy import select
+
 from app import create_app, db
 from tests.a11y.gallery import bp as gallery_bp
 from tests.account.wizard import bp as wizard_bp
@@ -110,6 +112,24 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 
         drafts.save_page(drafts.start("test_wizard", person, person, "Expenses for the March meeting"),
                          "about", {"topic": "Travel"})
+        # A role that has closed (3), and interest in role 2 for the staff pages and "your interests".
+        closed = roles.create(COMPLETE | {"title": "Closed role"}, staff)
+        roles.publish(closed, staff)
+        roles.change_status(closed, "closed", staff)
+        from app.interests import service as interests
+        from app.interests.models import Interest
+
+        db.session().add(Interest(
+            reference="TP-A11Y-01", role_id=published.id, role_version=1, contributor_id=person.id,
+            submitted_by_id=helper.id, relationship="carer", agreement="support_link", name="Casey Person",
+            email=person.email, phone="07700 900 982", address="", contact_channel="phone", best_times="mornings",
+            language="en", easy_read=False, ways=["online"], availability=["weekend"], availability_note="",
+            access_needs=["interpreter", "breaks"], interpreter_language="British Sign Language", access_other="",
+            hopes="", brings="Listening", payment_preference="paid", consent_at=now, confirmed_at=None,
+            status="not_this_time", reason="We needed people who could meet on weekdays.", status_changed_at=now,
+            created_at=now, delete_after=interests.delete_after(published)))
+        db.session().commit()
+        interests.add_note(db.session().scalar(select(Interest)), "Call after 10am", 2, staff)
         service.update_profile(person, {"best_times": "mornings"}, by=service.supporter_actor(helper))
     return app
 
@@ -226,6 +246,50 @@ def helper_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
 def pending_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
     """Someone who has asked for a sign-in email and is waiting for it."""
     yield from _browser(lambda d: _ask_for_email(d, live_server.url, "waiting@example.org"))
+
+
+def express_interest(driver: webdriver.Chrome, base: str, role_id: int = 2) -> None:
+    """Say "I'm interested" through the real pages, as someone not signed in."""
+    def page(name: str) -> None:
+        wait_for(driver, lambda d: d.current_url.split("?")[0].endswith(f"/interest/{name}"))
+
+    def tick(*ids: str) -> None:
+        for element_id in ids:
+            driver.find_element(By.ID, element_id).click()
+
+    def go() -> None:
+        driver.find_element(By.CSS_SELECTOR, "main form[method=post] button[type=submit]").click()
+
+    driver.get(f"{base}/roles/{role_id}/interest?lang=en")
+    page("who")
+    tick("for_whom-0")
+    go()
+    page("contact")
+    driver.find_element(By.ID, "name").send_keys("Ira Interested")
+    driver.find_element(By.ID, "email").send_keys("ira@example.org")
+    tick("contact_channel-0")
+    go()
+    page("taking_part")
+    tick("ways-1", "availability-0")
+    go()
+    for name in ("access", "about"):
+        page(name)
+        go()
+    page("payment")
+    tick("payment_preference-0")
+    go()
+    page("agree")
+    tick("consent-0")
+    go()
+    page("check")
+    go()
+    page("done")
+
+
+@pytest.fixture(scope="session")
+def interested_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
+    """Someone not signed in who has just said they are interested in role 2."""
+    yield from _browser(lambda d: express_interest(d, live_server.url))
 
 
 @pytest.fixture

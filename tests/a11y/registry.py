@@ -5,7 +5,7 @@ capabilities add their pages in the same change that adds the routes.
 
 ``who`` is the browser session that visits: "anon", "pending" (asked for a sign-in
 email), "contributor" (signed in), "supporter" (filling in forms for the contributor), "helper" (the same supporter, not acting),
-"admin" or "officer".
+"admin" or "officer", or "interested" (has just sent an interest in role 2).
 ``error_state`` pages are also submitted empty, and the error page checked.
 """
 
@@ -75,6 +75,27 @@ PAGES: list[Entry] = [
     Entry("email outbox", "staff.outbox", "/staff/outbox", who="admin"),
     Entry("forbidden", "<403>", "/staff/audit", who="officer", expected_status=403),
     Entry("form components", "gallery.components", "/_test/components", error_state=True),
+    Entry("interest: who is filling this in", "interest.page", "/roles/2/interest/who", error_state=True),
+    Entry("interest: who, for someone who helps", "interest.page", "/roles/2/interest/who?for=helper", who="helper"),
+    Entry("interest: about the helper", "interest.page", "/roles/2/interest/helper", error_state=True),
+    Entry("interest: contact", "interest.page", "/roles/2/interest/contact", error_state=True),
+    Entry("interest: contact, from the profile", "interest.page", "/roles/2/interest/contact?signed=in",
+          who="contributor"),
+    Entry("interest: how and when", "interest.page", "/roles/2/interest/taking_part", error_state=True),
+    Entry("interest: what would help", "interest.page", "/roles/2/interest/access"),
+    Entry("interest: what you would bring", "interest.page", "/roles/2/interest/about"),
+    Entry("interest: payment", "interest.page", "/roles/2/interest/payment", error_state=True),
+    Entry("interest: keeping your details", "interest.page", "/roles/2/interest/agree", error_state=True),
+    Entry("interest: check your answers", "interest.page", "/roles/2/interest/check", error_state=True),
+    Entry("interest: role closed", "interest.page", "/roles/3/interest/who", expected_status=410),
+    Entry("interest: sent", "interest.done", "/roles/2/interest/done", who="interested"),
+    Entry("equality questions", "interest.equality", "/roles/2/equality", who="interested"),
+    Entry("roles you are interested in", "interest.yours", "/account/interests", who="contributor"),
+    Entry("interest in a role (staff)", "triage.role_interests", "/staff/roles/2/interests", who="officer"),
+    Entry("an interest (staff)", "triage.interest", "/staff/interests/1", who="officer"),
+    Entry("equality monitoring", "triage.equality", "/staff/equality?role=2", who="officer"),
+    Entry("translations of a role", "roles.translations", "/staff/roles/2/translations", who="officer"),
+    Entry("translate a role", "roles.translation", "/staff/roles/2/translations/cy", who="officer"),
 ]
 
 #: Routes that are not pages a person reads, and why.
@@ -98,4 +119,9 @@ NOT_PAGES: dict[str, str] = {
     "account.withdraw_supporter": "POST only; redirects to the people-who-help page",
     "account.start_acting_for": "POST only; redirects to the details of the person being helped",
     "account.stop_acting_for": "POST only; redirects to the people-who-help page",
+    "interest.start": "redirects to the first page of the interest form",
+    "interest.resume": "redirects to the page of the interest form where the person left off",
+    "interest.withdraw": "POST only; redirects to the roles you are interested in",
+    "triage.change_status": "POST only; redirects (or, with htmx, returns the row: checked in test_axe)",
+    "triage.add_note": "POST only; redirects to the interest",
 }

@@ -23,7 +23,7 @@ AXE_OPTIONS = {
 }
 
 BROWSERS = {"anon": "browser", "pending": "pending_browser", "contributor": "contributor_browser",
-            "supporter": "supporter_browser", "helper": "helper_browser",
+            "supporter": "supporter_browser", "helper": "helper_browser", "interested": "interested_browser",
             "admin": "admin_browser", "officer": "officer_browser"}
 
 CASES = [

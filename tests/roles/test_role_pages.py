@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from app import db
 from app.roles.models import Role
-from tests.roles.test_role_service import COMPLETE
+from app.roles import service
+from tests.roles.test_role_service import COMPLETE, STAFF
 
 EASY = {f"er_{k}": v for k, v in COMPLETE["easy_read"].items()}
 
@@ -77,3 +78,27 @@ def test_finance_cannot_write_roles(app, client_request) -> None:
     make_staff(app, "finance")
     sign_in(client_request, "finance@example.org")
     client_request.get("/staff/roles/", expected_status=403)
+
+
+def test_staff_add_a_translation_and_readers_of_that_language_see_it(app, as_officer) -> None:
+    from datetime import date, timedelta
+
+    with app.app_context():
+        role = service.create(COMPLETE | {"closing_date": date.today() + timedelta(days=5)}, STAFF)
+        service.publish(role, STAFF)
+        role_id = role.id
+    listing = as_officer.get(f"/staff/roles/{role_id}/translations?lang=en")
+    assert listing.text().count("Not translated yet.") == 5  # cy, pl, ur, ar, bn
+    form = as_officer.get(f"/staff/roles/{role_id}/translations/cy?lang=en")
+    assert "In English: Help us rewrite the crisis leaflet" in form.text()
+    as_officer.post_redirect(f"/staff/roles/{role_id}/translations/cy",
+                             {"title": "Helpwch ni i ailysgrifennu'r daflen", "er_purpose": "Helpwch ni."})
+    welsh = as_officer.get(f"/roles/{role_id}?lang=cy")
+    assert welsh.h1 == "Helpwch ni i ailysgrifennu'r daflen"
+    assert "Helpwch ni." in as_officer.get(f"/roles/{role_id}?lang=cy&easy-read=on").text()
+    assert as_officer.get(f"/roles/{role_id}?lang=pl").h1 == "Help us rewrite the crisis leaflet"  # falls back
+    as_officer.get(f"/staff/roles/{role_id}/translations/xx", expected_status=404)
+    with app.app_context():
+        from app.audit import AuditEvent
+
+        assert db.session().scalar(select(AuditEvent).where(AuditEvent.action == "role.translated")) is not None

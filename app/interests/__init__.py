@@ -1,0 +1,1 @@
+"""Expressions of interest in roles, staff triage, and optional equality monitoring."""

@@ -1,0 +1,406 @@
+"""Expressions of interest: turning a finished form into an interest, triage, equality counts.
+
+Who the interest is for, and who filled it in, is settled when the form is sent:
+
+* signed in, for themselves: their profile is the source (and is kept up to date);
+* signed in, for someone they help: the support link is the agreement;
+* signed in or not, for someone new: the person is added, with the helper linked to
+  them on the helper's word that the person agrees (recorded as such);
+* not signed in: an account is made for a new email address and a sign-in link sent.
+
+Answers from someone not signed in never change an existing person's profile and the
+interest stays "not confirmed" until the address's owner signs in.
+"""
+
+from __future__ import annotations
+
+import calendar
+import secrets
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from flask import current_app, url_for
+from sqlalchemy import delete, or_, select, update
+
+from app import audit, db, mail
+from app.account import drafts, service as accounts
+from app.account.models import Contributor, SupportLink
+from app.db import utcnow
+from app.interests.models import CLOSED, STATUSES, EqualityResponse, Interest, InterestNote
+from app.roles import service as roles
+from app.roles.models import Role
+from app.staff.models import StaffTask
+
+#: How long the sign-in link in the "we have your interest" email works.
+LINK_LIFETIME = timedelta(hours=24)
+#: Counts below this are never shown (equality monitoring).
+SMALLEST_COUNT = 5
+Actor = tuple[str, int | None, str]
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _from(role: Role) -> date:
+    today = date.today()
+    return max(role.closing_date or today, today)
+
+
+def reply_by(role: Role) -> date:
+    """When the person will hear from us at the latest."""
+    return _from(role) + timedelta(days=current_app.config["SETTINGS"].interest_reply_days)
+
+
+def delete_after(role: Role) -> date:
+    return add_months(_from(role), current_app.config["SETTINGS"].retention_interest_months)
+
+
+def is_open(role: Role) -> bool:
+    return role.status == "published" and (role.closing_date is None or role.closing_date >= date.today())
+
+
+# --- sending the form ---------------------------------------------------------------
+
+def _new_person(values: dict[str, Any], locale: str, easy_read: bool, by: Actor | None, how: str) -> Contributor:
+    """Add someone from the form (``by`` is None when they add themselves)."""
+    now = utcnow()
+    person = Contributor(
+        name=values.get("name", ""), email=accounts.normalise_email(values["email"]) if values.get("email") else None,
+        phone=values.get("phone", ""), address=values.get("address", ""),
+        contact_channel=values.get("contact_channel") or "email", best_times=values.get("best_times", ""),
+        language=locale, easy_read=easy_read, access_needs=[], created_at=now, updated_at=now, session_version=1,
+    )
+    db.session().add(person)
+    db.session().flush()
+    audit.record("contributor.created", "contributor", person.id, actor=by or accounts.actor(person),
+                 after={"by": how})
+    return person
+
+
+def _find_or_add(values: dict[str, Any], locale: str, easy_read: bool, by: Actor | None, how: str) -> tuple[Contributor, bool]:
+    """The person with this email address, or a new one; and whether they were new."""
+    existing = accounts.find_by_email(values["email"]) if values.get("email") else None
+    if existing is not None:
+        return existing, False
+    return _new_person(values, locale, easy_read, by, how), True
+
+
+def submit(draft: drafts.Draft, role: Role, me: Contributor | None, locale: str, easy_read: bool) -> Interest:
+    """Turn a finished draft into an interest, email the people it concerns, and commit."""
+    session = db.session()
+    data = draft.data or {}
+    who = data.get("who", {}).get("for_whom") or "me"
+    helper = data.get("helper", {})
+    contact = data.get("contact", {})
+    access = data.get("access", {})
+    payment = data.get("payment", {}).get("payment_preference") or ""
+    sign_in_link_for: Contributor | None = None
+    confirmed = utcnow() if me is not None else None
+    submitter: Contributor | None = None
+    relationship = agreement = ""
+    new_people: set[int] = set()
+
+    if who == "me":
+        if me is not None:
+            subject = me
+            accounts.update_profile(me, {k: contact[k] for k in ("name", "phone", "address", "contact_channel",
+                                                                 "best_times") if k in contact},
+                                    by=accounts.actor(me))
+        else:
+            subject, new = _find_or_add(contact, locale, easy_read, None,
+                                        "expressed interest")
+            sign_in_link_for = subject
+            new_people |= {subject.id} if new else set()
+    elif who == "someone":
+        if me is not None:
+            submitter = me
+        else:
+            submitter, new = _find_or_add(
+                {"name": helper.get("helper_name", ""), "email": helper.get("helper_email")},
+                locale, easy_read, None, "helped someone with an interest")
+            sign_in_link_for = submitter
+            new_people |= {submitter.id} if new else set()
+        by = accounts.supporter_actor(submitter)
+        relationship, agreement = helper.get("relationship", "other"), "supporter_said"
+        subject, new = _find_or_add(contact, locale, easy_read, by, "added by a supporter")
+        new_people |= {subject.id} if new else set()
+        if new and subject.id != submitter.id:
+            now = utcnow()
+            session.add(SupportLink(
+                contributor_id=subject.id, supporter_id=submitter.id, relationship=relationship,
+                can_fill_forms=True, can_see_claims=False, can_receive_emails=True, consent_how="supporter_said",
+                consent_at=now, consent_recorded_by=by[2], created_at=now))
+            audit.record("supporter.linked", "contributor", subject.id, actor=by,
+                         after={"supporter": submitter.id, "relationship": relationship,
+                                "permissions": ["fill_forms", "receive_emails"], "consent": "supporter_said"})
+        elif not new:
+            confirmed = None  # an existing person: they have not said so themselves
+    else:  # someone the signed-in helper already supports
+        assert me is not None
+        link = session.scalar(select(SupportLink).where(
+            SupportLink.supporter_id == me.id, SupportLink.contributor_id == int(who),
+            SupportLink.withdrawn_at.is_(None), SupportLink.can_fill_forms.is_(True)))
+        if link is None:
+            raise PermissionError("no agreement to fill in forms for this person")
+        subject, submitter = session.get(Contributor, link.contributor_id), me
+        relationship, agreement = link.relationship, "support_link"
+    assert subject is not None
+
+    known = me is not None and (subject.id == me.id or agreement == "support_link")
+    if known and "contact" not in data:  # not asked again: the profile is the answer
+        contact = {k: getattr(subject, k) or "" for k in ("name", "email", "phone", "address", "contact_channel",
+                                                          "best_times")}
+    by = accounts.actor(me) if me is not None and submitter is None else (
+        accounts.supporter_actor(submitter) if submitter is not None else accounts.actor(subject))
+    if known and "yes" in (access.get("save_to_profile") or []):
+        accounts.update_profile(subject, {"access_needs": access.get("access_needs") or [],
+                                          "interpreter_language": access.get("interpreter_language") or "",
+                                          "access_other": access.get("access_other") or ""}, by=by)
+    if known and payment and not subject.payment_preference:
+        accounts.update_profile(subject, {"payment_preference": payment}, by=by)  # makes the benefits task
+    elif payment == "benefits_talk":
+        session.add(StaffTask(kind="benefits_talk", contributor_id=subject.id, created_at=utcnow()))
+        audit.record("task.created", "contributor", subject.id, actor=by, after={"task": "benefits_talk"})
+
+    now = utcnow()
+    taking_part = data.get("taking_part", {})
+    about = data.get("about", {})
+    interest = Interest(
+        reference=drafts.mark_submitted(draft), role_id=role.id, role_version=role.version,
+        contributor_id=subject.id, submitted_by_id=submitter.id if submitter else None,
+        relationship=relationship, agreement=agreement,
+        name=contact.get("name") or subject.name, email=contact.get("email") or subject.email or "",
+        phone=contact.get("phone") or "", address=contact.get("address") or "",
+        contact_channel=contact.get("contact_channel") or "email", best_times=contact.get("best_times") or "",
+        language=subject.language if known else locale, easy_read=subject.easy_read if known else easy_read,
+        ways=taking_part.get("ways") or [], availability=taking_part.get("availability") or [],
+        availability_note=taking_part.get("availability_note") or "",
+        access_needs=access.get("access_needs") or [], interpreter_language=access.get("interpreter_language") or "",
+        access_other=access.get("access_other") or "", hopes=about.get("hopes") or "",
+        brings=about.get("brings") or "", payment_preference=payment, consent_at=now, confirmed_at=confirmed,
+        status="new", reason="", status_changed_at=now, created_at=now, delete_after=delete_after(role),
+    )
+    session.add(interest)
+    session.flush()
+    audit.record("interest.submitted", "interest", interest.id, actor=by,
+                 after={"role": role.id, "reference": interest.reference, "contributor": subject.id,
+                        "filled_in_by": submitter.id if submitter else None})
+    messages = _received_emails(interest, role, subject, submitter, sign_in_link_for, new_people, locale, easy_read)
+    session.commit()
+    for message_id in messages:
+        mail.deliver_after_response(message_id)
+    return interest
+
+
+def _received_emails(interest: Interest, role: Role, subject: Contributor, submitter: Contributor | None,
+                     sign_in_for: Contributor | None, new_people: set[int], locale: str,
+                     easy_read: bool) -> list[int]:
+    cfg = current_app.config["SETTINGS"]
+    ids = []
+    for person in ([submitter] if submitter else []) + [subject]:
+        if not person.email or (person is subject and submitter is not None and person.id == submitter.id):
+            continue
+        link = None
+        if sign_in_for is not None and person.id == sign_in_for.id:
+            token, _ = accounts.issue_sign_in(person.email, person, LINK_LIFETIME)
+            link = cfg.base_url + url_for("account.use_link", token=token)
+        # Someone who has just been added hears in the language they used on the form.
+        lang, easy = (locale, easy_read) if person.id in new_people else (person.language, person.easy_read)
+        words, _translated = roles.in_language(role, lang)
+        message = mail.compose(
+            "interest_received", to=person.email, locale=lang, easy_read=easy,
+            purpose="interest_received", contributor_id=person.id, title=words["title"],
+            reference=interest.reference, reply_by=reply_by(role), link=link,
+            on_behalf_of=subject.display_name if person is submitter else None,
+            told_by=submitter.display_name if submitter and person is subject else None,
+            contact_phone=role.contact_phone, contact_name=role.contact_name,
+        )
+        db.session().flush()
+        ids.append(message.id)
+    return ids
+
+
+def confirm_for(person: Contributor) -> int:
+    """The owner of an email address has signed in: their interests are now confirmed."""
+    result = db.session().execute(update(Interest).where(
+        Interest.confirmed_at.is_(None),
+        or_(Interest.submitted_by_id == person.id,
+            (Interest.contributor_id == person.id) & Interest.submitted_by_id.is_(None)),
+    ).values(confirmed_at=utcnow()))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# --- your data, erasure and retention ----------------------------------------------------
+
+def export(person: Contributor) -> list[dict[str, Any]]:
+    """Interests made by or for ``person``, for "your data" (staff notes are not personal answers)."""
+    rows = db.session().scalars(select(Interest).where(
+        or_(Interest.contributor_id == person.id, Interest.submitted_by_id == person.id)).order_by(Interest.id))
+    return [{"reference": i.reference, "role": i.role_id, "status": i.status, "sent": i.created_at.isoformat(),
+             "for_someone_else": i.contributor_id != person.id, "name": i.name, "email": i.email, "phone": i.phone,
+             "ways": i.ways, "availability": i.availability, "availability_note": i.availability_note,
+             "access_needs": i.access_needs, "interpreter_language": i.interpreter_language,
+             "access_other": i.access_other, "hopes": i.hopes, "brings": i.brings,
+             "payment_preference": i.payment_preference, "reason": i.reason,
+             "deleted_on": i.delete_after.isoformat()} for i in rows]
+
+
+def erase(person: Contributor) -> None:
+    """Erasure removes the person's interests (and the notes on them); the caller commits."""
+    theirs = select(Interest.id).where(Interest.contributor_id == person.id)
+    db.session().execute(delete(InterestNote).where(InterestNote.interest_id.in_(theirs)))
+    db.session().execute(delete(Interest).where(Interest.contributor_id == person.id))
+    db.session().execute(update(Interest).where(Interest.submitted_by_id == person.id).values(submitted_by_id=None))
+
+
+def delete_expired() -> int:
+    """Interests past their retention date (``RETENTION_INTEREST_MONTHS`` after the role closed)."""
+    expired = select(Interest.id).where(Interest.delete_after < date.today())
+    db.session().execute(delete(InterestNote).where(InterestNote.interest_id.in_(expired)))
+    return int(db.session().execute(delete(Interest).where(Interest.delete_after < date.today())).rowcount or 0)
+
+
+# --- what people see -------------------------------------------------------------------
+
+def for_person(person: Contributor) -> list[tuple[Interest, Role]]:
+    """Interests someone made, or that were made for them, newest first."""
+    return list(db.session().execute(
+        select(Interest, Role).join(Role, Role.id == Interest.role_id)
+        .where(Interest.contributor_id == person.id).order_by(Interest.created_at.desc())
+    ).all())
+
+
+def withdraw(interest: Interest, by: Actor) -> None:
+    if interest.status == "withdrawn":
+        return
+    before = interest.status
+    interest.status, interest.status_changed_at = "withdrawn", utcnow()
+    audit.record("interest.status_changed", "interest", interest.id, actor=by,
+                 before={"status": before}, after={"status": "withdrawn"})
+    db.session().commit()
+
+
+# --- triage ------------------------------------------------------------------------------
+
+def for_role(role: Role, status: str = "", needs: bool = False, helped: bool = False) -> list[Interest]:
+    query = select(Interest).where(Interest.role_id == role.id)
+    if status in STATUSES:
+        query = query.where(Interest.status == status)
+    if helped:
+        query = query.where(Interest.submitted_by_id.is_not(None))
+    rows = list(db.session().scalars(query.order_by(Interest.created_at)))
+    return [i for i in rows if i.access_needs] if needs else rows
+
+
+def counts_by_role() -> dict[int, Counter[str]]:
+    counts: dict[int, Counter[str]] = {}
+    for role_id, status in db.session().execute(select(Interest.role_id, Interest.status)):
+        counts.setdefault(role_id, Counter())[status] += 1
+    return counts
+
+
+def recipients(interest: Interest) -> list[Contributor]:
+    """Who hears about a decision: the person, or when they have no email, the supporter who filled it in."""
+    session = db.session()
+    person = session.get(Contributor, interest.contributor_id)
+    if person is not None and person.email:
+        return [person]
+    helper = session.get(Contributor, interest.submitted_by_id) if interest.submitted_by_id else None
+    return [helper] if helper is not None and helper.email else []
+
+
+def other_open_roles(role: Role, locale: str, limit: int = 5) -> list[tuple[Role, dict[str, Any]]]:
+    query = select(Role).where(Role.status == "published", Role.id != role.id,
+                               or_(Role.closing_date.is_(None), Role.closing_date >= date.today()))
+    others = list(db.session().scalars(query.order_by(Role.closing_date, Role.id).limit(limit)))
+    return roles.in_language_many(others, locale)
+
+
+def change_status(interest: Interest, to: str, reason: str, by: Actor) -> list[int]:
+    """Move an interest on; "offered" and "not this time" email the person. Returns queued email ids."""
+    if to not in STATUSES:
+        raise ValueError(to)
+    if to == interest.status and reason == interest.reason:
+        return []
+    before = {"status": interest.status}
+    interest.status, interest.status_changed_at = to, utcnow()
+    interest.reason = reason if to == "not_this_time" else ""
+    audit.record("interest.status_changed", "interest", interest.id, actor=by, before=before,
+                 after={"status": to} | ({"reason": reason} if to == "not_this_time" else {}))
+    ids = []
+    if to in ("offered", "not_this_time"):
+        session = db.session()
+        role = session.get(Role, interest.role_id)
+        assert role is not None
+        cfg = current_app.config["SETTINGS"]
+        for person in recipients(interest):
+            words, _ = roles.in_language(role, person.language)
+            others = other_open_roles(role, person.language) if to == "not_this_time" else []
+            message = mail.compose(
+                "interest_decision", to=person.email or "", locale=person.language, easy_read=person.easy_read,
+                purpose="interest_decision", contributor_id=person.id, title=words["title"],
+                reference=interest.reference, offered=to == "offered", reason=interest.reason,
+                for_name=None if person.id == interest.contributor_id else interest.name,
+                contact_name=role.contact_name, contact_phone=role.contact_phone,
+                others=[(w["title"], cfg.base_url + url_for("find_roles.show", role_id=r.id)) for r, w in others],
+                find_roles=cfg.base_url + url_for("find_roles.index"),
+            )
+            session.flush()
+            ids.append(message.id)
+    db.session().commit()
+    return ids
+
+
+def add_note(interest: Interest, text: str, staff_id: int, by: Actor) -> None:
+    note = InterestNote(interest_id=interest.id, staff_id=staff_id, text=text, created_at=utcnow())
+    db.session().add(note)
+    db.session().flush()
+    audit.record("interest.note_added", "interest", interest.id, actor=by, after={"note": note.id})
+    db.session().commit()
+
+
+def notes(interest: Interest) -> list[InterestNote]:
+    return list(db.session().scalars(select(InterestNote).where(InterestNote.interest_id == interest.id)
+                                     .order_by(InterestNote.created_at)))
+
+
+def is_closed(interest: Interest) -> bool:
+    return interest.status in CLOSED
+
+
+# --- equality monitoring -----------------------------------------------------------------
+
+def record_equality(role_id: int, answers: dict[str, str]) -> bool:
+    """Store answers with the role and the month only; nothing stored when every answer is blank."""
+    answers = {k: v for k, v in answers.items() if v}
+    if not answers:
+        return False
+    db.session().add(EqualityResponse(id=secrets.token_hex(16), role_id=role_id,
+                                      month=utcnow().strftime("%Y-%m"), answers=answers))
+    db.session().commit()
+    return True
+
+
+def equality_report(questions: dict[str, list[str]], role_id: int | None = None) -> dict[str, Any]:
+    """Counts per answer for each question; any count from 1 to 4 is hidden (``None``)."""
+    query = select(EqualityResponse.answers)
+    if role_id is not None:
+        query = query.where(EqualityResponse.role_id == role_id)
+    rows = list(db.session().scalars(query))
+    total = len(rows)
+    if total < SMALLEST_COUNT:
+        return {"total": None if total else 0, "questions": {}}
+    report: dict[str, list[tuple[str, int | None]]] = {}
+    for question, options in questions.items():
+        counted = Counter(answers.get(question, "") for answers in rows)
+        report[question] = [(option, _shown(counted[option])) for option in options] + [
+            ("", _shown(counted[""]))]
+    return {"total": total, "questions": report}
+
+
+def _shown(count: int) -> int | None:
+    return None if 0 < count < SMALLEST_COUNT else count

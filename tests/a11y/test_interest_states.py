@@ -1,0 +1,36 @@
+"""States the registry cannot reach by loading a page: staff triage errors (plain and htmx)."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from tests.a11y.conftest import wait_for
+from tests.a11y.test_axe import run_axe
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_not_this_time_without_a_reason_explains_itself(officer_browser, live_server, axe_counter, locale) -> None:
+    driver = officer_browser
+    driver.get(f"{live_server.url}/staff/interests/1?lang={locale}")
+    Select(driver.find_element(By.ID, "status")).select_by_value("not_this_time")
+    reason = driver.find_element(By.ID, "reason")
+    reason.clear()
+    reason.submit()
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
+    assert driver.switch_to.active_element.get_attribute("data-error-summary") is not None
+    run_axe(driver, axe_counter)
+
+
+@pytest.mark.parametrize("locale", ["en", "ur"])
+def test_the_row_shows_its_error_in_place_with_htmx(officer_browser, live_server, axe_counter, locale) -> None:
+    driver = officer_browser
+    driver.get(f"{live_server.url}/staff/roles/2/interests?lang={locale}")
+    Select(driver.find_element(By.ID, "status-1")).select_by_value("not_this_time")
+    driver.find_element(By.ID, "reason-1").clear()
+    driver.find_element(By.CSS_SELECTOR, "#interest-1 button[type=submit]").click()
+    wait_for(driver, lambda d: d.find_elements(By.ID, "reason-1-error"))
+    assert driver.find_element(By.ID, "reason-1").get_attribute("aria-invalid") == "true"
+    assert "/staff/roles/2/interests" in driver.current_url  # swapped in place, no page load
+    run_axe(driver, axe_counter)
