@@ -1,14 +1,19 @@
-"""The NIHR tiers, exactly, and the tier that duration and preparation suggest."""
+"""Pricing: the NIHR tiers, dated rate cards, HMRC mileage bands across a tax year, expense rules."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.claims.pricing import NIHR_2022, PREPARATION, suggest_tier
+from app.claims.pricing import (
+    DEFAULT_CARD, EXPENSE_RULES, HMRC_2011, NIHR_2022, PREPARATION, VEHICLES, ExpenseRule, MileageRates, Rate,
+    RateCard, card_on, check_expense, mileage, mileage_rates_on, suggest_tier, tax_year, tax_year_bounds,
+    tax_year_label, to_pence,
+)
 
 
 def test_tiers_are_the_nihr_2022_amounts() -> None:
@@ -43,3 +48,109 @@ def test_nonsense_is_refused() -> None:
         suggest_tier(Decimal("-1"), "none")
     with pytest.raises(ValueError):
         suggest_tier(Decimal("1"), "lots")
+
+
+# --- rate cards -------------------------------------------------------------------------------
+
+
+UPLIFT = DEFAULT_CARD.uplifted(Decimal("10"), date(2025, 12, 16), 2)
+
+
+def test_the_default_card_is_nihr_2022_and_a_10_percent_uplift_is_a_new_dated_version() -> None:
+    assert [r.pence for r in DEFAULT_CARD.rates] == [2500, 7500, 15000, 30000]
+    assert [r.pence for r in UPLIFT.rates] == [2750, 8250, 16500, 33000]
+    cards = [DEFAULT_CARD, UPLIFT]
+    assert card_on(cards, date(2025, 12, 15)).version == 1  # old claims keep the old amounts
+    assert card_on(cards, date(2025, 12, 16)).version == 2
+    assert card_on(cards, date(2025, 12, 16)).suggest(Decimal("7"), "substantial").pence == 33000
+    with pytest.raises(LookupError):
+        card_on(cards, date(2021, 12, 31))
+
+
+def test_local_rates_pay_per_hour_session_or_task() -> None:
+    assert Rate("local_hour", "hourly", 1550).fee(Decimal("2.5")) == 3875
+    assert Rate("local_hour", "hourly", 1333).fee(Decimal("0.5")) == 667  # half a penny rounds up
+    assert Rate("session", "session", 4000).fee(Decimal("3")) == 12000
+    assert Rate("nihr_75", "tier", 7500).fee(Decimal("9")) == 7500  # a tier is paid once
+    with pytest.raises(ValueError):
+        Rate("x", "hourly", 100).fee(Decimal("-1"))
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.decimals(min_value=0, max_value=100, places=1),
+       st.decimals(min_value=0, max_value=50, places=2))
+def test_fees_are_never_negative_and_round_to_the_penny(pence, percent, hours) -> None:  # type: ignore[no-untyped-def]
+    card = RateCard(1, date(2022, 1, 1), (Rate("h", "hourly", pence), Rate("nihr_25", "tier", pence)))
+    up = card.uplifted(percent, date(2023, 1, 1), 2)
+    for rate in up.rates + card.rates:
+        fee = rate.fee(hours)
+        assert isinstance(fee, int) and fee >= 0
+    assert up.rate("nihr_25").pence >= pence
+    assert abs(card.rate("h").fee(hours) - Decimal(pence) * hours) <= Decimal("0.5")
+
+
+# --- mileage -------------------------------------------------------------------------------------
+
+def test_hmrc_rates_for_each_vehicle() -> None:
+    assert mileage(HMRC_2011, "car", Decimal(10))[0] == 450
+    assert mileage(HMRC_2011, "car", Decimal(10), passengers=2)[0] == 450 + 100
+    assert mileage(HMRC_2011, "motorcycle", Decimal(10))[0] == 240
+    assert mileage(HMRC_2011, "bicycle", Decimal(10))[0] == 200
+    assert mileage(HMRC_2011, "car", Decimal(10), miles_before=Decimal(20000))[0] == 250
+
+
+def test_a_journey_crossing_10000_miles_in_the_tax_year_is_split() -> None:
+    total, parts = mileage(HMRC_2011, "car", Decimal(100), miles_before=Decimal(9950))
+    assert [(p.what, p.miles, p.pence_per_mile) for p in parts] == [("car", 50, 45), ("car_after", 50, 25)]
+    assert total == 50 * 45 + 50 * 25
+
+
+def test_mileage_rates_are_dated() -> None:
+    later = MileageRates(date(2027, 4, 6), car_pence=55)
+    assert mileage_rates_on([HMRC_2011, later], date(2027, 4, 5)).car_pence == 45
+    assert mileage_rates_on([HMRC_2011, later], date(2027, 4, 6)).car_pence == 55
+
+
+@given(st.decimals(min_value=0, max_value=2000, places=1), st.decimals(min_value=0, max_value=15000, places=1),
+       st.integers(min_value=0, max_value=6), st.sampled_from(VEHICLES))
+def test_band_split_sums_exactly_and_totals_are_never_negative(miles, before, passengers, vehicle) -> None:  # type: ignore[no-untyped-def]
+    total, parts = mileage(HMRC_2011, vehicle, miles, passengers, before)
+    assert total >= 0
+    journey = [p for p in parts if p.what != "passengers"]
+    assert sum((p.miles for p in journey), Decimal(0)) == miles  # every mile paid once, in one band
+    assert total == to_pence(sum((p.miles * p.pence_per_mile for p in parts), Decimal(0)))
+    if vehicle == "car":
+        full = sum((p.miles for p in parts if p.what == "car"), Decimal(0))
+        assert full == max(min(miles, 10000 - before), 0)
+
+
+@given(st.decimals(min_value=0, max_value=500, places=1), st.decimals(min_value=0, max_value=500, places=1),
+       st.decimals(min_value=9000, max_value=11000, places=1))
+def test_splitting_a_journey_in_two_pays_the_same_to_the_penny(a, b, before) -> None:  # type: ignore[no-untyped-def]
+    whole, _ = mileage(HMRC_2011, "car", a + b, miles_before=before)
+    first, _ = mileage(HMRC_2011, "car", a, miles_before=before)
+    second, _ = mileage(HMRC_2011, "car", b, miles_before=before + a)
+    assert abs((first + second) - whole) <= 1  # each claim rounds once
+
+
+def test_the_tax_year_turns_on_6_april() -> None:
+    assert tax_year(date(2026, 4, 5)) == 2025 and tax_year(date(2026, 4, 6)) == 2026
+    assert tax_year_label(2026) == "2026-27" and tax_year_label(1999) == "1999-00"
+    start, end = tax_year_bounds(2026)
+    assert (start, end) == (date(2026, 4, 6), date(2027, 4, 5)) and tax_year(end + timedelta(days=1)) == 2027
+
+
+# --- expenses ------------------------------------------------------------------------------------
+
+def test_expense_rules_cap_ask_for_receipts_and_reasons() -> None:
+    rules = {r.code: r for r in EXPENSE_RULES}
+    assert check_expense(rules["food"], 2000, 1, "") == (1500, ["over_cap"])
+    assert check_expense(rules["public_transport"], 1200, 0, "") == (1200, ["receipt"])
+    assert check_expense(rules["public_transport"], 800, 0, "") == (800, [])
+    assert check_expense(rules["taxi"], 900, 0, "") == (900, ["reason"])
+    assert check_expense(rules["mileage"], 9000, 0, "") == (9000, [])
+
+
+@given(st.integers(min_value=0, max_value=10**7), st.integers(min_value=0, max_value=10**6))
+def test_an_allowed_expense_is_never_more_than_claimed_or_the_cap(pence, cap) -> None:  # type: ignore[no-untyped-def]
+    allowed, _ = check_expense(ExpenseRule("x", cap_pence=cap), pence, 0, "")
+    assert 0 <= allowed <= pence and allowed <= cap
