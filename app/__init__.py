@@ -49,7 +49,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         STAFF_SESSION_HOURS=settings.staff_session_hours,
         # Contributors stay signed in for weeks (staff sessions are cut shorter in security.py).
         PERMANENT_SESSION_LIFETIME=timedelta(days=settings.contributor_session_days),
-        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        MAX_CONTENT_LENGTH=(settings.max_upload_mb * 5 + 1) * 1024 * 1024,  # up to 5 receipts at once
         PREFERRED_URL_SCHEME="https" if settings.https else "http",
         SESSION_COOKIE_NAME="__Host-session" if settings.https else "session",
         SESSION_COOKIE_SECURE=settings.https,

@@ -76,6 +76,7 @@ class Settings:
     sign_in_ip_limit: int = 30
     sign_in_window_minutes: int = 15
     max_upload_mb: int = 10
+    upload_dir: str = str(INSTANCE / "uploads")
     draft_days: int = 60
     jargon_terms: str = ""
     draft_reminder_days: int = 7

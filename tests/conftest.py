@@ -97,6 +97,7 @@ def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settin
         secret_key=TEST_SECRET,
         data_encryption_key=TEST_FERNET,
         mail_outbox=str(tmp_path / "outbox"),
+        upload_dir=str(tmp_path / "uploads"),
         testing=True,
         log_level="WARNING",
     )

@@ -71,7 +71,7 @@ def test_unexpected_errors_get_a_calm_page_not_a_traceback(settings) -> None:
 
 def test_too_large_uploads_get_a_clear_page(settings) -> None:
     app = create_app(settings.replace(max_upload_mb=1))
-    response = app.test_client().post("/staff/sign-in", data={"f": "x" * (2 * 1024 * 1024)})
+    response = app.test_client().post("/staff/sign-in", data={"f": "x" * (7 * 1024 * 1024)})
     assert response.status_code == 413
     assert "That file is too big" in response.get_data(as_text=True)
 
