@@ -9,6 +9,7 @@ import app.account.drafts  # noqa: F401  (registers models on Base.metadata)
 import app.account.models  # noqa: F401
 import app.interests.models  # noqa: F401
 import app.audit  # noqa: F401
+import app.claims.models  # noqa: F401
 import app.mail  # noqa: F401
 import app.roles.models  # noqa: F401
 import app.security  # noqa: F401

@@ -30,6 +30,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from app import create_app, db
+from app.claims.defaults import seed_defaults
 from app.settings import Settings
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-1234567890"
@@ -73,6 +74,7 @@ def empty_tables(url: str) -> None:
         ).scalars().all()
         if names:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
+        seed_defaults(conn)  # what the migrations ship (as a fresh SQLite copy has it)
     engine.dispose()
 
 

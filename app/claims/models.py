@@ -1,0 +1,171 @@
+"""Claims and what prices them: dated rate cards and mileage rates, expense settings,
+claims with their lines, receipts, messages, and finance payment batches.
+
+Money is integer pence everywhere. A claim line keeps the rate-card (or mileage-rate)
+version it was priced with, so a later uplift never changes an old claim.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, UTCDateTime
+
+#: Where a claim is. "query" waits for the person; "sent" means exported to finance.
+STATUSES = ("submitted", "query", "approved", "rejected", "sent", "paid")
+PAYMENT_CHOICES = ("paid", "waive", "benefits_talk")
+
+
+class RateCardVersion(Base):
+    __tablename__ = "rate_card_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    effective_from: Mapped[date] = mapped_column(Date, unique=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RateCardRate(Base):
+    __tablename__ = "rate_card_rates"
+    __table_args__ = (UniqueConstraint("card_id", "code", name="uq_rate_card_rates_card_id_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("rate_card_versions.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))  # tier | hourly | session | task
+    pence: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(200), default="")
+
+
+class MileageRateVersion(Base):
+    __tablename__ = "mileage_rate_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    effective_from: Mapped[date] = mapped_column(Date, unique=True)
+    car_pence: Mapped[int] = mapped_column(Integer)
+    car_after_pence: Mapped[int] = mapped_column(Integer)
+    car_threshold_miles: Mapped[int] = mapped_column(Integer)
+    passenger_pence: Mapped[int] = mapped_column(Integer)
+    motorcycle_pence: Mapped[int] = mapped_column(Integer)
+    bicycle_pence: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ExpenseSetting(Base):
+    """An organisation's own cap and receipt rule for one kind of expense (defaults in pricing)."""
+
+    __tablename__ = "expense_settings"
+
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    cap_pence: Mapped[int | None] = mapped_column(Integer)
+    receipt_over_pence: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PaymentBatch(Base):
+    """One finance export: the claims in it are "sent", and downloading it again gives the same file."""
+
+    __tablename__ = "payment_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    claims: Mapped[int] = mapped_column(Integer)
+    total_pence: Mapped[int] = mapped_column(Integer)
+
+
+class Claim(Base):
+    """A claim for payment for time and/or expenses, for one activity on one date."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        Index("ix_claims_status_submitted_at", "status", "submitted_at"),
+        Index("ix_claims_contributor_id_tax_year", "contributor_id", "tax_year"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(40), unique=True)
+    contributor_id: Mapped[int] = mapped_column(ForeignKey("contributors.id"), index=True)  # the payee
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id"))  # a supporter, if one
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="SET NULL"), index=True)
+    activity: Mapped[str] = mapped_column(String(200))
+    activity_date: Mapped[date] = mapped_column(Date)
+    tax_year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    payment_choice: Mapped[str] = mapped_column(String(20), default="paid")
+    advance_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    rate_card_version: Mapped[int | None] = mapped_column(Integer)
+    fee_code: Mapped[str] = mapped_column(String(40), default="")
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(0))
+    preparation: Mapped[str] = mapped_column(String(20), default="none")
+    fee_pence: Mapped[int] = mapped_column(Integer, default=0)
+    fee_note: Mapped[str] = mapped_column(Text, default="")  # staff's reason for a different fee
+    expenses_pence: Mapped[int] = mapped_column(Integer, default=0)
+    total_pence: Mapped[int] = mapped_column(Integer, default=0)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"), index=True)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("payment_batches.id"), index=True)
+    export_row: Mapped[str | None] = mapped_column(Text)  # encrypted: the finance row as exported
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    payment_reference: Mapped[str] = mapped_column(String(100), default="")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ClaimLine(Base):
+    """One expense on a claim, with what was claimed and what was approved."""
+
+    __tablename__ = "claim_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))  # an expense code (app.claims.pricing.EXPENSE_CODES)
+    description: Mapped[str] = mapped_column(Text, default="")
+    claimed_pence: Mapped[int] = mapped_column(Integer)
+    allowed_pence: Mapped[int] = mapped_column(Integer)
+    vehicle: Mapped[str] = mapped_column(String(20), default="")
+    miles: Mapped[Decimal] = mapped_column(Numeric(8, 1), default=Decimal(0))
+    passengers: Mapped[int] = mapped_column(Integer, default=0)
+    mileage_from: Mapped[date | None] = mapped_column(Date)  # the mileage-rate version used
+    change_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Receipt(Base):
+    """A cleaned receipt file in storage, for a claim (and one of its lines)."""
+
+    __tablename__ = "receipts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    draft_id: Mapped[str | None] = mapped_column(String(24), index=True)  # before the claim is sent
+    owner_id: Mapped[int] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)
+    line_position: Mapped[int | None] = mapped_column(Integer)
+    storage_key: Mapped[str] = mapped_column(String(80))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ClaimMessage(Base):
+    """A staff question on a claim, or the person's reply."""
+
+    __tablename__ = "claim_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    from_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    from_contributor_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

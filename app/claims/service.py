@@ -1,0 +1,282 @@
+"""Claims: pricing from the database's dated rates, sending a claim once, and every change
+of state through ``transition`` (which checks the change and the staff member's role,
+writes the audit event and queues the email, then commits once).
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import func, select
+
+from app import audit, db, mail
+from app.account.models import Contributor
+from app.account import drafts
+from app.claims import pricing
+from app.claims.models import (
+    Claim, ClaimLine, ClaimMessage, ExpenseSetting, MileageRateVersion, RateCardRate, RateCardVersion, Receipt,
+)
+from app.db import utcnow
+from app.staff.models import StaffUser
+
+Actor = tuple[str, int | None, str]
+
+#: Which state may follow which. "submitted" after "query" is the person's reply.
+TRANSITIONS = {
+    "submitted": ("query", "approved", "rejected"),
+    "query": ("submitted", "approved", "rejected"),
+    "approved": ("query", "sent"),
+    "sent": ("paid",),
+    "rejected": (),
+    "paid": (),
+}
+#: Which staff roles may move a claim into each state.
+ROLES_FOR = {
+    "query": ("admin", "officer"),
+    "approved": ("admin", "officer"),
+    "rejected": ("admin", "officer"),
+    "sent": ("admin", "finance"),
+    "paid": ("admin", "finance"),
+}
+
+
+class NotAllowed(Exception):
+    """That change is not allowed for this claim, or not for this person."""
+
+
+# --- the rates in force ------------------------------------------------------------------------
+
+def rate_cards() -> list[pricing.RateCard]:
+    session = db.session()
+    versions = session.scalars(select(RateCardVersion).order_by(RateCardVersion.version)).all()
+    rates: dict[int, list[pricing.Rate]] = {}
+    for row in session.scalars(select(RateCardRate).order_by(RateCardRate.id)):
+        rates.setdefault(row.card_id, []).append(pricing.Rate(row.code, row.kind, row.pence, row.label))
+    return [pricing.RateCard(v.version, v.effective_from, tuple(rates.get(v.id, []))) for v in versions]
+
+
+def mileage_versions() -> list[pricing.MileageRates]:
+    return [pricing.MileageRates(v.effective_from, v.car_pence, v.car_after_pence, v.car_threshold_miles,
+                                 v.passenger_pence, v.motorcycle_pence, v.bicycle_pence)
+            for v in db.session().scalars(select(MileageRateVersion).order_by(MileageRateVersion.effective_from))]
+
+
+def expense_rules() -> dict[str, pricing.ExpenseRule]:
+    """The shipped rules with the organisation's own caps and receipt limits on top."""
+    own = {s.code: s for s in db.session().scalars(select(ExpenseSetting))}
+    rules = {}
+    for rule in pricing.EXPENSE_RULES:
+        setting = own.get(rule.code)
+        if setting is not None and not setting.active:
+            continue
+        rules[rule.code] = rule if setting is None else pricing.ExpenseRule(
+            rule.code, setting.cap_pence, setting.receipt_over_pence, rule.needs_reason)
+    return rules
+
+
+def add_rate_card(effective_from: date, rates: list[pricing.Rate], note: str, by: Actor) -> RateCardVersion:
+    """A new dated version; claims already made keep the version they were priced with."""
+    session = db.session()
+    latest = session.scalar(select(RateCardVersion).order_by(RateCardVersion.version.desc()).limit(1))
+    if latest is not None and effective_from <= latest.effective_from:
+        raise NotAllowed("a new rate card must start after the current one")
+    version = RateCardVersion(version=(latest.version if latest else 0) + 1, effective_from=effective_from,
+                              note=note, created_by=by[2], created_at=utcnow())
+    session.add(version)
+    session.flush()
+    for rate in rates:
+        session.add(RateCardRate(card_id=version.id, code=rate.code, kind=rate.kind, pence=rate.pence,
+                                 label=rate.label))
+    audit.record("rate_card.added", "rate_card", version.version, actor=by,
+                 after={"from": effective_from.isoformat(), "rates": {r.code: r.pence for r in rates}})
+    session.commit()
+    return version
+
+
+# --- pricing a claim -----------------------------------------------------------------------------
+
+@dataclass
+class Priced:
+    """A claim worked out: the fee and why, each expense and what can be paid."""
+
+    card_version: int
+    fee_code: str
+    fee_pence: int
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def expenses_pence(self) -> int:
+        return sum(line["allowed_pence"] for line in self.lines)
+
+    @property
+    def total_pence(self) -> int:
+        return self.fee_pence + self.expenses_pence
+
+
+def car_miles_before(contributor_id: int, day: date, exclude_claim: int | None = None) -> Decimal:
+    """Car miles the person has claimed earlier in ``day``'s tax year (refused claims do not count)."""
+    start, _end = pricing.tax_year_bounds(pricing.tax_year(day))
+    query = (select(func.coalesce(func.sum(ClaimLine.miles), 0)).join(Claim, Claim.id == ClaimLine.claim_id)
+             .where(Claim.contributor_id == contributor_id, Claim.status != "rejected", ClaimLine.kind == "mileage",
+                    ClaimLine.vehicle == "car", Claim.activity_date >= start, Claim.activity_date < day))
+    if exclude_claim is not None:
+        query = query.where(Claim.id != exclude_claim)
+    return Decimal(db.session().scalar(query) or 0)
+
+
+def price(contributor_id: int, day: date, hours: Decimal, preparation: str, expenses: list[dict[str, Any]],
+          fee_wanted: bool = True) -> Priced:
+    """Work out a claim from the rates in force on ``day`` (no fee when the person waives it)."""
+    card = pricing.card_on(rate_cards(), day)
+    rate = card.suggest(hours, preparation) if hours > 0 else None
+    priced = Priced(card.version, rate.code if rate else "", rate.fee() if rate and fee_wanted else 0)
+    rules = expense_rules()
+    miles_before = car_miles_before(contributor_id, day)
+    mileage_rates = pricing.mileage_rates_on(mileage_versions(), day)
+    for position, item in enumerate(expenses):
+        kind = item["kind"]
+        if kind == "mileage":
+            miles = Decimal(item.get("miles") or 0)
+            vehicle = item.get("vehicle") or "car"
+            claimed, _parts = pricing.mileage(mileage_rates, vehicle, miles, int(item.get("passengers") or 0),
+                                              miles_before)
+            if vehicle == "car":
+                miles_before += miles
+            allowed, problems = claimed, []
+            extra = {"vehicle": vehicle, "miles": miles, "passengers": int(item.get("passengers") or 0),
+                     "mileage_from": mileage_rates.effective_from}
+        else:
+            claimed = int(item["pence"])
+            allowed, problems = pricing.check_expense(rules[kind], claimed, int(item.get("receipts") or 0),
+                                                      item.get("description") or "")
+            extra = {}
+        priced.lines.append({"position": position, "kind": kind, "description": item.get("description") or "",
+                             "claimed_pence": claimed, "allowed_pence": allowed, "problems": problems} | extra)
+    return priced
+
+
+# --- sending a claim --------------------------------------------------------------------------------
+
+def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor | None, values: dict[str, Any],
+           by: Actor) -> tuple[Claim, bool]:
+    """Make the claim once per form: sending again (a double tap, a retry) returns the same claim.
+    Returns (claim, made now)."""
+    session = db.session()
+    existing = session.scalar(select(Claim).where(Claim.idempotency_key == idempotency_key))
+    if existing is not None:
+        return existing, False
+    day: date = values["activity_date"]
+    choice = values.get("payment_choice", "paid")
+    priced = price(payee.id, day, Decimal(values.get("hours") or 0), values.get("preparation", "none"),
+                   values.get("expenses", []), fee_wanted=choice == "paid")
+    now = utcnow()
+    claim = Claim(
+        reference=drafts.unique_reference(), idempotency_key=idempotency_key, contributor_id=payee.id,
+        submitted_by_id=submitted_by.id if submitted_by is not None else None, role_id=values.get("role_id"),
+        activity=values["activity"], activity_date=day, tax_year=pricing.tax_year(day), status="submitted",
+        payment_choice=choice, advance_requested=bool(values.get("advance")), rate_card_version=priced.card_version,
+        fee_code=priced.fee_code, hours=Decimal(values.get("hours") or 0), preparation=values.get("preparation", "none"),
+        fee_pence=priced.fee_pence, expenses_pence=priced.expenses_pence, total_pence=priced.total_pence,
+        submitted_at=now, updated_at=now,
+    )
+    session.add(claim)
+    session.flush()
+    for line in priced.lines:
+        session.add(ClaimLine(claim_id=claim.id, position=line["position"], kind=line["kind"],
+                              description=line["description"], claimed_pence=line["claimed_pence"],
+                              allowed_pence=line["allowed_pence"], vehicle=line.get("vehicle", ""),
+                              miles=line.get("miles", Decimal(0)), passengers=line.get("passengers", 0),
+                              mileage_from=line.get("mileage_from")))
+    for receipt in session.scalars(select(Receipt).where(Receipt.draft_id == idempotency_key)):
+        receipt.claim_id, receipt.draft_id = claim.id, None
+    audit.record("claim.submitted", "claim", claim.id, actor=by,
+                 after={"reference": claim.reference, "payee": payee.id,
+                        "filled_in_by": submitted_by.id if submitted_by else None, "total": claim.total_pence,
+                        "rate_card": claim.rate_card_version})
+    session.commit()
+    return claim, True
+
+
+# --- changes of state -----------------------------------------------------------------------------
+
+def own_claim(staff: StaffUser, claim: Claim) -> bool:
+    """Is this staff member the payee or the person who filled it in (by email address)?"""
+    emails = db.session().scalars(select(Contributor.email).where(
+        Contributor.id.in_([i for i in (claim.contributor_id, claim.submitted_by_id) if i]))).all()
+    return staff.email.lower() in {e.lower() for e in emails if e}
+
+
+def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
+               line_changes: dict[int, tuple[int, str]] | None = None, paid_on: date | None = None,
+               payment_reference: str = "") -> int | None:
+    """Move ``claim`` to ``to`` as ``staff``; returns the queued email's id (if any)."""
+    if to not in TRANSITIONS.get(claim.status, ()):
+        raise NotAllowed(f"a {claim.status} claim cannot become {to}")
+    if staff.role not in ROLES_FOR.get(to, ()):
+        raise NotAllowed(f"{staff.role} cannot make a claim {to}")
+    if to in ("approved", "rejected") and own_claim(staff, claim):
+        raise NotAllowed("nobody decides their own claim")
+    if to in ("query", "rejected") and not note.strip():
+        raise NotAllowed("a question or a reason is needed")
+    session = db.session()
+    before = {"status": claim.status, "total": claim.total_pence}
+    if to == "approved":
+        lines = {line.id: line for line in session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id))}
+        for line_id, (allowed, reason) in (line_changes or {}).items():
+            line = lines[line_id]
+            if allowed != line.allowed_pence:
+                if not reason.strip():
+                    raise NotAllowed("say why an amount changed")
+                if allowed < 0:
+                    raise NotAllowed("an amount cannot be negative")
+                line.allowed_pence, line.change_reason = allowed, reason
+        claim.expenses_pence = sum(line.allowed_pence for line in lines.values())
+        claim.total_pence = claim.fee_pence + claim.expenses_pence
+        claim.approved_by_id, claim.approved_at = staff.id, utcnow()
+    if to == "paid":
+        claim.paid_on, claim.payment_reference = paid_on or date.today(), payment_reference
+    if to in ("query", "rejected", "approved"):
+        claim.decision_note = note
+    if to == "query":
+        session.add(ClaimMessage(claim_id=claim.id, from_staff_id=staff.id, text=note, created_at=utcnow()))
+    claim.status, claim.updated_at = to, utcnow()
+    audit.record(f"claim.{to}", "claim", claim.id, actor=("staff", staff.id, staff.email), before=before,
+                 after={"status": to, "total": claim.total_pence} | ({"note": note} if note else {}))
+    message_id = _email(claim, to, note)
+    session.commit()
+    return message_id
+
+
+def reply(claim: Claim, person: Contributor, text: str, by: Actor) -> None:
+    """The person answers a query: the claim goes back to the team."""
+    if claim.status != "query":
+        raise NotAllowed("only a claim with a question can be answered")
+    session = db.session()
+    session.add(ClaimMessage(claim_id=claim.id, from_contributor_id=person.id, text=text, created_at=utcnow()))
+    claim.status, claim.updated_at = "submitted", utcnow()
+    audit.record("claim.replied", "claim", claim.id, actor=by, before={"status": "query"},
+                 after={"status": "submitted"})
+    session.commit()
+
+
+def _email(claim: Claim, to: str, note: str) -> int | None:
+    template = {"query": "query", "approved": "decision", "rejected": "decision", "paid": "paid"}.get(to)
+    person = db.session().get(Contributor, claim.contributor_id)
+    if template is None or person is None or not person.email:
+        return None
+    cfg = current_app.config["SETTINGS"]
+    with nullcontext() if has_request_context() else current_app.test_request_context(base_url=cfg.base_url):
+        link = cfg.base_url + url_for("account.home")  # from a request, or a bulk job
+    message = mail.compose(
+        template, to=person.email, locale=person.language, easy_read=person.easy_read, purpose=f"claim_{to}",
+        contributor_id=person.id, title=claim.activity, reference=claim.reference, message=note,
+        approved=to == "approved", amount=claim.total_pence, date=claim.paid_on,
+        link=link,
+    )
+    db.session().flush()
+    return message.id
