@@ -21,7 +21,7 @@ export FLASK_APP := app:create_app
 help:
 	@echo "make run    - set up and start Take Part on http://127.0.0.1:5000 (SQLite, demo data)"
 	@echo "make test   - set up and run every test, the browser + axe suite included"
-	@echo "make bench  - measure throughput against a bare Flask route (see README)"
+	@echo "make bench  - measure throughput against a bare Flask route, and the finance export (see README)"
 	@echo "make translations-update - re-extract strings into translations/*.po after changing text"
 
 $(STAMP): pyproject.toml
@@ -75,6 +75,7 @@ test: $(STAMP) browser npm translations translations-check
 
 bench: $(STAMP) translations
 	$(BIN)/python bench/run.py
+	BENCH_CLAIMS=$${BENCH_CLAIMS:-100000} $(BIN)/python bench/export.py
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache

@@ -81,6 +81,7 @@ class Settings:
     jargon_terms: str = ""
     draft_reminder_days: int = 7
     interest_reply_days: int = 14
+    finance_cost_code: str = ""
     retention_sign_in_days: int = 7
     retention_outbox_days: int = 90
     retention_interest_months: int = 12
