@@ -79,6 +79,9 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     forms.init_app(app)
 
     from app.account.routes import bp as account_bp
+    from app.claims.processing import bp as claims_staff_bp
+    from app.claims.routes import bp as claims_bp
+    from app.claims.staff import bp as finance_bp
     from app.interests.routes import bp as interest_bp
     from app.interests.staff import bp as triage_bp
     from app.roles.public import bp as find_roles_bp
@@ -93,6 +96,9 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(find_roles_bp)
     app.register_blueprint(interest_bp)
     app.register_blueprint(triage_bp)
+    app.register_blueprint(finance_bp)
+    app.register_blueprint(claims_bp)
+    app.register_blueprint(claims_staff_bp)
 
     from app import cli
 

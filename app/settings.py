@@ -82,6 +82,7 @@ class Settings:
     draft_reminder_days: int = 7
     interest_reply_days: int = 14
     finance_cost_code: str = ""
+    claim_pay_days: int = 14
     retention_sign_in_days: int = 7
     retention_outbox_days: int = 90
     retention_interest_months: int = 12

@@ -85,3 +85,12 @@ def test_demo_data_gives_staff_an_interest_to_triage_and_an_equality_report(app)
         assert interest.email == "sam@example.org" and interest.status == "new"
         report = service.equality_report(QUESTIONS, interest.role_id)
         assert report["total"] == 6 and dict(report["questions"]["age"])["25_34"] is None  # 4: hidden
+
+
+def test_demo_data_has_a_claim_in_every_status(app) -> None:
+    from app.claims.models import STATUSES, Claim
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    app.test_cli_runner().invoke(args=["demo-data"])
+    with app.app_context():
+        assert sorted(db.session().scalars(select(Claim.status)).all()) == sorted(STATUSES)

@@ -130,8 +130,40 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
             created_at=now, delete_after=interests.delete_after(published)))
         db.session().commit()
         interests.add_note(db.session().scalar(select(Interest)), "Call after 10am", 2, staff)
+        seed_claims(person)
         service.update_profile(person, {"best_times": "mornings"}, by=service.supporter_actor(helper))
     return app
+
+
+def seed_claims(person) -> None:  # type: ignore[no-untyped-def]
+    """Casey's claims: two in progress ("a11y-empty", "a11y-claim"), one sent ("a11y-done"), one with a question."""
+    from datetime import date, timedelta
+
+    from app.account import drafts
+    from app.claims import service as claims
+    from app.claims.models import Claim
+    from app.staff.models import StaffUser
+
+    drafts.start("claim", person, person, "Claim").public_id = "a11y-empty"  # for the error states
+    draft = drafts.start("claim", person, person, "Claim")
+    draft.public_id = "a11y-claim"
+    day = date.today() - timedelta(days=2)
+    drafts.save_page(draft, "activity", {"activity": "other", "other_activity": "Leaflet group",
+                                         "activity_date": day.isoformat()})
+    drafts.save_page(draft, "time", {"hours": "3", "preparation": "some", "payment_choice": "paid", "advance": []})
+    drafts.save_page(draft, "expenses", {"expenses": [{"kind": "mileage", "vehicle": "car", "miles": "12",
+                                                       "amount": None, "passengers": "", "description": ""},
+                                                      {"kind": "food", "amount": 2000, "vehicle": None,
+                                                       "miles": "", "passengers": "", "description": ""}]})
+    values = {"activity": "Leaflet group", "activity_date": day, "hours": "3", "preparation": "some",
+              "expenses": [{"kind": "parking", "pence": 400}]}
+    claims.submit("a11y-done", person, None, values, ("system", None, "a11y"))
+    asked, _ = claims.submit("a11y-query", person, None, values, ("system", None, "a11y"))
+    asked.reference = "TP-A11Y-CL"
+    db.session().commit()
+    officer = db.session().scalar(select(StaffUser).where(StaffUser.role == "officer"))
+    claims.transition(asked, "query", officer, note="Which car park did you use?")
+    assert db.session().scalar(select(Claim).where(Claim.reference == "TP-A11Y-CL")) is not None
 
 
 @pytest.fixture(scope="session")

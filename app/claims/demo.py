@@ -1,0 +1,46 @@
+"""Demo claims for ``flask demo-data``: one in every status, for Sam, priced from the rate card."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from app import db
+from app.account import service as accounts
+from app.claims import export, service
+from app.claims.models import Claim
+from app.staff.models import StaffUser
+
+SYSTEM = ("system", None, "demo data")
+
+
+def load() -> int:
+    """Add the demo claims once; returns how many were added."""
+    if db.session().scalar(select(Claim.id).limit(1)) is not None:
+        return 0
+    sam = accounts.find_by_email("sam@example.org")
+    officer = db.session().scalar(select(StaffUser).where(StaffUser.role == "officer"))
+    finance = db.session().scalar(select(StaffUser).where(StaffUser.role == "finance"))
+    if sam is None or officer is None or finance is None:
+        return 0
+    if not sam.bank_details:
+        accounts.save_bank_details(sam, {"account_name": "S Example", "sort_code": "309452",
+                                         "account_number": "00733445", "roll_number": ""}, SYSTEM)
+    today = date.today()
+    made = {}
+    for n, status in enumerate(("paid", "sent", "approved", "rejected", "query", "submitted")):
+        claim, _ = service.submit(f"demo-{status}", sam, None, {
+            "activity": "Help us rewrite the crisis leaflet", "activity_date": today - timedelta(days=40 - 6 * n),
+            "hours": "3", "preparation": "some",
+            "expenses": [{"kind": "mileage", "vehicle": "car", "miles": "14"},
+                         {"kind": "parking", "pence": 350}]}, SYSTEM)
+        made[status] = claim
+    for status in ("paid", "sent"):
+        service.transition(made[status], "approved", officer)
+    export.make_batch(finance)  # both go to finance in one file; one is paid already
+    service.transition(made["paid"], "paid", finance, paid_on=today - timedelta(days=3), payment_reference="BACS 1")
+    service.transition(made["approved"], "approved", officer)
+    service.transition(made["rejected"], "rejected", officer, note="This meeting was paid on an earlier claim.")
+    service.transition(made["query"], "query", officer, note="Did you park at the hospital or in town?")
+    return len(made)

@@ -1,0 +1,221 @@
+"""Staff forms for claims: a new rate-card version."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DecimalField, FieldList, FormField, MultipleFileField, RadioField, SelectField, SelectMultipleField, StringField,
+    TextAreaField,
+)
+from wtforms.form import Form
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.forms import DatePartsField, MoneyField
+
+KIND_CHOICES = [
+    SelectChoice("hourly", _l("Per hour")),
+    SelectChoice("session", _l("Per session")),
+    SelectChoice("task", _l("Per task")),
+]
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class RateCardForm(FlaskForm):
+    effective_from = DatePartsField(_l("New rates start on"), description=_l("For example, 16 12 2025."),
+                                    validators=[InputRequired(_l("Enter the date the new rates start"))])
+    uplift = DecimalField(_l("Raise every rate by this percentage (optional)"), places=1,
+                          description=_l("For example, 10 for a rise of ten per cent. Leave empty to keep the amounts."),
+                          validators=[Optional(), NumberRange(min=0, max=100, message=_l(
+                              "Enter a percentage from 0 to 100"))])
+    local_label = StringField(_l("Add a local rate: what it is for (optional)"), filters=[strip],
+                              description=_l("For example, Peer support worker hours."),
+                              validators=[Length(max=200, message=_l("This must be 200 characters or fewer"))])
+    local_kind = RadioField(_l("How the local rate is paid"), choices=KIND_CHOICES, validators=[Optional()])
+    local_amount = MoneyField(_l("Local rate amount"), validators=[Optional()])
+    note = TextAreaField(_l("Note (optional)"), filters=[strip], description=_l("For example, NIHR uplift."),
+                         validators=[Length(max=500, message=_l("This must be 500 characters or fewer"))])
+
+    def validate_local_amount(self, field: Any) -> None:
+        if self.local_label.data and (not field.data or not self.local_kind.data):
+            raise ValidationError(_l("Enter how the local rate is paid and its amount"))
+
+
+# --- making a claim (one form per page) ----------------------------------------------------------
+
+PREPARATION_CHOICES = [
+    SelectChoice("none", _l("None, or a few minutes")),
+    SelectChoice("some", _l("Some: reading papers or thinking it through")),
+    SelectChoice("substantial", _l("A lot: for example, chairing or preparing a talk")),
+]
+CHOICE_CHOICES = [
+    SelectChoice("paid", _l("Pay me for my time")),
+    SelectChoice("waive", _l("I do not want to be paid for my time this time (expenses are still paid)")),
+    SelectChoice("benefits_talk", _l("I would like to talk about how payment could affect my benefits first")),
+]
+EXPENSE_CHOICES = [
+    SelectChoice("public_transport", _l("Bus, train or tram")),
+    SelectChoice("taxi", _l("Taxi")),
+    SelectChoice("parking", _l("Parking")),
+    SelectChoice("mileage", _l("Driving or cycling (by the mile)")),
+    SelectChoice("food", _l("Food and drink")),
+    SelectChoice("accommodation", _l("Somewhere to stay")),
+    SelectChoice("dependant_care", _l("Care for someone while I took part")),
+    SelectChoice("support_worker", _l("My support worker or carer's time and costs")),
+    SelectChoice("equipment", _l("Equipment or phone data to take part")),
+    SelectChoice("other", _l("Something else")),
+]
+VEHICLE_CHOICES = [
+    SelectChoice("car", _l("Car or van")),
+    SelectChoice("motorcycle", _l("Motorcycle")),
+    SelectChoice("bicycle", _l("Bicycle")),
+]
+
+
+def hours_value(text: str | None) -> Decimal | None:
+    """Hours typed as "2", "1.5", "1,5" or in another script's digits; ``None`` if not a number."""
+    from app.i18n import normalise_digits
+
+    cleaned = normalise_digits((text or "").strip()).replace(",", ".")
+    try:
+        return Decimal(cleaned) if cleaned else Decimal(0)
+    except ArithmeticError:
+        return None
+
+
+class ActivityForm(FlaskForm):
+    activity = RadioField(_l("What is the claim for?"), validators=[InputRequired(_l("Choose what the claim is for"))])
+    other_activity = StringField(_l("What did you take part in?"), filters=[strip],
+                                 validators=[Length(max=200, message=_l("This must be 200 characters or fewer"))])
+    activity_date = DatePartsField(_l("When was it?"), description=_l("For example, 27 3 2026."),
+                                   validators=[InputRequired(_l("Enter the date you took part"))])
+
+    def validate_other_activity(self, field: Any) -> None:
+        if self.activity.data == "other" and not field.data:
+            raise ValidationError(_l("Say what you took part in"))
+
+    def validate_activity_date(self, field: Any) -> None:
+        from datetime import date
+
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The date must be today or in the past"))
+
+
+class TimeForm(FlaskForm):
+    hours = StringField(_l("How many hours did it take, including getting ready?"), filters=[strip],
+                        description=_l("For example, 1.5 for an hour and a half. Enter 0 if you are only claiming "
+                                       "expenses."),
+                        validators=[InputRequired(_l("Enter the hours, or 0"))])
+    preparation = RadioField(_l("How much getting ready did it need?"), choices=PREPARATION_CHOICES,
+                             validators=[InputRequired(_l("Choose how much getting ready it needed"))])
+    payment_choice = RadioField(_l("Payment for your time"), choices=CHOICE_CHOICES,
+                                validators=[InputRequired(_l("Choose whether you would like to be paid"))])
+    advance = SelectMultipleField(_l("Payment in advance"),
+                                     choices=[SelectChoice("yes", _l("I need expenses paid before I travel next time"))],
+                                     validators=[Optional()])
+
+    def validate_hours(self, field: Any) -> None:
+        value = hours_value(field.data)
+        if value is None or value < 0 or value > 24:
+            raise ValidationError(_l("Enter the hours as a number from 0 to 24, like 1.5"))
+
+
+class ExpenseRowForm(Form):
+    """One expense: its kind, the amount (or the miles), and a few words."""
+
+    kind = SelectField(_l("What for"), choices=[SelectChoice("", _l("Choose one"))] + EXPENSE_CHOICES,
+                       validators=[InputRequired(_l("Choose what the expense was for"))])
+    amount = MoneyField(_l("Amount"), validators=[Optional()])
+    vehicle = RadioField(_l("Vehicle"), choices=VEHICLE_CHOICES, validators=[Optional()])
+    miles = StringField(_l("Miles"), filters=[strip], description=_l("The whole journey, there and back."))
+    passengers = StringField(_l("Passengers who came to take part too (optional)"), filters=[strip])
+    description = StringField(_l("Details (needed for a taxi or something else)"), filters=[strip],
+                              validators=[Length(max=300, message=_l("This must be 300 characters or fewer"))])
+
+    def validate_amount(self, field: Any) -> None:
+        if self.kind.data and self.kind.data != "mileage" and not field.data:
+            raise ValidationError(_l("Enter the amount, like 4.50"))
+
+    def validate_miles(self, field: Any) -> None:
+        if self.kind.data == "mileage":
+            miles = hours_value(field.data)
+            if not field.data or miles is None or miles <= 0 or miles > 2000:
+                raise ValidationError(_l("Enter the miles as a number, like 12"))
+
+    def validate_passengers(self, field: Any) -> None:
+        value = hours_value(field.data)
+        if field.data and (value is None or value != int(value) or not 0 <= value <= 8):
+            raise ValidationError(_l("Enter the number of passengers, from 0 to 8"))
+
+    def validate_description(self, field: Any) -> None:
+        if self.kind.data in ("taxi", "other") and not field.data:
+            raise ValidationError(_l("Say why you needed a taxi, or what the expense was"))
+
+
+class ExpensesForm(FlaskForm):
+    expenses = FieldList(FormField(ExpenseRowForm), min_entries=0, max_entries=20)
+
+
+class ReceiptsForm(FlaskForm):
+    files = MultipleFileField(_l("Add photos or files of your receipts"),
+                              description=_l("Photos from your phone, or PDF files. Up to 5 at a time, 10 MB each."))
+
+
+class DeclareForm(FlaskForm):
+    declare = SelectMultipleField(
+        _l("Declaration"), choices=[SelectChoice("yes", _l("What I have told you is true, and I have not claimed these "
+                                                           "costs from anyone else"))],
+        validators=[InputRequired(_l("Tick the box to say what you have told us is true"))])
+
+
+class ReplyForm(FlaskForm):
+    reply = TextAreaField(_l("Your answer"), filters=[strip],
+                          validators=[InputRequired(_l("Enter your answer")),
+                                      Length(max=2000, message=_l("This must be 2000 characters or fewer"))])
+    files = MultipleFileField(_l("Add more receipts (optional)"))
+
+
+# --- staff: processing claims -------------------------------------------------------------------------
+
+class QueryForm(FlaskForm):
+    note = TextAreaField(_l("Your question, in plain words (sent to them)"), filters=[strip],
+                         validators=[InputRequired(_l("Enter the question")),
+                                     Length(max=2000, message=_l("This must be 2000 characters or fewer"))])
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Why it cannot be approved, in plain words (sent to them)"), filters=[strip],
+                           validators=[InputRequired(_l("Enter the reason")),
+                                       Length(max=2000, message=_l("This must be 2000 characters or fewer"))])
+
+
+class PaidForm(FlaskForm):
+    paid_on = DatePartsField(_l("Date paid"), validators=[InputRequired(_l("Enter the date it was paid"))])
+    payment_reference = StringField(_l("Payment reference (optional)"), filters=[strip],
+                                    validators=[Length(max=100, message=_l("This must be 100 characters or fewer"))])
+
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Reference or name"), filters=[strip])
+    status = SelectField(_l("Status"), validators=[Optional()], choices=[
+        SelectChoice("", _l("Waiting for the team")), SelectChoice("query", _l("Waiting for the person")),
+        SelectChoice("approved", _l("Approved")), SelectChoice("sent", _l("Sent for payment")),
+        SelectChoice("paid", _l("Paid")), SelectChoice("rejected", _l("Not approved")),
+        SelectChoice("all", _l("Any status"))])
+    assignee = SelectField(_l("Assigned to"), validators=[Optional()], choices=[
+        SelectChoice("", _l("Anyone")), SelectChoice("me", _l("Me")), SelectChoice("none", _l("Nobody"))])
+    overdue = SelectField(_l("Time"), validators=[Optional()], choices=[
+        SelectChoice("", _l("Any time")), SelectChoice("yes", _l("Over the target time"))])
+    sort = SelectField(_l("Order"), validators=[Optional()], choices=[
+        SelectChoice("", _l("Oldest first")), SelectChoice("newest", _l("Newest first")),
+        SelectChoice("amount", _l("Largest amount first"))])

@@ -1,0 +1,260 @@
+"""Staff processing of claims: a queue that pages in the database, one claim's page with its
+receipts and history, and the actions (assign, query, approve, reject, mark paid), one by
+one or in bulk after a confirm page. Every change goes through ``service.transition``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from app import audit, db, mail
+from app.account.models import Contributor
+from app.audit import AuditEvent
+from app.claims import service
+from app.claims.forms import PaidForm, QueryForm, QueueFilterForm, RejectForm
+from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
+from app.claims.routes import STATUS_WORDS, send_receipt
+from app.db import utcnow
+from app.htmx import partial
+from app.security import current_staff, role_required
+from app.staff.models import StaffUser
+
+bp = Blueprint("claims_staff", __name__, url_prefix="/staff/claims")
+
+PER_PAGE = 50
+WAITING = ("submitted",)
+OPEN = ("submitted", "query", "approved", "sent")
+
+
+@bp.context_processor
+def _names() -> dict[str, Any]:
+    from app.claims.forms import EXPENSE_CHOICES
+
+    return {"claim_status_names": STATUS_WORDS(), "expense_names": {c.value: c.label for c in EXPENSE_CHOICES}}
+
+
+def _overdue_before() -> Any:
+    return utcnow() - timedelta(days=current_app.config["SETTINGS"].claim_pay_days)
+
+
+def _queue(filters: QueueFilterForm, page: int) -> tuple[list[Any], int]:
+    """One page of the queue (claim, payee name) and the number of claims that match."""
+    query = select(Claim, Contributor.name).join(Contributor, Contributor.id == Claim.contributor_id)
+    status = filters.status.data or ""
+    if status == "":
+        query = query.where(Claim.status.in_(WAITING))
+    elif status != "all":
+        query = query.where(Claim.status == status)
+    if filters.q.data:
+        text = filters.q.data.strip()
+        query = query.where(or_(Claim.reference == text.upper(), Contributor.name.ilike(f"%{text}%")))
+    if filters.assignee.data == "me":
+        query = query.where(Claim.assignee_id == current_staff().id)
+    elif filters.assignee.data == "none":
+        query = query.where(Claim.assignee_id.is_(None))
+    if filters.overdue.data == "yes":
+        query = query.where(Claim.status.in_(OPEN), Claim.submitted_at < _overdue_before())
+    total = db.session().scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = {"newest": (Claim.submitted_at.desc(), Claim.id.desc()),
+             "amount": (Claim.total_pence.desc(), Claim.id)}.get(filters.sort.data or "", (Claim.submitted_at,
+                                                                                          Claim.id))
+    rows = db.session().execute(query.order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return list(rows), int(total)
+
+
+@bp.get("/")
+@role_required("admin", "officer", "finance")
+def queue():  # type: ignore[no-untyped-def]
+    filters = QueueFilterForm(formdata=request.args)
+    page = max(request.args.get("page", type=int) or 1, 1)
+    rows, total = _queue(filters, page)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    template = "claims/staff/_queue.html" if partial() and request.headers.get("HX-Target") == "claim-rows" \
+        else "claims/staff/queue.html"
+    return render_template(template, rows=rows, total=total, filters=filters, page=page, args=args,
+                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), overdue_before=_overdue_before())
+
+
+# --- one claim -----------------------------------------------------------------------------------
+
+def _claim(claim_id: int) -> Claim:
+    claim = db.session().get(Claim, claim_id)
+    if claim is None:
+        abort(404)
+    return claim
+
+
+def _lines(claim: Claim) -> list[ClaimLine]:
+    return list(db.session().scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id)
+                                     .order_by(ClaimLine.position)))
+
+
+def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-untyped-def]
+    session = db.session()
+    people = {p.id: p for p in session.scalars(select(Contributor).where(
+        Contributor.id.in_([i for i in (claim.contributor_id, claim.submitted_by_id) if i])))}
+    history = session.scalars(select(AuditEvent).where(AuditEvent.record_type == "claim",
+                                                       AuditEvent.record_id == str(claim.id))
+                              .order_by(AuditEvent.id)).all()
+    staff_names = {s.id: s.name or s.email for s in session.scalars(select(StaffUser))}
+    context = dict(
+        claim=claim, lines=_lines(claim), payee=people.get(claim.contributor_id),
+        helper=people.get(claim.submitted_by_id or 0), history=history, staff_names=staff_names,
+        files=session.scalars(select(Receipt).where(Receipt.claim_id == claim.id).order_by(Receipt.id)).all(),
+        messages=session.scalars(select(ClaimMessage).where(ClaimMessage.claim_id == claim.id)
+                                 .order_by(ClaimMessage.id)).all(),
+        query_form=forms.get("query_form") or QueryForm(), reject_form=forms.get("reject_form") or RejectForm(),
+        paid_form=forms.get("paid_form") or PaidForm(), line_errors=forms.get("line_errors") or {},
+        overdue=claim.status in OPEN and claim.submitted_at < _overdue_before(),
+        own=service.own_claim(current_staff(), claim),
+    )
+    return render_template("claims/staff/claim.html", **context), code
+
+
+@bp.get("/<int:claim_id>")
+@role_required("admin", "officer", "finance")
+def claim(claim_id: int):  # type: ignore[no-untyped-def]
+    return _detail(_claim(claim_id))
+
+
+@bp.get("/<int:claim_id>/receipts/<int:receipt_id>")
+@role_required("admin", "officer", "finance")
+def receipt(claim_id: int, receipt_id: int):  # type: ignore[no-untyped-def]
+    row = db.session().get(Receipt, receipt_id)
+    if row is None or row.claim_id != claim_id:
+        abort(404)
+    staff = current_staff()
+    audit.record("receipt.viewed", "claim", claim_id, actor=("staff", staff.id, staff.email),
+                 after={"receipt": receipt_id})
+    db.session().commit()
+    return send_receipt(row)
+
+
+def _deliver(message_id: int | None) -> None:
+    if message_id is not None:
+        mail.deliver_after_response(message_id)
+
+
+@bp.post("/<int:claim_id>/assign")
+@role_required("admin", "officer", "finance")
+def assign(claim_id: int):  # type: ignore[no-untyped-def]
+    from flask_wtf.csrf import validate_csrf
+
+    validate_csrf(request.form.get("csrf_token"))
+    item = _claim(claim_id)
+    staff = current_staff()
+    item.assignee_id = None if request.form.get("to") == "nobody" else staff.id
+    audit.record("claim.assigned", "claim", item.id, actor=("staff", staff.id, staff.email),
+                 after={"assignee": item.assignee_id})
+    db.session().commit()
+    return redirect(url_for("claims_staff.claim", claim_id=item.id))
+
+
+@bp.post("/<int:claim_id>/query")
+@role_required("admin", "officer")
+def query(claim_id: int):  # type: ignore[no-untyped-def]
+    item = _claim(claim_id)
+    form = QueryForm()
+    if not form.validate_on_submit():
+        return _detail(item, 400, query_form=form)
+    return _act(item, "query", note=form.note.data)
+
+
+@bp.post("/<int:claim_id>/reject")
+@role_required("admin", "officer")
+def reject(claim_id: int):  # type: ignore[no-untyped-def]
+    item = _claim(claim_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _detail(item, 400, reject_form=form)
+    return _act(item, "rejected", note=form.reason.data)
+
+
+@bp.post("/<int:claim_id>/approve")
+@role_required("admin", "officer")
+def approve(claim_id: int):  # type: ignore[no-untyped-def]
+    from flask_wtf.csrf import validate_csrf
+
+    from app.i18n import parse_amount
+    from app.claims.pricing import to_pence
+
+    validate_csrf(request.form.get("csrf_token"))
+    item = _claim(claim_id)
+    changes: dict[int, tuple[int, str]] = {}
+    errors: dict[int, str] = {}
+    for line in _lines(item):
+        typed = request.form.get(f"allowed-{line.id}", "").strip()
+        amount = parse_amount(typed) if typed else None
+        if typed and amount is None:
+            errors[line.id] = _("Enter an amount in pounds and pence, like 12.50")
+            continue
+        allowed = to_pence(amount * 100) if amount is not None else line.allowed_pence
+        reason = request.form.get(f"reason-{line.id}", "").strip()
+        if allowed != line.allowed_pence and not reason:
+            errors[line.id] = _("Say why the amount changed: the person will see it")
+        changes[line.id] = (allowed, reason)
+    if errors:
+        return _detail(item, 400, line_errors=errors)
+    return _act(item, "approved", line_changes=changes)
+
+
+@bp.post("/<int:claim_id>/paid")
+@role_required("admin", "finance")
+def paid(claim_id: int):  # type: ignore[no-untyped-def]
+    item = _claim(claim_id)
+    form = PaidForm()
+    if not form.validate_on_submit():
+        return _detail(item, 400, paid_form=form)
+    return _act(item, "paid", paid_on=form.paid_on.data, payment_reference=form.payment_reference.data or "")
+
+
+def _act(item: Claim, to: str, **kwargs: Any):  # type: ignore[no-untyped-def]
+    try:
+        _deliver(service.transition(item, to, current_staff(), **kwargs))
+    except service.NotAllowed:
+        flash(_("That change is not allowed for this claim, or not for your role."), "error")
+        return redirect(url_for("claims_staff.claim", claim_id=item.id))
+    flash(_("Claim %(reference)s: %(status)s.", reference=item.reference, status=STATUS_WORDS()[item.status]))
+    return redirect(url_for("claims_staff.claim", claim_id=item.id))
+
+
+# --- bulk ---------------------------------------------------------------------------------------------
+
+BULK = {"approve": ("approved", ("admin", "officer")), "paid": ("paid", ("admin", "finance"))}
+
+
+@bp.post("/bulk")
+@role_required("admin", "officer", "finance")
+def bulk():  # type: ignore[no-untyped-def]
+    """Approve or mark paid several claims: first a page listing them to confirm, then the change."""
+    from datetime import date
+
+    from flask_wtf.csrf import validate_csrf
+
+    validate_csrf(request.form.get("csrf_token"))
+    action = request.form.get("action", "")
+    if action not in BULK or current_staff().role not in BULK[action][1]:
+        abort(403)
+    ids = [int(i) for i in request.form.getlist("claim") if i.isdigit()][:PER_PAGE]
+    claims = list(db.session().scalars(select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id))) if ids else []
+    if not claims:
+        flash(_("Choose at least one claim."), "error")
+        return redirect(url_for("claims_staff.queue"))
+    if request.form.get("confirmed") != "yes":
+        return render_template("claims/staff/bulk.html", claims=claims, action=action,
+                               total=sum(c.total_pence for c in claims))
+    done = 0
+    for item in claims:
+        try:
+            _deliver(service.transition(item, BULK[action][0], current_staff(), paid_on=date.today()))
+            done += 1
+        except service.NotAllowed:
+            db.session().rollback()
+    flash(_("%(done)s of %(total)s claims changed. Any others were not allowed (for example your own claim).",
+            done=done, total=len(claims)))
+    return redirect(url_for("claims_staff.queue"))

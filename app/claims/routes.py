@@ -1,0 +1,471 @@
+"""Making a claim (for yourself or someone you help) and following it: "Your claims".
+
+The claim is a draft until it is sent: each page saves what was typed (valid or not);
+receipts are cleaned and stored as they are added. Sending uses the draft's id as the
+claim's idempotency key, so a double tap or a retry makes exactly one claim.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+
+from app import db, mail
+from app.account import drafts, service as accounts
+from app.account.models import Contributor
+from app.account.routes import who
+from app.claims import pricing, receipts, service
+from app.claims.forms import (
+    CHOICE_CHOICES, EXPENSE_CHOICES, PREPARATION_CHOICES, VEHICLE_CHOICES, ActivityForm, DeclareForm, ExpensesForm,
+    ReceiptsForm, ReplyForm, TimeForm, hours_value,
+)
+from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
+from app.db import utcnow
+from app.htmx import partial
+from app.interests.models import Interest
+from app.roles import service as roles
+from app.roles.models import Role
+from app.security import contributor_required, current_contributor
+from app.storage import storage
+
+bp = Blueprint("claims", __name__)
+
+PAGES = ("activity", "time", "expenses", "receipts", "check")
+FORMS: dict[str, type[FlaskForm]] = {"activity": ActivityForm, "time": TimeForm, "expenses": ExpensesForm,
+                                     "receipts": ReceiptsForm, "check": DeclareForm}
+MAX_FILES = 5
+
+drafts.register_kind("claim", lambda: _("A payment and expenses claim"),
+                     lambda d: url_for("claims.page", public_id=d.public_id, page=d.page or "activity"))
+
+
+@bp.context_processor
+def _names() -> dict[str, Any]:
+    def names(choices: list[Any]) -> dict[str, str]:
+        return {c.value: c.label for c in choices}
+
+    return {"expense_names": names(EXPENSE_CHOICES), "vehicle_names": names(VEHICLE_CHOICES),
+            "claim_choice_names": names(CHOICE_CHOICES), "preparation_names": names(PREPARATION_CHOICES),
+            "claim_status_names": STATUS_WORDS(), "accept": receipts.ACCEPT}
+
+
+def STATUS_WORDS() -> dict[str, str]:  # noqa: N802 - a table of words, built per request for its language
+    return {"submitted": _("Sent: waiting for the team"), "query": _("We have a question for you"),
+            "approved": _("Approved"), "rejected": _("Not approved"), "sent": _("Sent for payment"),
+            "paid": _("Paid")}
+
+
+# --- the draft ---------------------------------------------------------------------------------
+
+def _draft(public_id: str) -> drafts.Draft:
+    draft = drafts.find(public_id, current_contributor())
+    if draft is None or draft.kind != "claim":
+        done = db.session().scalar(select(Claim).where(Claim.idempotency_key == public_id))
+        if done is not None and _mine(done):
+            abort(Response(status=303, headers={"Location": url_for("claims.done", public_id=public_id)}))
+        abort(404)
+    return draft
+
+
+def _payee(draft: drafts.Draft) -> Contributor:
+    person = db.session().get(Contributor, draft.subject_id or draft.owner_id)
+    assert person is not None
+    return person
+
+
+def _mine(claim: Claim) -> bool:
+    """The signed-in person is the payee, filled it in, or may see the payee's claims."""
+    me = current_contributor()
+    if me is None:
+        return False
+    if me.id in (claim.contributor_id, claim.submitted_by_id):
+        return True
+    return any(link.can_see_claims and person.id == claim.contributor_id
+               for link, person in accounts.people_supported_by(me))
+
+
+def _activity_choices(payee: Contributor) -> list[tuple[str, str]]:
+    rows = db.session().scalars(select(Role).join(Interest, Interest.role_id == Role.id).where(
+        Interest.contributor_id == payee.id, Interest.status != "withdrawn").distinct()).all()
+    return [(str(role.id), words["title"]) for role, words in roles.in_language_many(list(rows), _locale())] + [
+        ("other", _("Something else"))]
+
+
+def _locale() -> str:
+    from app.i18n import current_language
+
+    return current_language()
+
+
+def _form(page: str, draft: drafts.Draft, formdata: Any = None) -> FlaskForm:
+    saved = (draft.data or {}).get(page)
+    if formdata is not None:
+        form = FORMS[page](formdata=formdata, meta={"csrf": False})
+    elif request.method == "POST":
+        form = FORMS[page]()
+    else:
+        form = FORMS[page](data=_restore(page, saved) if saved else None)
+    if page == "activity":
+        form.activity.choices = _activity_choices(_payee(draft))
+    return form
+
+
+def _restore(page: str, saved: dict[str, Any]) -> dict[str, Any]:
+    values = dict(saved)
+    if page == "activity" and values.get("activity_date"):
+        values["activity_date"] = date.fromisoformat(values["activity_date"])
+    return values
+
+
+def _typed(form: FlaskForm) -> dict[str, Any]:
+    """What was typed, as JSON for the draft."""
+    values: dict[str, Any] = {}
+    for name, field in form._fields.items():
+        if name in ("csrf_token", "files"):
+            continue
+        data = field.data
+        if isinstance(data, date):
+            data = data.isoformat()
+        values[name] = data
+    return values
+
+
+# --- working out the money ------------------------------------------------------------------------
+
+def _expense_items(draft: drafts.Draft) -> list[dict[str, Any]]:
+    items = []
+    counts = _receipt_counts(draft.public_id)
+    for position, row in enumerate((draft.data or {}).get("expenses", {}).get("expenses") or []):
+        if not row.get("kind"):
+            continue
+        items.append({"kind": row["kind"], "pence": row.get("amount") or 0, "vehicle": row.get("vehicle") or "car",
+                      "miles": hours_value(row.get("miles")) or 0, "passengers": int(hours_value(row.get("passengers"))
+                                                                                      or 0),
+                      "description": row.get("description") or "", "receipts": counts.get(position, 0)
+                      + counts.get(None, 0)})
+    return items
+
+
+def _priced(draft: drafts.Draft) -> service.Priced | None:
+    data = draft.data or {}
+    activity = data.get("activity", {})
+    time = data.get("time", {})
+    try:
+        day = date.fromisoformat(activity["activity_date"])
+    except (KeyError, TypeError, ValueError):
+        day = date.today()
+    hours = hours_value(time.get("hours")) or Decimal(0)
+    try:
+        return service.price(_payee(draft).id, day, hours, time.get("preparation") or "none", _expense_items(draft),
+                             fee_wanted=(time.get("payment_choice") or "paid") == "paid")
+    except (LookupError, ValueError, KeyError):
+        return None
+
+
+def _why(priced: service.Priced | None) -> str:
+    """Why this fee, in plain words."""
+    if priced is None or not priced.fee_code:
+        return ""
+    amount = pricing.to_pence(Decimal(priced.fee_pence))
+    from app.i18n import money
+
+    words = {
+        "nihr_25": _("About an hour or less, with little or no getting ready: %(amount)s.", amount=money(amount)),
+        "nihr_75": _("Up to about half a day, or it needed getting ready: %(amount)s.", amount=money(amount)),
+        "nihr_150": _("Longer than half a day: %(amount)s.", amount=money(amount)),
+        "nihr_300": _("Longer than half a day, with a lot of getting ready: %(amount)s.", amount=money(amount)),
+    }
+    return words.get(priced.fee_code, money(amount))
+
+
+def _receipt_counts(public_id: str) -> dict[int | None, int]:
+    rows = db.session().execute(select(Receipt.line_position, func.count()).where(Receipt.draft_id == public_id)
+                                .group_by(Receipt.line_position)).all()
+    return {position: int(n) for position, n in rows}
+
+
+def _receipts(public_id: str) -> list[Receipt]:
+    return list(db.session().scalars(select(Receipt).where(Receipt.draft_id == public_id).order_by(Receipt.id)))
+
+
+def store_receipts(files: list[Any], owner: Contributor, draft_id: str | None = None,
+                   claim_id: int | None = None) -> list[str]:
+    """Clean and keep uploaded receipts; returns a message for each file refused."""
+    problems = []
+    limit = current_app.config["SETTINGS"].max_upload_mb * 1024 * 1024
+    messages = {
+        "type": lambda name: _("“%(name)s” is not a photo or PDF. Choose a JPG, PNG, HEIC or PDF file.", name=name),
+        "size": lambda name: _("“%(name)s” is bigger than 10 MB. Take a new photo, or choose a smaller file.",
+                               name=name),
+        "empty": lambda name: _("“%(name)s” is empty. Choose the file again.", name=name),
+        "damaged": lambda name: _("“%(name)s” could not be opened. Take a new photo, or choose the file again.",
+                                  name=name),
+    }
+    chosen = [f for f in files if f and f.filename]
+    if len(chosen) > MAX_FILES:
+        return [_("Add up to 5 files at a time.")]
+    for upload in chosen:
+        name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:100]
+        try:
+            clean = receipts.clean(upload.read(limit + 1), limit)
+        except receipts.BadReceipt as bad:
+            problems.append(messages[bad.reason](name))
+            continue
+        key = storage().save(clean.data, clean.suffix)
+        db.session().add(Receipt(claim_id=claim_id, draft_id=draft_id, owner_id=owner.id, storage_key=key,
+                                 content_type=clean.content_type, size=len(clean.data), name=name,
+                                 created_at=utcnow()))
+    db.session().commit()
+    return problems
+
+
+# --- the pages --------------------------------------------------------------------------------------
+
+@bp.get("/claims/new")
+@contributor_required
+def new():  # type: ignore[no-untyped-def]
+    return redirect(url_for("account.start_form", kind="claim"))
+
+
+@bp.route("/claims/<public_id>/<page>", methods=["GET", "POST"])
+@contributor_required
+def page(public_id: str, page: str):  # type: ignore[no-untyped-def]
+    if page not in FORMS:
+        abort(404)
+    draft = _draft(public_id)
+    form = _form(page, draft)
+    errors: list[str] = []
+    if request.method == "POST":
+        if page == "receipts":
+            from flask_wtf.csrf import validate_csrf
+
+            validate_csrf(request.form.get("csrf_token"))
+            errors = store_receipts(request.files.getlist("files"), current_contributor(), draft_id=public_id)
+            drafts.save_page(draft, page, {})
+            if errors:
+                pass  # shown on the page, with the receipts already kept
+            elif request.form.get("add"):
+                flash(_("Receipts added."))
+                return redirect(url_for("claims.page", public_id=public_id, page="receipts"))
+            else:
+                return redirect(url_for("claims.page", public_id=public_id, page="check"))
+        elif page == "expenses" and ("add-expenses" in request.form or "remove-expenses" in request.form):
+            rows = list(_typed(form).get("expenses") or [])
+            if "add-expenses" in request.form:
+                rows.append({})
+            else:
+                index = int(request.form.get("remove-expenses", -1))
+                rows = [r for i, r in enumerate(rows) if i != index]
+            drafts.save_page(draft, page, {"expenses": rows})
+            return redirect(url_for("claims.page", public_id=public_id, page="expenses") + "#expenses")
+        elif page != "check":
+            drafts.save_page(draft, page, _typed(form))  # never lose what was typed, valid or not
+            if partial():
+                return render_template("claims/_saved.html", time=utcnow().strftime("%H:%M"),
+                                       why=_why(_priced(draft)) if page == "time" else None)
+            if form.validate():
+                return redirect(url_for("claims.page", public_id=public_id, page=PAGES[PAGES.index(page) + 1]))
+        elif form.validate():
+            unfinished = _unfinished(draft)
+            if not unfinished:
+                return _send(draft)
+    priced = _priced(draft)
+    context = dict(form=form, draft=draft, page=page, payee=_payee(draft), priced=priced, why=_why(priced),
+                   errors=errors, receipts=_receipts(public_id), step=(PAGES.index(page) + 1, len(PAGES)),
+                   back=PAGES[PAGES.index(page) - 1] if page != PAGES[0] else None,
+                   helping=_payee(draft).display_name if draft.subject_id and draft.subject_id != draft.owner_id
+                   else None)
+    if page == "check":
+        context.update(rows=_check_rows(draft, priced), unfinished=_unfinished(draft) if request.method == "POST"
+                       else [], bank=accounts.masked_bank_details(_payee(draft)))
+    return render_template(f"claims/{page}.html", **context)
+
+
+def _unfinished(draft: drafts.Draft) -> list[tuple[str, str]]:
+    missing = []
+    labels = {"activity": _("Say what the claim is for and when it was"),
+              "time": _("Say how long it took and whether you would like to be paid"),
+              "expenses": _("Check your expenses")}
+    for page in ("activity", "time", "expenses"):
+        saved = (draft.data or {}).get(page)
+        if page == "expenses" and not saved:
+            continue
+        form = _form(page, draft, formdata=MultiDict(_formdata(page, saved or {})))
+        if not form.validate():
+            missing.append((labels[page], url_for("claims.page", public_id=draft.public_id, page=page)))
+    return missing
+
+
+def _formdata(page: str, saved: dict[str, Any]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for key, value in saved.items():
+        if page == "activity" and key == "activity_date" and value:
+            day = date.fromisoformat(value)
+            pairs += [("activity_date-day", str(day.day)), ("activity_date-month", str(day.month)),
+                      ("activity_date-year", str(day.year))]
+        elif page == "expenses" and key == "expenses":
+            for i, row in enumerate(value or []):
+                for k, v in (row or {}).items():
+                    if v not in (None, ""):
+                        pairs.append((f"expenses-{i}-{k}", f"{v / 100:.2f}" if k == "amount" else str(v)))
+        elif isinstance(value, list):
+            pairs += [(key, str(v)) for v in value]
+        elif value is not None:
+            pairs.append((key, str(value)))
+    return pairs
+
+
+def _check_rows(draft: drafts.Draft, priced: service.Priced | None) -> list[dict[str, Any]]:
+    from app.i18n import long_date, money
+
+    data = draft.data or {}
+    activity, time = data.get("activity", {}), data.get("time", {})
+    choices = dict(_activity_choices(_payee(draft)))
+    what = activity.get("other_activity") if activity.get("activity") == "other" else choices.get(
+        activity.get("activity") or "", "")
+    day = activity.get("activity_date")
+
+    def change(page: str) -> str:
+        return url_for("claims.page", public_id=draft.public_id, page=page)
+
+    names = {c.value: str(c.label) for c in CHOICE_CHOICES}
+    return [
+        {"question": _("What it was for"), "answer": what, "change_url": change("activity")},
+        {"question": _("Date"), "answer": long_date(date.fromisoformat(day)) if day else "",
+         "change_url": change("activity")},
+        {"question": _("Hours, including getting ready"), "answer": time.get("hours"), "change_url": change("time")},
+        {"question": _("Payment for your time"), "answer": names.get(time.get("payment_choice") or "", ""),
+         "change_url": change("time")},
+        {"question": _("Fee"), "answer": money(priced.fee_pence) if priced else "", "change_url": change("time")},
+        {"question": _("Expenses"), "answer": money(priced.expenses_pence) if priced else "",
+         "change_url": change("expenses")},
+        {"question": _("Receipts"), "answer": str(len(_receipts(draft.public_id))), "change_url": change("receipts")},
+    ]
+
+
+def _send(draft: drafts.Draft):  # type: ignore[no-untyped-def]
+    data = draft.data or {}
+    activity, time = data["activity"], data["time"]
+    role_id = int(activity["activity"]) if activity.get("activity", "").isdigit() else None
+    title = activity.get("other_activity") if role_id is None else dict(_activity_choices(_payee(draft))).get(
+        activity["activity"], "")
+    owner = current_contributor()
+    payee = _payee(draft)
+    claim, made = service.submit(draft.public_id, payee, owner if owner.id != payee.id else None, {
+        "activity": title, "activity_date": date.fromisoformat(activity["activity_date"]), "role_id": role_id,
+        "hours": hours_value(time.get("hours")) or 0, "preparation": time.get("preparation") or "none",
+        "payment_choice": time.get("payment_choice") or "paid", "advance": bool(time.get("advance")),
+        "expenses": _expense_items(draft)}, who())
+    if made:
+        draft.reference, draft.submitted_at = claim.reference, utcnow()
+        if claim.payment_choice == "benefits_talk":
+            accounts.update_profile(payee, {"payment_preference": "benefits_talk"}, by=who())
+        message = mail.compose("form_received", to=owner.email or "", locale=owner.language,
+                               easy_read=owner.easy_read, purpose="form_received", contributor_id=owner.id,
+                               title=claim.activity, reference=claim.reference,
+                               on_behalf_of=payee.display_name if payee.id != owner.id else None)
+        db.session().commit()
+        if owner.email:
+            mail.deliver_after_response(message.id)
+    return redirect(url_for("claims.done", public_id=draft.public_id))
+
+
+@bp.get("/claims/<public_id>/done")
+@contributor_required
+def done(public_id: str):  # type: ignore[no-untyped-def]
+    claim = db.session().scalar(select(Claim).where(Claim.idempotency_key == public_id))
+    if claim is None or not _mine(claim):
+        abort(404)
+    return render_template("claims/done.html", claim=claim,
+                           pay_days=current_app.config["SETTINGS"].claim_pay_days)
+
+
+@bp.post("/claims/<public_id>/receipts/<int:receipt_id>/delete")
+@contributor_required
+def delete_receipt(public_id: str, receipt_id: int):  # type: ignore[no-untyped-def]
+    from flask_wtf.csrf import validate_csrf
+
+    validate_csrf(request.form.get("csrf_token"))
+    _draft(public_id)
+    receipt = db.session().get(Receipt, receipt_id)
+    if receipt is None or receipt.draft_id != public_id:
+        abort(404)
+    storage().delete(receipt.storage_key)
+    db.session().delete(receipt)
+    db.session().commit()
+    flash(_("Receipt removed."))
+    return redirect(url_for("claims.page", public_id=public_id, page="receipts"))
+
+
+# --- your claims --------------------------------------------------------------------------------------
+
+@bp.get("/account/claims")
+@contributor_required
+def yours():  # type: ignore[no-untyped-def]
+    person = g.get("acting_for") or current_contributor()
+    claims = db.session().scalars(select(Claim).where(Claim.contributor_id == person.id)
+                                  .order_by(Claim.submitted_at.desc())).all()
+    years: dict[int, int] = {}
+    for claim in claims:
+        if claim.status in ("approved", "sent", "paid"):
+            years[claim.tax_year] = years.get(claim.tax_year, 0) + claim.total_pence
+    return render_template("claims/yours.html", claims=claims, person=person,
+                           years=sorted(years.items(), reverse=True), label=pricing.tax_year_label)
+
+
+def _claim_for_person(reference: str) -> Claim:
+    claim = db.session().scalar(select(Claim).where(Claim.reference == reference))
+    if claim is None or not _mine(claim):
+        abort(404)
+    return claim
+
+
+@bp.route("/account/claims/<reference>", methods=["GET", "POST"])
+@contributor_required
+def claim(reference: str):  # type: ignore[no-untyped-def]
+    item = _claim_for_person(reference)
+    form = ReplyForm()
+    problems: list[str] = []
+    if request.method == "POST" and item.status == "query" and form.validate_on_submit():
+        problems = store_receipts(request.files.getlist("files"), current_contributor(), claim_id=item.id)
+        if not problems:
+            service.reply(item, current_contributor(), form.reply.data, who())
+            flash(_("Thank you. We have your answer and will look at your claim again."))
+            return redirect(url_for("claims.claim", reference=reference))
+    session = db.session()
+    lines = session.scalars(select(ClaimLine).where(ClaimLine.claim_id == item.id).order_by(ClaimLine.position)).all()
+    messages = session.scalars(select(ClaimMessage).where(ClaimMessage.claim_id == item.id)
+                               .order_by(ClaimMessage.id)).all()
+    files = session.scalars(select(Receipt).where(Receipt.claim_id == item.id).order_by(Receipt.id)).all()
+    return render_template("claims/claim.html", claim=item, lines=lines, messages=messages, files=files, form=form,
+                           problems=problems)
+
+
+@bp.get("/account/claims/<reference>/receipts/<int:receipt_id>")
+@contributor_required
+def receipt(reference: str, receipt_id: int):  # type: ignore[no-untyped-def]
+    item = _claim_for_person(reference)
+    row = db.session().get(Receipt, receipt_id)
+    if row is None or row.claim_id != item.id:
+        abort(404)
+    return send_receipt(row)
+
+
+def send_receipt(row: Receipt) -> Response:
+    """A receipt, shown in the browser (images and PDFs), never cached, never sniffed."""
+    response = Response(storage().read(row.storage_key), mimetype=row.content_type)
+    response.headers["Content-Disposition"] = f'inline; filename="receipt-{row.id}{_suffix(row)}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _suffix(row: Receipt) -> str:
+    return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(row.content_type, "")
+

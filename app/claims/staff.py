@@ -1,0 +1,109 @@
+"""Staff pages for money: the rate card (admins change it), and the finance export and totals."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import audit, db
+from app.claims import export, pricing, service
+from app.claims.forms import KIND_CHOICES, RateCardForm
+from app.claims.models import PaymentBatch
+from app.security import current_staff, role_required
+
+bp = Blueprint("finance", __name__, url_prefix="/staff")
+
+
+def _staff() -> tuple[str, int | None, str]:
+    staff = current_staff()
+    return ("staff", staff.id, staff.email)
+
+
+@bp.context_processor
+def _names() -> dict[str, Any]:
+    tier_names = {"nihr_25": _("£25 tier: about 1 hour or less, little or no preparation"),
+                  "nihr_75": _("£75 tier: about half a day, preparation required"),
+                  "nihr_150": _("£150 tier: all-day meetings or training"),
+                  "nihr_300": _("£300 tier: all day with substantial preparation")}
+    return {"tier_names": tier_names, "kind_names": {c.value: c.label for c in KIND_CHOICES}}
+
+
+@bp.route("/rates", methods=["GET", "POST"])
+@role_required("admin", "officer", "finance")
+def rates():  # type: ignore[no-untyped-def]
+    """Everyone on staff can read the rates; only an administrator adds a version."""
+    cards = service.rate_cards()
+    form = RateCardForm()
+    if request.method == "POST":
+        if current_staff().role != "admin":
+            abort(403)
+        if form.validate_on_submit():
+            current = cards[-1]
+            new = current.uplifted(form.uplift.data or Decimal(0), form.effective_from.data, current.version + 1)
+            rates_list = list(new.rates)
+            if form.local_label.data:
+                code = "local_" + (re.sub(r"[^a-z0-9]+", "_", form.local_label.data.lower()).strip("_")[:30] or "rate")
+                rates_list.append(pricing.Rate(code, form.local_kind.data, form.local_amount.data,
+                                               form.local_label.data))
+            try:
+                service.add_rate_card(form.effective_from.data, rates_list, form.note.data or "", _staff())
+            except service.NotAllowed:
+                form.effective_from.errors = [_("The new rates must start after %(date)s, when the current ones "
+                                                "started", date=current.effective_from.strftime("%d/%m/%Y"))]
+            else:
+                flash(_("New rates saved. Claims already made keep the rates they were priced with."))
+                return redirect(url_for("finance.rates"))
+    return render_template("claims/rates.html", cards=list(reversed(cards)), form=form,
+                           mileage=list(reversed(service.mileage_versions())), rules=service.expense_rules(),
+                           today=date.today())
+
+
+@bp.get("/finance")
+@role_required("admin", "finance")
+def finance():  # type: ignore[no-untyped-def]
+    count, total = export.ready()
+    batches = db.session().scalars(select(PaymentBatch).order_by(PaymentBatch.id.desc()).limit(50)).all()
+    return render_template("claims/finance.html", count=count, total=total, batches=batches)
+
+
+@bp.post("/finance/export")
+@role_required("admin", "finance")
+def make_export():  # type: ignore[no-untyped-def]
+    from flask_wtf.csrf import validate_csrf
+
+    validate_csrf(request.form.get("csrf_token"))
+    batch = export.make_batch(current_staff())
+    if batch is None:
+        flash(_("There are no approved claims to send."))
+        return redirect(url_for("finance.finance"))
+    flash(_("%(count)s claims are marked “sent for payment”. Download the file below.", count=batch.claims))
+    return redirect(url_for("finance.finance"))
+
+
+@bp.get("/finance/batches/<int:batch_id>.csv")
+@role_required("admin", "finance")
+def download(batch_id: int):  # type: ignore[no-untyped-def]
+    if db.session().get(PaymentBatch, batch_id) is None:
+        abort(404)
+    audit.record("payment_batch.downloaded", "payment_batch", batch_id, actor=_staff())
+    db.session().commit()
+    response = Response(stream_with_context(export.batch_csv(batch_id)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="take-part-payments-{batch_id}.csv"'
+    return response
+
+
+@bp.get("/finance/totals")
+@role_required("admin", "finance")
+def totals():  # type: ignore[no-untyped-def]
+    year = request.args.get("year", type=int) or pricing.tax_year(date.today())
+    page = max(request.args.get("page", type=int) or 1, 1)
+    rows, people = export.totals_by_person(year, page)
+    return render_template("claims/totals.html", rows=rows, people=people, year=year, page=page,
+                           pages=max((people + 49) // 50, 1), label=pricing.tax_year_label,
+                           years=range(pricing.tax_year(date.today()), pricing.tax_year(date.today()) - 6, -1))

@@ -1,0 +1,42 @@
+"""Claim states the registry cannot reach by loading a page: staff errors and the bulk confirm page."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from tests.a11y.conftest import wait_for
+from tests.a11y.test_axe import run_axe
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_an_empty_question_explains_itself(officer_browser, live_server, axe_counter, locale) -> None:
+    driver = officer_browser
+    driver.get(f"{live_server.url}/staff/claims/1?lang={locale}")
+    driver.find_element(By.ID, "note").submit()
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
+    assert driver.switch_to.active_element.get_attribute("data-error-summary") is not None
+    run_axe(driver, axe_counter)
+
+
+@pytest.mark.parametrize("locale", ["en", "ur"])
+def test_a_changed_amount_without_a_reason_explains_itself(officer_browser, live_server, axe_counter,
+                                                           locale) -> None:
+    driver = officer_browser
+    driver.get(f"{live_server.url}/staff/claims/1?lang={locale}")
+    amount = driver.find_element(By.CSS_SELECTOR, "input[id^='allowed-']")
+    amount.clear()
+    amount.send_keys("1.00")
+    amount.submit()
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
+    run_axe(driver, axe_counter)
+
+
+@pytest.mark.parametrize("locale", ["en", "bn"])
+def test_the_bulk_confirm_page(officer_browser, live_server, axe_counter, locale) -> None:
+    driver = officer_browser
+    driver.get(f"{live_server.url}/staff/claims/?status=all&lang={locale}")
+    driver.find_element(By.CSS_SELECTOR, "input[name='claim']").click()
+    driver.find_element(By.CSS_SELECTOR, "button[name='action'][value='approve']").click()
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "input[name='confirmed']"))
+    run_axe(driver, axe_counter)

@@ -1,0 +1,78 @@
+"""Staff money pages: the rate card (admins add versions), the finance export and totals."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from sqlalchemy import select
+
+from app import db
+from app.audit import AuditEvent
+from app.claims import service
+from app.claims.models import Claim
+from tests.claims.test_export import approved_claims
+from tests.conftest import ClientRequest, make_staff, sign_in
+
+
+def staff_client(app, role: str) -> ClientRequest:  # type: ignore[no-untyped-def]
+    make_staff(app, role)
+    cr = ClientRequest(app.test_client())
+    sign_in(cr, f"{role}@example.org")
+    return cr
+
+
+def test_an_admin_adds_an_uplift_and_a_local_rate_from_a_date(app) -> None:
+    admin = staff_client(app, "admin")
+    page = admin.get("/staff/rates?lang=en")
+    assert "£75 tier: about half a day, preparation required" in page.text() and "£75.00" in page.text()
+    assert "45p a mile for the first 10,000 miles" in page.text()
+    empty = admin.post("/staff/rates?lang=en", {})
+    assert [m for _, m in empty.error_summary()] == ["Enter the date the new rates start"]
+    backdated = admin.post("/staff/rates?lang=en", {"effective_from-day": "1", "effective_from-month": "1",
+                                                   "effective_from-year": "2021"})
+    assert "must start after" in backdated.error_summary()[0][1]
+    admin.post_redirect("/staff/rates", {"effective_from-day": "16", "effective_from-month": "12",
+                                         "effective_from-year": "2025", "uplift": "10",
+                                         "local_label": "Peer support hours", "local_kind": "hourly",
+                                         "local_amount": "£15.50", "note": "NIHR uplift"})
+    with app.app_context():
+        card = service.rate_cards()[-1]
+        assert card.effective_from == date(2025, 12, 16)
+        assert card.rate("nihr_75").pence == 8250 and card.rate("local_peer_support_hours").pence == 1550
+    assert "Peer support hours (Per hour)" in admin.get("/staff/rates?lang=en").text()
+
+
+def test_only_admins_change_rates(app) -> None:
+    officer = staff_client(app, "officer")
+    assert officer.get("/staff/rates").find(".//form[@method='post']//input[@name='uplift']") is None
+    officer.post("/staff/rates", {"effective_from-day": "16", "effective_from-month": "12",
+                                  "effective_from-year": "2030"}, expected_status=403, token_from="/staff/")
+
+
+def test_finance_exports_downloads_and_sees_totals(app) -> None:
+    with app.app_context():
+        approved_claims(app, ["Ann Example"])
+    finance = staff_client(app, "finance")
+    page = finance.get("/staff/finance?lang=en")
+    assert "1 approved claim is ready to send, £78.50 in all." in page.text()
+    finance.post_redirect("/staff/finance/export", {}, token_from="/staff/finance")
+    page = finance.get("/staff/finance?lang=en")
+    link = page.find(".//a[@href='/staff/finance/batches/1.csv']")
+    assert link is not None and "0 approved claims are ready" in page.text()
+    response = finance.client.get("/staff/finance/batches/1.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[1][1] == "Ann Example" and rows[1][5] == "78.50"
+    totals = finance.get("/staff/finance/totals?year=2026&lang=en")
+    assert "Ann Example" in totals.text() and "£78.50" in totals.text()
+    with app.app_context():
+        assert db.session().scalar(select(Claim.status)) == "sent"
+        assert db.session().scalar(select(AuditEvent).where(AuditEvent.action == "payment_batch.downloaded"))
+
+
+def test_officers_cannot_export(app) -> None:
+    officer = staff_client(app, "officer")
+    officer.get("/staff/finance", expected_status=403)
+    assert officer.client.get("/staff/finance/batches/1.csv").status_code == 403

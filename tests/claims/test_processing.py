@@ -1,0 +1,127 @@
+"""Staff processing: the queue (filters, search, paging), one claim's actions, bulk with a confirm page."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from sqlalchemy import select, update
+
+from app import db
+from app.audit import AuditEvent
+from app.claims.models import Claim, Receipt
+from app.db import utcnow
+from tests.claims.test_claim_service import claim_for, person
+from tests.claims.test_receipts import photo
+from tests.conftest import ClientRequest, body_text, deliver_mail, make_staff, sign_in
+
+
+def staff_client(app, role: str, email: str | None = None) -> ClientRequest:  # type: ignore[no-untyped-def]
+    make_staff(app, role, email=email)
+    cr = ClientRequest(app.test_client())
+    sign_in(cr, email or f"{role}@example.org")
+    return cr
+
+
+def some_claims(app, n: int = 3) -> list[int]:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        ids = []
+        for i in range(n):
+            payee = person(app, email=f"p{i}@example.org", name=f"Person {i}")
+            ids.append(claim_for(payee, date(2026, 5, 1), f"k{i}", expenses=[{"kind": "parking",
+                                                                              "pence": 100 * (i + 1)}]).id)
+        return ids
+
+
+def test_the_queue_filters_searches_and_pages_in_the_database(app) -> None:
+    ids = some_claims(app, 3)
+    with app.app_context():
+        db.session().execute(update(Claim).where(Claim.id == ids[0]).values(
+            submitted_at=utcnow() - timedelta(days=30)))
+        db.session().commit()
+        reference = db.session().get(Claim, ids[1]).reference
+    officer = staff_client(app, "officer")
+    page = officer.get("/staff/claims/?lang=en")
+    assert "3 claims found." in page.text() and "Over the target time" in page.text()
+    assert "1 claim found." in officer.get("/staff/claims/?overdue=yes&lang=en").text()
+    assert "Person 1" in officer.get(f"/staff/claims/?q={reference.lower()}&lang=en").text()
+    assert "1 claim found." in officer.get("/staff/claims/?q=person 2&lang=en").text()
+    fragment = officer.client.get("/staff/claims/?sort=amount", headers={"HX-Request": "true",
+                                                                         "HX-Target": "claim-rows"})
+    html = fragment.get_data(as_text=True)
+    assert "<h1" not in html and html.index("Person 2") < html.index("Person 0")
+    from app.claims import processing
+
+    processing.PER_PAGE, before = 2, processing.PER_PAGE
+    try:
+        first = officer.get("/staff/claims/?lang=en")
+        assert "Page 1 of 2" in first.text()
+        assert any("page=2" in (a.get("href") or "") for a in first.doc.iter("a"))
+    finally:
+        processing.PER_PAGE = before
+
+
+def test_query_then_reply_then_approve_and_pay_with_emails(mail_app, smtp_server) -> None:
+    handler, _ = smtp_server
+    [claim_id] = some_claims(mail_app, 1)
+    officer = staff_client(mail_app, "officer")
+    empty = officer.post(f"/staff/claims/{claim_id}/query?lang=en", {"note": ""}, expected_status=400,
+                         token_from=f"/staff/claims/{claim_id}")
+    assert [m for _, m in empty.error_summary()] == ["Enter the question"]
+    officer.post_redirect(f"/staff/claims/{claim_id}/query", {"note": "Which car park?"},
+                          token_from=f"/staff/claims/{claim_id}")
+    deliver_mail(mail_app)
+    assert "Which car park?" in body_text(handler.messages[-1])
+    from tests.account.test_supporters import sign_in_as
+
+    with mail_app.app_context():
+        claim = db.session().get(Claim, claim_id)
+        payee_id, reference = claim.contributor_id, claim.reference
+    person = sign_in_as(mail_app, payee_id)
+    person.client.post(f"/account/claims/{reference}", data={
+        "reply": "The one by the station.", "files": [(io.BytesIO(photo()), "ticket.jpg")],
+        "csrf_token": person.csrf_token(f"/account/claims/{reference}")}, content_type="multipart/form-data")
+    page = officer.get(f"/staff/claims/{claim_id}?lang=en")
+    assert "The one by the station." in page.text() and "ticket.jpg" in page.text()
+    with mail_app.app_context():
+        receipt_id = db.session().scalar(select(Receipt.id))
+    assert officer.client.get(f"/staff/claims/{claim_id}/receipts/{receipt_id}").mimetype == "image/jpeg"
+    bad = officer.post(f"/staff/claims/{claim_id}/approve?lang=en", {f"allowed-{1}": "2.00"}, expected_status=400,
+                       token_from=f"/staff/claims/{claim_id}")
+    assert [m for _, m in bad.error_summary()] == ["Say why the amount changed: the person will see it"]
+    officer.post_redirect(f"/staff/claims/{claim_id}/approve", {"allowed-1": "0.50", "reason-1": "Receipt says 50p"},
+                          token_from=f"/staff/claims/{claim_id}")
+    with mail_app.app_context():
+        claim = db.session().get(Claim, claim_id)
+        assert (claim.status, claim.expenses_pence) == ("approved", 50)
+        assert db.session().scalar(select(AuditEvent).where(AuditEvent.action == "receipt.viewed")) is not None
+    officer.post(f"/staff/claims/{claim_id}/paid", {"paid_on-day": "1"}, expected_status=403,
+                 token_from=f"/staff/claims/{claim_id}")  # officers never mark paid
+    finance = staff_client(mail_app, "finance")
+    finance.post(f"/staff/claims/{claim_id}/approve", {}, expected_status=403,
+                 token_from=f"/staff/claims/{claim_id}")  # finance never approves
+    finance.post_redirect("/staff/finance/export", {}, token_from="/staff/finance")
+    finance.post_redirect(f"/staff/claims/{claim_id}/paid", {"paid_on-day": "20", "paid_on-month": "5",
+                                                             "paid_on-year": "2026", "payment_reference": "B1"},
+                          token_from=f"/staff/claims/{claim_id}")
+    deliver_mail(mail_app)
+    assert "We paid £75.50" in body_text(handler.messages[-1])
+    mine = person.get("/account/claims?lang=en")
+    assert "Paid" in mine.text() and "2026-27: £75.50" in mine.text()
+
+
+def test_bulk_approve_asks_first_and_skips_your_own_claim(app) -> None:
+    ids = some_claims(app, 2)
+    officer = staff_client(app, "officer", email="p1@example.org")  # the payee of the second claim
+    data = {"action": "approve", "claim": [str(i) for i in ids]}
+    confirm = officer.post("/staff/claims/bulk?lang=en", data, token_from="/staff/claims/")
+    assert confirm.h1 == "Approve these claims?" and "2 claims, £153.00 in all." in confirm.text()
+    with app.app_context():
+        assert {c.status for c in db.session().scalars(select(Claim))} == {"submitted"}  # nothing yet
+    officer.post_redirect("/staff/claims/bulk", data | {"confirmed": "yes"}, token_from="/staff/claims/")
+    with app.app_context():
+        statuses = [db.session().get(Claim, i).status for i in ids]
+    assert statuses == ["approved", "submitted"]
+    finance = staff_client(app, "finance")
+    finance.post("/staff/claims/bulk", data, expected_status=403, token_from="/staff/claims/")
+
