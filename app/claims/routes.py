@@ -92,8 +92,8 @@ def _mine(claim: Claim) -> bool:
 
 
 def _activity_choices(payee: Contributor) -> list[tuple[str, str]]:
-    rows = db.session().scalars(select(Role).join(Interest, Interest.role_id == Role.id).where(
-        Interest.contributor_id == payee.id, Interest.status != "withdrawn").distinct()).all()
+    theirs = select(Interest.role_id).where(Interest.contributor_id == payee.id, Interest.status != "withdrawn")
+    rows = db.session().scalars(select(Role).where(Role.id.in_(theirs)).order_by(Role.id)).all()
     return [(str(role.id), words["title"]) for role, words in roles.in_language_many(list(rows), _locale())] + [
         ("other", _("Something else"))]
 

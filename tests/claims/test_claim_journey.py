@@ -136,3 +136,15 @@ def test_nobody_sees_another_persons_claim_or_receipt(app) -> None:
     other.get(f"/account/claims/{claim.reference}", expected_status=404)
     assert other.client.get(f"/account/claims/{claim.reference}/receipts/{receipt.id}").status_code == 404
     other.get(f"{url}/activity", expected_status=404)  # nor their draft
+
+
+def test_roles_the_person_is_interested_in_are_offered_first(app) -> None:
+    from tests.interests.helpers import published_role, send, walk
+
+    role_id = published_role(app, title="Crisis leaflet group")
+    cr, person_id = signed_in(app)
+    walk(cr, role_id, {"contact": {}})
+    send(cr, role_id)
+    page = cr.get(base(start(cr)) + "/activity?lang=en")
+    labels = [el.get("value") for el in page.doc.iter("input") if el.get("name") == "activity"]
+    assert labels == [str(role_id), "other"] and "Crisis leaflet group" in page.text()
