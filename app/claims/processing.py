@@ -18,7 +18,7 @@ from app.audit import AuditEvent
 from app.claims import service
 from app.claims.forms import PaidForm, QueryForm, QueueFilterForm, RejectForm
 from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
-from app.claims.routes import STATUS_WORDS, send_receipt
+from app.claims.routes import status_words, send_receipt
 from app.db import utcnow
 from app.htmx import partial
 from app.security import current_staff, role_required
@@ -35,7 +35,7 @@ OPEN = ("submitted", "query", "approved", "sent")
 def _names() -> dict[str, Any]:
     from app.claims.forms import EXPENSE_CHOICES
 
-    return {"claim_status_names": STATUS_WORDS(), "expense_names": {c.value: c.label for c in EXPENSE_CHOICES}}
+    return {"claim_status_names": status_words(), "expense_names": {c.value: c.label for c in EXPENSE_CHOICES}}
 
 
 def _overdue_before() -> Any:
@@ -219,7 +219,7 @@ def _act(item: Claim, to: str, **kwargs: Any):  # type: ignore[no-untyped-def]
     except service.NotAllowed:
         flash(_("That change is not allowed for this claim, or not for your role."), "error")
         return redirect(url_for("claims_staff.claim", claim_id=item.id))
-    flash(_("Claim %(reference)s: %(status)s.", reference=item.reference, status=STATUS_WORDS()[item.status]))
+    flash(_("Claim %(reference)s: %(status)s.", reference=item.reference, status=status_words()[item.status]))
     return redirect(url_for("claims_staff.claim", claim_id=item.id))
 
 

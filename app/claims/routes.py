@@ -53,10 +53,10 @@ def _names() -> dict[str, Any]:
 
     return {"expense_names": names(EXPENSE_CHOICES), "vehicle_names": names(VEHICLE_CHOICES),
             "claim_choice_names": names(CHOICE_CHOICES), "preparation_names": names(PREPARATION_CHOICES),
-            "claim_status_names": STATUS_WORDS(), "accept": receipts.ACCEPT}
+            "claim_status_names": status_words(), "accept": receipts.ACCEPT}
 
 
-def STATUS_WORDS() -> dict[str, str]:  # noqa: N802 - a table of words, built per request for its language
+def status_words() -> dict[str, str]:  # built per request, in its language
     return {"submitted": _("Sent: waiting for the team"), "query": _("We have a question for you"),
             "approved": _("Approved"), "rejected": _("Not approved"), "sent": _("Sent for payment"),
             "paid": _("Paid")}

@@ -13,14 +13,7 @@ from app.audit import AuditEvent
 from app.claims import service
 from app.claims.models import Claim
 from tests.claims.test_export import approved_claims
-from tests.conftest import ClientRequest, make_staff, sign_in
-
-
-def staff_client(app, role: str) -> ClientRequest:  # type: ignore[no-untyped-def]
-    make_staff(app, role)
-    cr = ClientRequest(app.test_client())
-    sign_in(cr, f"{role}@example.org")
-    return cr
+from tests.claims.test_processing import staff_client
 
 
 def test_an_admin_adds_an_uplift_and_a_local_rate_from_a_date(app) -> None:
