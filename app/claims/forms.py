@@ -212,6 +212,7 @@ class QueueFilterForm(FlaskForm):
         SelectChoice("approved", _l("Approved")), SelectChoice("sent", _l("Sent for payment")),
         SelectChoice("paid", _l("Paid")), SelectChoice("rejected", _l("Not approved")),
         SelectChoice("all", _l("Any status"))])
+    role = SelectField(_l("Role"), validators=[Optional()], choices=[SelectChoice("", _l("Any role"))])
     assignee = SelectField(_l("Assigned to"), validators=[Optional()], choices=[
         SelectChoice("", _l("Anyone")), SelectChoice("me", _l("Me")), SelectChoice("none", _l("Nobody"))])
     overdue = SelectField(_l("Time"), validators=[Optional()], choices=[

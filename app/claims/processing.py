@@ -53,6 +53,8 @@ def _queue(filters: QueueFilterForm, page: int) -> tuple[list[Any], int]:
     if filters.q.data:
         text = filters.q.data.strip()
         query = query.where(or_(Claim.reference == text.upper(), Contributor.name.ilike(f"%{text}%")))
+    if (filters.role.data or "").isdigit():
+        query = query.where(Claim.role_id == int(filters.role.data))
     if filters.assignee.data == "me":
         query = query.where(Claim.assignee_id == current_staff().id)
     elif filters.assignee.data == "none":
@@ -71,6 +73,12 @@ def _queue(filters: QueueFilterForm, page: int) -> tuple[list[Any], int]:
 @role_required("admin", "officer", "finance")
 def queue():  # type: ignore[no-untyped-def]
     filters = QueueFilterForm(formdata=request.args)
+    from app.roles.models import Role
+
+    with_claims = select(Claim.role_id).where(Claim.role_id.is_not(None)).distinct()
+    filters.role.choices = filters.role.choices[:1] + [
+        (str(r.id), r.title) for r in db.session().scalars(select(Role).where(Role.id.in_(with_claims))
+                                                           .order_by(Role.title))]
     page = max(request.args.get("page", type=int) or 1, 1)
     rows, total = _queue(filters, page)
     args = {k: v for k, v in request.args.items() if k != "page"}
@@ -185,22 +193,24 @@ def approve(claim_id: int):  # type: ignore[no-untyped-def]
 
     validate_csrf(request.form.get("csrf_token"))
     item = _claim(claim_id)
-    changes: dict[int, tuple[int, str]] = {}
-    errors: dict[int, str] = {}
-    for line in _lines(item):
-        typed = request.form.get(f"allowed-{line.id}", "").strip()
+    changes: dict[Any, tuple[int, str]] = {}
+    errors: dict[Any, str] = {}
+    current = {line.id: line.allowed_pence for line in _lines(item)} | {"fee": item.fee_pence}
+    for key, was in current.items():
+        typed = request.form.get(f"allowed-{key}", "").strip()
         amount = parse_amount(typed) if typed else None
         if typed and amount is None:
-            errors[line.id] = _("Enter an amount in pounds and pence, like 12.50")
+            errors[key] = _("Enter an amount in pounds and pence, like 12.50")
             continue
-        allowed = to_pence(amount * 100) if amount is not None else line.allowed_pence
-        reason = request.form.get(f"reason-{line.id}", "").strip()
-        if allowed != line.allowed_pence and not reason:
-            errors[line.id] = _("Say why the amount changed: the person will see it")
-        changes[line.id] = (allowed, reason)
+        allowed = to_pence(amount * 100) if amount is not None else was
+        reason = request.form.get(f"reason-{key}", "").strip()
+        if allowed != was and not reason:
+            errors[key] = _("Say why the amount changed: the person will see it")
+        changes[key] = (allowed, reason)
     if errors:
         return _detail(item, 400, line_errors=errors)
-    return _act(item, "approved", line_changes=changes)
+    fee = changes.pop("fee")
+    return _act(item, "approved", line_changes=changes, fee_change=fee)
 
 
 @bp.post("/<int:claim_id>/paid")

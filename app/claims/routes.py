@@ -114,6 +114,10 @@ def _form(page: str, draft: drafts.Draft, formdata: Any = None) -> FlaskForm:
         form = FORMS[page](data=_restore(page, saved) if saved else None)
     if page == "activity":
         form.activity.choices = _activity_choices(_payee(draft))
+    if page == "expenses":
+        offered = service.expense_rules()
+        for entry in form.expenses:
+            entry.form.kind.choices = [c for c in entry.form.kind.choices if c.value == "" or c.value in offered]
     return form
 
 

@@ -98,6 +98,34 @@ def add_rate_card(effective_from: date, rates: list[pricing.Rate], note: str, by
     return version
 
 
+def save_expense_rules(settings: dict[str, tuple[int | None, int | None, bool]], by: Actor) -> None:
+    """The organisation's caps and receipt limits: code -> (cap, receipt over, in use)."""
+    session = db.session()
+    for code, (cap, receipt_over, active) in settings.items():
+        if code not in pricing.EXPENSE_CODES:
+            raise NotAllowed(f"unknown expense {code}")
+        row = session.get(ExpenseSetting, code) or ExpenseSetting(code=code)
+        row.cap_pence, row.receipt_over_pence, row.active = cap, receipt_over, active
+        session.add(row)
+    audit.record("expense_rules.changed", "expense_rules", "all", actor=by,
+                 after={code: list(values) for code, values in settings.items()})
+    session.commit()
+
+
+def all_expense_rules() -> list[tuple[pricing.ExpenseRule, bool]]:
+    """Every kind of expense with the rule in force and whether it is offered."""
+    own = {s.code: s for s in db.session().scalars(select(ExpenseSetting))}
+    rows = []
+    for rule in pricing.EXPENSE_RULES:
+        setting = own.get(rule.code)
+        if setting is None:
+            rows.append((rule, True))
+        else:
+            rows.append((pricing.ExpenseRule(rule.code, setting.cap_pence, setting.receipt_over_pence,
+                                             rule.needs_reason), setting.active))
+    return rows
+
+
 # --- pricing a claim -----------------------------------------------------------------------------
 
 @dataclass
@@ -213,6 +241,7 @@ def own_claim(staff: StaffUser, claim: Claim) -> bool:
 
 def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
                line_changes: dict[int, tuple[int, str]] | None = None, paid_on: date | None = None,
+               fee_change: tuple[int, str] | None = None,
                payment_reference: str = "") -> int | None:
     """Move ``claim`` to ``to`` as ``staff``; returns the queued email's id (if any)."""
     if to not in TRANSITIONS.get(claim.status, ()):
@@ -235,6 +264,12 @@ def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
                 if allowed < 0:
                     raise NotAllowed("an amount cannot be negative")
                 line.allowed_pence, line.change_reason = allowed, reason
+        if fee_change is not None and fee_change[0] != claim.fee_pence:
+            if not fee_change[1].strip():
+                raise NotAllowed("say why the fee changed")
+            if fee_change[0] < 0:
+                raise NotAllowed("a fee cannot be negative")
+            claim.fee_pence, claim.fee_note = fee_change[0], fee_change[1]
         claim.expenses_pence = sum(line.allowed_pence for line in lines.values())
         claim.total_pence = claim.fee_pence + claim.expenses_pence
         claim.approved_by_id, claim.approved_at = staff.id, utcnow()

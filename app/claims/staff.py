@@ -31,7 +31,10 @@ def _names() -> dict[str, Any]:
                   "nihr_75": _("£75 tier: about half a day, preparation required"),
                   "nihr_150": _("£150 tier: all-day meetings or training"),
                   "nihr_300": _("£300 tier: all day with substantial preparation")}
-    return {"tier_names": tier_names, "kind_names": {c.value: c.label for c in KIND_CHOICES}}
+    from app.claims.forms import EXPENSE_CHOICES
+
+    return {"tier_names": tier_names, "kind_names": {c.value: c.label for c in KIND_CHOICES},
+            "expense_names": {c.value: c.label for c in EXPENSE_CHOICES}}
 
 
 @bp.route("/rates", methods=["GET", "POST"])
@@ -59,9 +62,41 @@ def rates():  # type: ignore[no-untyped-def]
             else:
                 flash(_("New rates saved. Claims already made keep the rates they were priced with."))
                 return redirect(url_for("finance.rates"))
+    return _rates_page(form, cards)
+
+
+def _rates_page(form: RateCardForm, cards: list[Any], rule_errors: dict[str, str] | None = None,
+                code: int = 200):  # type: ignore[no-untyped-def]
     return render_template("claims/rates.html", cards=list(reversed(cards)), form=form,
-                           mileage=list(reversed(service.mileage_versions())), rules=service.expense_rules(),
-                           today=date.today())
+                           mileage=list(reversed(service.mileage_versions())), rules=service.all_expense_rules(),
+                           rule_errors=rule_errors or {}), code
+
+
+@bp.post("/rates/expenses")
+@role_required("admin")
+def expense_rules():  # type: ignore[no-untyped-def]
+    """Caps, receipt limits and which expenses are offered (an administrator's choice)."""
+    from flask_wtf.csrf import validate_csrf
+
+    from app.i18n import parse_amount
+
+    validate_csrf(request.form.get("csrf_token"))
+    settings: dict[str, tuple[int | None, int | None, bool]] = {}
+    errors: dict[str, str] = {}
+    for rule, _active in service.all_expense_rules():
+        amounts = []
+        for field in ("cap", "receipt"):
+            typed = request.form.get(f"{field}-{rule.code}", "").strip()
+            amount = parse_amount(typed) if typed else None
+            if typed and (amount is None or amount < 0):
+                errors[f"{field}-{rule.code}"] = _("Enter an amount in pounds and pence, like 12.50")
+            amounts.append(pricing.to_pence(amount * 100) if amount is not None else None)
+        settings[rule.code] = (amounts[0], amounts[1], request.form.get(f"active-{rule.code}") == "yes")
+    if errors:
+        return _rates_page(RateCardForm(formdata=None), service.rate_cards(), errors, 400)
+    service.save_expense_rules(settings, _staff())
+    flash(_("Expense rules saved. They apply to claims sent from now on."))
+    return redirect(url_for("finance.rates") + "#expense-rules")
 
 
 @bp.get("/finance")

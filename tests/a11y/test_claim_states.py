@@ -40,3 +40,16 @@ def test_the_bulk_confirm_page(officer_browser, live_server, axe_counter, locale
     driver.find_element(By.CSS_SELECTOR, "button[name='action'][value='approve']").click()
     wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "input[name='confirmed']"))
     run_axe(driver, axe_counter)
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_a_bad_expense_cap_explains_itself(admin_browser, live_server, axe_counter, locale) -> None:
+    driver = admin_browser
+    driver.get(f"{live_server.url}/staff/rates?lang={locale}")
+    cap = driver.find_element(By.ID, "cap-food")
+    cap.clear()
+    cap.send_keys("lots")
+    cap.submit()
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
+    assert driver.find_element(By.ID, "cap-food").get_attribute("aria-invalid") == "true"
+    run_axe(driver, axe_counter)

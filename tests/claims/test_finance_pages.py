@@ -69,3 +69,29 @@ def test_officers_cannot_export(app) -> None:
     officer = staff_client(app, "officer")
     officer.get("/staff/finance", expected_status=403)
     assert officer.client.get("/staff/finance/batches/1.csv").status_code == 403
+
+
+def test_an_admin_sets_caps_receipt_limits_and_which_expenses_are_offered(app) -> None:
+    admin = staff_client(app, "admin")
+    form = {f"active-{code}": "yes" for code in ("public_transport", "taxi", "parking", "mileage", "food",
+                                                 "accommodation", "dependant_care", "support_worker", "other")}
+    bad = admin.post("/staff/rates/expenses?lang=en", form | {"cap-food": "lots"}, expected_status=400,
+                     token_from="/staff/rates")
+    assert bad.error_summary() == [("#cap-food", "Enter an amount in pounds and pence, like 12.50")]
+    assert bad.by_id("cap-food").get("value") == "lots"
+    admin.post_redirect("/staff/rates/expenses", form | {"cap-food": "£20", "receipt-parking": "5"},
+                        token_from="/staff/rates")
+    with app.app_context():
+        rules = service.expense_rules()
+        assert rules["food"].cap_pence == 2000 and rules["parking"].receipt_over_pence == 500
+        assert "equipment" not in rules  # not offered any more
+    from tests.account.test_details import signed_in
+    from tests.claims.test_claim_journey import base, start
+
+    person, _ = signed_in(app)
+    url = base(start(person))
+    person.post_redirect(f"{url}/expenses", {"add-expenses": "1"})
+    options = [o.get("value") for o in person.get(f"{url}/expenses").doc.iter("option")]
+    assert "equipment" not in options and "food" in options
+    officer = staff_client(app, "officer")
+    officer.post("/staff/rates/expenses", form, expected_status=403, token_from="/staff/rates")

@@ -125,3 +125,37 @@ def test_bulk_approve_asks_first_and_skips_your_own_claim(app) -> None:
     finance = staff_client(app, "finance")
     finance.post("/staff/claims/bulk", data, expected_status=403, token_from="/staff/claims/")
 
+
+
+def test_the_fee_can_be_changed_with_a_reason_the_person_sees(app) -> None:
+    [claim_id] = some_claims(app, 1)
+    officer = staff_client(app, "officer")
+    bad = officer.post(f"/staff/claims/{claim_id}/approve?lang=en", {"allowed-fee": "25.00"}, expected_status=400,
+                       token_from=f"/staff/claims/{claim_id}")
+    assert bad.error_summary() == [("#allowed-fee", "Say why the amount changed: the person will see it")]
+    officer.post_redirect(f"/staff/claims/{claim_id}/approve",
+                          {"allowed-fee": "25.00", "reason-fee": "The meeting was cancelled after an hour."},
+                          token_from=f"/staff/claims/{claim_id}")
+    with app.app_context():
+        claim = db.session().get(Claim, claim_id)
+        assert (claim.fee_pence, claim.total_pence, claim.status) == (2500, 2600, "approved")
+        payee, reference = claim.contributor_id, claim.reference
+        event = db.session().scalar(select(AuditEvent).where(AuditEvent.action == "claim.approved"))
+        assert '"total": 7600' in event.before and '"total": 2600' in event.after
+    from tests.account.test_supporters import sign_in_as
+
+    page = sign_in_as(app, payee).get(f"/account/claims/{reference}?lang=en")
+    assert "Fee: £25.00. The meeting was cancelled after an hour." in page.text()
+
+
+def test_the_queue_filters_by_role(app) -> None:
+    from tests.interests.helpers import published_role
+
+    role_id = published_role(app, title="Crisis leaflet group")
+    with app.app_context():
+        claim_for(person(app, email="r@example.org", name="Role Person"), date(2026, 5, 1), "r1", role_id=role_id)
+        claim_for(person(app, email="n@example.org", name="No Role"), date(2026, 5, 1), "r2")
+    officer = staff_client(app, "officer")
+    page = officer.get(f"/staff/claims/?role={role_id}&lang=en")
+    assert "1 claim found." in page.text() and "Role Person" in page.text()
+    assert page.find(f".//select[@id='role']/option[@value='{role_id}']") is not None
