@@ -154,6 +154,8 @@ def check_page(html: str) -> Element:
     title = root.find("./head/title")
     if title is None or not text_of(title):
         problems.append("no <title>")
+    elif "<" in text_of(title):
+        problems.append("markup inside <title> (a block left open in a template?)")
     h1s = root.findall(".//h1")
     if len(h1s) != 1:
         problems.append(f"{len(h1s)} <h1> elements")

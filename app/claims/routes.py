@@ -177,8 +177,9 @@ def _why(priced: service.Priced | None) -> str:
     """Why this fee, in plain words."""
     if priced is None or not priced.fee_code:
         return ""
-    amount = pricing.to_pence(Decimal(priced.fee_pence))
     from app.i18n import money
+
+    amount = priced.fee_pence
 
     words = {
         "nihr_25": _("About an hour or less, with little or no getting ready: %(amount)s.", amount=money(amount)),
@@ -246,6 +247,7 @@ def page(public_id: str, page: str):  # type: ignore[no-untyped-def]
     draft = _draft(public_id)
     form = _form(page, draft)
     errors: list[str] = []
+    unfinished: list[tuple[str, str]] = []
     if request.method == "POST":
         if page == "receipts":
             from flask_wtf.csrf import validate_csrf
@@ -280,6 +282,8 @@ def page(public_id: str, page: str):  # type: ignore[no-untyped-def]
             unfinished = _unfinished(draft)
             if not unfinished:
                 return _send(draft)
+        else:
+            unfinished = _unfinished(draft)
     priced = _priced(draft)
     context = dict(form=form, draft=draft, page=page, payee=_payee(draft), priced=priced, why=_why(priced),
                    errors=errors, receipts=_receipts(public_id), step=(PAGES.index(page) + 1, len(PAGES)),
@@ -287,8 +291,8 @@ def page(public_id: str, page: str):  # type: ignore[no-untyped-def]
                    helping=_payee(draft).display_name if draft.subject_id and draft.subject_id != draft.owner_id
                    else None)
     if page == "check":
-        context.update(rows=_check_rows(draft, priced), unfinished=_unfinished(draft) if request.method == "POST"
-                       else [], bank=accounts.masked_bank_details(_payee(draft)))
+        context.update(rows=_check_rows(draft, priced), unfinished=unfinished,
+                       bank=accounts.masked_bank_details(_payee(draft)))
     return render_template(f"claims/{page}.html", **context)
 
 

@@ -11,8 +11,6 @@ from app.db import Base, UTCDateTime
 
 #: Where an interest is, in order. "withdrawn" is the person's own choice.
 STATUSES = ("new", "contacted", "invited", "offered", "not_this_time", "withdrawn")
-#: Statuses that end an interest: nothing more happens unless staff reopen it.
-CLOSED = ("not_this_time", "withdrawn")
 WAYS = ("in_person", "online", "phone")
 AVAILABILITY = ("weekday_daytime", "weekday_evening", "weekend")
 

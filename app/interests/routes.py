@@ -105,9 +105,12 @@ def _answers(draft: drafts.Draft | None) -> dict[str, Any]:
 
 
 def _supported(me: Contributor | None) -> list[Contributor]:
+    """People ``me`` may fill in forms for (asked once per request: several pages' logic needs it)."""
     if me is None:
         return []
-    return [person for link, person in accounts.people_supported_by(me) if link.can_fill_forms]
+    if "interest_supported" not in g:
+        g.interest_supported = [person for link, person in accounts.people_supported_by(me) if link.can_fill_forms]
+    return g.interest_supported
 
 
 def _subject(answers: dict[str, Any], me: Contributor | None) -> Contributor | None:

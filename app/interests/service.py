@@ -27,7 +27,7 @@ from app import audit, db, mail
 from app.account import drafts, service as accounts
 from app.account.models import Contributor, SupportLink
 from app.db import utcnow
-from app.interests.models import CLOSED, STATUSES, EqualityResponse, Interest, InterestNote
+from app.interests.models import STATUSES, EqualityResponse, Interest, InterestNote
 from app.roles import service as roles
 from app.roles.models import Role
 from app.staff.models import StaffTask
@@ -367,9 +367,6 @@ def notes(interest: Interest) -> list[InterestNote]:
     return list(db.session().scalars(select(InterestNote).where(InterestNote.interest_id == interest.id)
                                      .order_by(InterestNote.created_at)))
 
-
-def is_closed(interest: Interest) -> bool:
-    return interest.status in CLOSED
 
 
 # --- equality monitoring -----------------------------------------------------------------
