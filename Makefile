@@ -76,6 +76,7 @@ test: $(STAMP) browser npm translations translations-check
 bench: $(STAMP) translations
 	$(BIN)/python bench/run.py
 	BENCH_CLAIMS=$${BENCH_CLAIMS:-100000} $(BIN)/python bench/export.py
+	BENCH_CLAIMS=$${BENCH_CLAIMS:-100000} $(BIN)/python bench/queue.py 2>/dev/null
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache

@@ -88,6 +88,25 @@ class MoneyField(_StopOnUnreadable, StringField):
         return f"{self.data / 100:.2f}" if isinstance(self.data, int) else ""
 
 
+class WholeNumberField(_StopOnUnreadable, StringField):
+    """A whole number typed in any digits, with or without thousands separators; ``data`` is an int."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw = valuelist[0] if valuelist else ""
+        self.data = None
+        typed = normalise_digits(self.raw).replace(",", "").replace(" ", "").strip()
+        if not typed:
+            return
+        if not typed.isascii() or not typed.isdigit():
+            raise ValueError(_l("Enter a whole number, like 10"))
+        self.data = int(typed)
+
+    def _value(self) -> str:
+        if getattr(self, "raw", None) is not None:
+            return self.raw
+        return str(self.data) if isinstance(self.data, int) else ""
+
+
 def min_length(length: int, message: Any) -> Any:
     """A length check whose message is translated and says what to do."""
 

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, Response, current_app, g, request
-from flask_babel import Babel, Domain, format_currency, format_date, format_datetime, get_locale
+from flask_babel import Babel, Domain, format_currency, format_date, format_datetime, format_number, format_time, get_locale
 
 from app.settings import ROOT
 
@@ -131,8 +131,18 @@ def money(pence: int) -> str:
     return format_currency(Decimal(pence) / 100, "GBP")
 
 
+def number(value: int) -> str:
+    """A whole number with the locale's grouping (1,000 in English)."""
+    return format_number(value)
+
+
 def long_date(value: date | datetime) -> str:
     return format_date(value, format="long")
+
+
+def time_of_day(value: datetime) -> str:
+    """14:30 (or the locale's way), in the organisation's time zone."""
+    return format_time(value, format="short")
 
 
 def date_time(value: datetime) -> str:
@@ -223,5 +233,6 @@ def init_app(app: Flask) -> None:
         translation_unchecked=translation_unchecked,
         current_locale=current_language,
     )
-    app.jinja_env.filters.update(money=money, long_date=long_date, date_time=date_time)
+    app.jinja_env.filters.update(money=money, number=number, long_date=long_date, date_time=date_time,
+                                 time_of_day=time_of_day)
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from flask import Flask, after_this_request, current_app, has_request_context, render_template
 from flask_babel import force_locale
@@ -59,6 +59,15 @@ class OutboxMessage(Base):
         if self.attempts >= MAX_ATTEMPTS:
             return "failed"
         return "waiting"
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """A full link for an email, from a request or from a job without one."""
+    from flask import url_for
+
+    cfg = current_app.config["SETTINGS"]
+    with nullcontext() if has_request_context() else current_app.test_request_context(base_url=cfg.base_url):
+        return cfg.base_url + url_for(endpoint, **values)
 
 
 def compose(
@@ -161,8 +170,14 @@ def deliver(message_id: int) -> bool:
     return True
 
 
+#: Jobs that queue email in bulk (e.g. "sent for payment" after an export); the worker runs them first.
+QUEUE_JOBS: list[Callable[[], int]] = []
+
+
 def deliver_pending(limit: int = 100) -> tuple[int, int]:
-    """Send messages that are due; returns (sent, not sent)."""
+    """Queue what bulk jobs have waiting, then send messages that are due; returns (sent, not sent)."""
+    for job in QUEUE_JOBS:
+        job()
     ids = db.session().scalars(
         select(OutboxMessage.id)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS,
@@ -174,7 +189,7 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
     return sent, len(ids) - sent
 
 
-def deliver_after_response(message_id: int) -> None:
+def deliver_after_response(*message_ids: int) -> None:
     """Try to send once the response has gone, so the person never waits for SMTP."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
 
@@ -182,10 +197,11 @@ def deliver_after_response(message_id: int) -> None:
     def _later(response):  # type: ignore[no-untyped-def]
         def send() -> None:
             with app.app_context():
-                try:
-                    deliver(message_id)
-                except Exception:  # noqa: BLE001 - the worker will retry; never break the request
-                    app.logger.exception("mail %s: delivery after response failed", message_id)
+                for message_id in message_ids:
+                    try:
+                        deliver(message_id)
+                    except Exception:  # noqa: BLE001 - the worker will retry; never break the request
+                        app.logger.exception("mail %s: delivery after response failed", message_id)
 
         response.call_on_close(send)
         return response

@@ -83,6 +83,9 @@ class Settings:
     interest_reply_days: int = 14
     finance_cost_code: str = ""
     claim_pay_days: int = 14
+    feedback_days: int = 14
+    you_said_days: int = 28
+    support_now: str = "Samaritans, any time: 116 123|NHS 111, option 2, for urgent mental health help|Shout, text SHOUT to 85258"
     retention_sign_in_days: int = 7
     retention_outbox_days: int = 90
     retention_interest_months: int = 12

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,8 +24,8 @@ from app import create_app, crypto, db  # noqa: E402
 from app.settings import Settings  # noqa: E402
 
 
-def generate(count: int) -> int:
-    """Add ``count`` approved claims (one payee each 10 claims) quickly; returns the finance user's id."""
+def generate(count: int, status: str = "approved", role: str = "finance") -> int:
+    """Add ``count`` claims (one payee each 10 claims) quickly; returns the staff user's id."""
     from sqlalchemy import insert
 
     from app.account.models import Contributor
@@ -34,7 +34,7 @@ def generate(count: int) -> int:
 
     session = db.session()
     now = datetime.now(timezone.utc)
-    finance = StaffUser(email="finance@example.org", name="Fin", role="finance", password_hash="x", active=True,
+    finance = StaffUser(email=f"{role}@example.org", name="Fin", role=role, password_hash="x", active=True,
                         session_version=1, created_at=now)
     session.add(finance)
     session.flush()
@@ -47,10 +47,10 @@ def generate(count: int) -> int:
     for start in range(0, count, 5000):
         session.execute(insert(Claim), [{
             "reference": f"TP-{i:06d}", "idempotency_key": f"bench-{i}", "contributor_id": first_person + i // 10,
-            "activity": "Bench", "activity_date": date(2026, 5, 1), "tax_year": 2026, "status": "approved",
+            "activity": "Bench", "activity_date": date(2026, 5, 1), "tax_year": 2026, "status": status,
             "payment_choice": "paid", "advance_requested": False, "rate_card_version": 1, "fee_code": "nihr_75",
             "fee_pence": 7500, "expenses_pence": 350, "total_pence": 7850, "approved_by_id": finance.id,
-            "approved_at": now, "submitted_at": now, "updated_at": now,
+            "approved_at": now, "submitted_at": now - timedelta(minutes=i), "updated_at": now,
         } for i in range(start, min(start + 5000, count))])
     session.commit()
     return finance.id

@@ -11,6 +11,7 @@ import app.interests.models  # noqa: F401
 import app.audit  # noqa: F401
 import app.claims.models  # noqa: F401
 import app.mail  # noqa: F401
+import app.meetings.models  # noqa: F401
 import app.roles.models  # noqa: F401
 import app.security  # noqa: F401
 import app.staff.models  # noqa: F401

@@ -265,10 +265,10 @@ class ClientRequest:
         return self._page(response, expected_status)
 
     def post_redirect(self, url: str, data: dict[str, Any] | None = None,
-                      token_from: str | None = None) -> str:
+                      token_from: str | None = None, **kwargs: Any) -> str:
         payload = dict(data or {})
         payload.setdefault("csrf_token", self.csrf_token(token_from or url))
-        response = self.client.post(url, data=payload)
+        response = self.client.post(url, data=payload, **kwargs)
         assert response.status_code in (302, 303), (
             f"expected a redirect, got {response.status_code}: {response.get_data(as_text=True)[:800]}"
         )

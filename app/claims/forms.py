@@ -15,7 +15,7 @@ from wtforms.form import Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import DatePartsField, MoneyField
+from app.forms import DatePartsField, MoneyField, WholeNumberField
 
 KIND_CHOICES = [
     SelectChoice("hourly", _l("Per hour")),
@@ -46,6 +46,27 @@ class RateCardForm(FlaskForm):
     def validate_local_amount(self, field: Any) -> None:
         if self.local_label.data and (not field.data or not self.local_kind.data):
             raise ValidationError(_l("Enter how the local rate is paid and its amount"))
+
+
+def _pence(label: Any) -> WholeNumberField:
+    return WholeNumberField(label, validators=[InputRequired(_l("Enter the pence per mile, like 45")), NumberRange(
+        min=0, max=500, message=_l("Enter the pence per mile as a whole number from 0 to 500"))])
+
+
+class MileageRatesForm(FlaskForm):
+    """New dated mileage rates (HMRC's approved amounts, or the organisation's own)."""
+
+    mileage_from = DatePartsField(_l("New mileage rates start on"), description=_l("For example, 6 4 2027."),
+                                  validators=[InputRequired(_l("Enter the date the new mileage rates start"))])
+    car_pence = _pence(_l("Cars and vans: pence a mile up to the yearly limit"))
+    car_threshold_miles = WholeNumberField(
+        _l("Yearly limit for the higher car rate, in miles"), description=_l("Counted in each person's tax year."),
+        validators=[InputRequired(_l("Enter the number of miles, like 10000")), NumberRange(
+            min=0, max=1_000_000, message=_l("Enter the number of miles as a whole number, like 10000"))])
+    car_after_pence = _pence(_l("Cars and vans: pence a mile after the yearly limit"))
+    passenger_pence = _pence(_l("Each passenger: pence a mile"))
+    motorcycle_pence = _pence(_l("Motorcycles: pence a mile"))
+    bicycle_pence = _pence(_l("Bicycles: pence a mile"))
 
 
 # --- making a claim (one form per page) ----------------------------------------------------------
@@ -166,6 +187,8 @@ class ExpensesForm(FlaskForm):
 class ReceiptsForm(FlaskForm):
     files = MultipleFileField(_l("Add photos or files of your receipts"),
                               description=_l("Photos from your phone, or PDF files. Up to 5 at a time, 10 MB each."))
+    line = RadioField(_l("Which cost are these receipts for?"), validators=[Optional()],
+                      choices=[SelectChoice("any", _l("More than one, or I am not sure"))], default="any")
 
 
 class DeclareForm(FlaskForm):
@@ -216,7 +239,8 @@ class QueueFilterForm(FlaskForm):
     assignee = SelectField(_l("Assigned to"), validators=[Optional()], choices=[
         SelectChoice("", _l("Anyone")), SelectChoice("me", _l("Me")), SelectChoice("none", _l("Nobody"))])
     overdue = SelectField(_l("Time"), validators=[Optional()], choices=[
-        SelectChoice("", _l("Any time")), SelectChoice("yes", _l("Over the target time"))])
+        SelectChoice("", _l("Any time")), SelectChoice("yes", _l("Over the target time")),
+        SelectChoice("7", _l("Sent more than a week ago")), SelectChoice("28", _l("Sent more than 4 weeks ago"))])
     sort = SelectField(_l("Order"), validators=[Optional()], choices=[
         SelectChoice("", _l("Oldest first")), SelectChoice("newest", _l("Newest first")),
         SelectChoice("amount", _l("Largest amount first"))])

@@ -79,6 +79,9 @@ class PaymentBatch(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     claims: Mapped[int] = mapped_column(Integer)
     total_pence: Mapped[int] = mapped_column(Integer)
+    # "Sent for payment" emails go out in chunks after the export (``service.notify_sent``):
+    notified_up_to: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # the last claim id told
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when everyone had been told
 
 
 class Claim(Base):

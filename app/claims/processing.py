@@ -27,6 +27,7 @@ from app.staff.models import StaffUser
 bp = Blueprint("claims_staff", __name__, url_prefix="/staff/claims")
 
 PER_PAGE = 50
+COUNT_LIMIT = 1000  # above this the queue says "more than 1,000": counting 100k rows on every load is slow
 WAITING = ("submitted",)
 OPEN = ("submitted", "query", "approved", "sent")
 
@@ -42,8 +43,10 @@ def _overdue_before() -> Any:
     return utcnow() - timedelta(days=current_app.config["SETTINGS"].claim_pay_days)
 
 
-def _queue(filters: QueueFilterForm, page: int) -> tuple[list[Any], int]:
-    """One page of the queue (claim, payee name) and the number of claims that match."""
+def _queue(filters: QueueFilterForm, page: int) -> tuple[list[Any], int, bool]:
+    """One page of the queue (claim, payee name), how many claims match (counted up to
+    ``COUNT_LIMIT + 1``, so a queue of 100k costs no more than one of 1k), and whether
+    there is a next page."""
     query = select(Claim, Contributor.name).join(Contributor, Contributor.id == Claim.contributor_id)
     status = filters.status.data or ""
     if status == "":
@@ -61,12 +64,14 @@ def _queue(filters: QueueFilterForm, page: int) -> tuple[list[Any], int]:
         query = query.where(Claim.assignee_id.is_(None))
     if filters.overdue.data == "yes":
         query = query.where(Claim.status.in_(OPEN), Claim.submitted_at < _overdue_before())
-    total = db.session().scalar(select(func.count()).select_from(query.subquery())) or 0
+    elif (filters.overdue.data or "").isdigit():  # waiting longer than so many days
+        query = query.where(Claim.submitted_at < utcnow() - timedelta(days=int(filters.overdue.data)))
+    total = db.session().scalar(select(func.count()).select_from(query.limit(COUNT_LIMIT + 1).subquery())) or 0
     order = {"newest": (Claim.submitted_at.desc(), Claim.id.desc()),
              "amount": (Claim.total_pence.desc(), Claim.id)}.get(filters.sort.data or "", (Claim.submitted_at,
                                                                                           Claim.id))
-    rows = db.session().execute(query.order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return list(rows), int(total)
+    rows = db.session().execute(query.order_by(*order).limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
+    return list(rows[:PER_PAGE]), int(total), len(rows) > PER_PAGE
 
 
 @bp.get("/")
@@ -75,17 +80,17 @@ def queue():  # type: ignore[no-untyped-def]
     filters = QueueFilterForm(formdata=request.args)
     from app.roles.models import Role
 
-    with_claims = select(Claim.role_id).where(Claim.role_id.is_not(None)).distinct()
+    has_claims = select(Claim.id).where(Claim.role_id == Role.id).exists()  # an index lookup per role
     filters.role.choices = filters.role.choices[:1] + [
-        (str(r.id), r.title) for r in db.session().scalars(select(Role).where(Role.id.in_(with_claims))
-                                                           .order_by(Role.title))]
+        (str(r.id), r.title) for r in db.session().scalars(select(Role).where(has_claims).order_by(Role.title))]
     page = max(request.args.get("page", type=int) or 1, 1)
-    rows, total = _queue(filters, page)
+    rows, total, more = _queue(filters, page)
     args = {k: v for k, v in request.args.items() if k != "page"}
     template = "claims/staff/_queue.html" if partial() and request.headers.get("HX-Target") == "claim-rows" \
         else "claims/staff/queue.html"
-    return render_template(template, rows=rows, total=total, filters=filters, page=page, args=args,
-                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), overdue_before=_overdue_before())
+    return render_template(template, rows=rows, total=total, filters=filters, page=page, args=args, more=more,
+                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), overdue_before=_overdue_before(),
+                           count_limit=COUNT_LIMIT)
 
 
 # --- one claim -----------------------------------------------------------------------------------
@@ -110,10 +115,11 @@ def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-unt
                                                        AuditEvent.record_id == str(claim.id))
                               .order_by(AuditEvent.id)).all()
     staff_names = {s.id: s.name or s.email for s in session.scalars(select(StaffUser))}
+    lines = _lines(claim)
     context = dict(
-        claim=claim, lines=_lines(claim), payee=people.get(claim.contributor_id),
+        claim=claim, lines=lines, payee=people.get(claim.contributor_id),
         helper=people.get(claim.submitted_by_id or 0), history=history, staff_names=staff_names,
-        files=session.scalars(select(Receipt).where(Receipt.claim_id == claim.id).order_by(Receipt.id)).all(),
+        files_by_line=_files_by_line(claim, lines),
         messages=session.scalars(select(ClaimMessage).where(ClaimMessage.claim_id == claim.id)
                                  .order_by(ClaimMessage.id)).all(),
         query_form=forms.get("query_form") or QueryForm(), reject_form=forms.get("reject_form") or RejectForm(),
@@ -122,6 +128,15 @@ def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-unt
         own=service.own_claim(current_staff(), claim),
     )
     return render_template("claims/staff/claim.html", **context), code
+
+
+def _files_by_line(claim: Claim, lines: list[ClaimLine]) -> dict[int | None, list[Receipt]]:
+    """The claim's receipts, by the expense line they were added for (``None``: not said)."""
+    positions = {line.position for line in lines}
+    grouped: dict[int | None, list[Receipt]] = {}
+    for file in db.session().scalars(select(Receipt).where(Receipt.claim_id == claim.id).order_by(Receipt.id)):
+        grouped.setdefault(file.line_position if file.line_position in positions else None, []).append(file)
+    return grouped
 
 
 @bp.get("/<int:claim_id>")
@@ -211,6 +226,16 @@ def approve(claim_id: int):  # type: ignore[no-untyped-def]
         return _detail(item, 400, line_errors=errors)
     fee = changes.pop("fee")
     return _act(item, "approved", line_changes=changes, fee_change=fee)
+
+
+@bp.post("/<int:claim_id>/sent")
+@role_required("admin", "finance")
+def sent(claim_id: int):  # type: ignore[no-untyped-def]
+    """Sent for payment by hand (the finance export does this for every claim in it)."""
+    from flask_wtf.csrf import validate_csrf
+
+    validate_csrf(request.form.get("csrf_token"))
+    return _act(_claim(claim_id), "sent")
 
 
 @bp.post("/<int:claim_id>/paid")

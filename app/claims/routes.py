@@ -14,7 +14,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from wtforms.fields.choices import SelectChoice
 from werkzeug.datastructures import MultiDict
 
 from app import db, mail
@@ -92,8 +93,14 @@ def _mine(claim: Claim) -> bool:
 
 
 def _activity_choices(payee: Contributor) -> list[tuple[str, str]]:
+    """Roles the person is interested in or came to a meeting of, then "something else"."""
+    from app.meetings.models import Attendance, Meeting
+
     theirs = select(Interest.role_id).where(Interest.contributor_id == payee.id, Interest.status != "withdrawn")
-    rows = db.session().scalars(select(Role).where(Role.id.in_(theirs)).order_by(Role.id)).all()
+    came = select(Meeting.role_id).join(Attendance, Attendance.meeting_id == Meeting.id).where(
+        Attendance.contributor_id == payee.id)
+    rows = db.session().scalars(select(Role).where(Role.id.in_(theirs) | Role.id.in_(came))
+                                .order_by(Role.id)).all()
     return [(str(role.id), words["title"]) for role, words in roles.in_language_many(list(rows), _locale())] + [
         ("other", _("Something else"))]
 
@@ -114,6 +121,8 @@ def _form(page: str, draft: drafts.Draft, formdata: Any = None) -> FlaskForm:
         form = FORMS[page](data=_restore(page, saved) if saved else None)
     if page == "activity":
         form.activity.choices = _activity_choices(_payee(draft))
+    if page == "receipts":
+        form.line.choices = [SelectChoice(*choice) for choice in _line_choices(draft)] + list(form.line.choices)
     if page == "expenses":
         offered = service.expense_rules()
         for entry in form.expenses:
@@ -144,17 +153,37 @@ def _typed(form: FlaskForm) -> dict[str, Any]:
 # --- working out the money ------------------------------------------------------------------------
 
 def _expense_items(draft: drafts.Draft) -> list[dict[str, Any]]:
-    items = []
+    items: list[dict[str, Any]] = []
     counts = _receipt_counts(draft.public_id)
-    for position, row in enumerate((draft.data or {}).get("expenses", {}).get("expenses") or []):
-        if not row.get("kind"):
-            continue
+    for position, row in enumerate(_expense_rows(draft)):
         items.append({"kind": row["kind"], "pence": row.get("amount") or 0, "vehicle": row.get("vehicle") or "car",
                       "miles": hours_value(row.get("miles")) or 0, "passengers": int(hours_value(row.get("passengers"))
                                                                                       or 0),
                       "description": row.get("description") or "", "receipts": counts.get(position, 0)
                       + counts.get(None, 0)})
     return items
+
+
+def _expense_rows(draft: drafts.Draft) -> list[dict[str, Any]]:
+    """The expenses typed so far; a row's index here is its line's position on the claim."""
+    return [row for row in (draft.data or {}).get("expenses", {}).get("expenses") or [] if row.get("kind")]
+
+
+def _line_choices(draft: drafts.Draft) -> list[tuple[str, str]]:
+    """Which expense a receipt is for, in the person's words."""
+    from app.claims.forms import EXPENSE_CHOICES
+    from app.i18n import money
+
+    names = {c.value: str(c.label) for c in EXPENSE_CHOICES}
+    choices = []
+    for position, row in enumerate(_expense_rows(draft)):
+        words = names.get(row["kind"], "")
+        if row.get("description"):
+            words += f": {row['description']}"
+        if isinstance(row.get("amount"), int):
+            words += f", {money(row['amount'])}"
+        choices.append((str(position), words))
+    return choices
 
 
 def _priced(draft: drafts.Draft) -> service.Priced | None:
@@ -196,12 +225,16 @@ def _receipt_counts(public_id: str) -> dict[int | None, int]:
     return {position: int(n) for position, n in rows}
 
 
+def _unlink_receipts(public_id: str) -> None:
+    db.session().execute(update(Receipt).where(Receipt.draft_id == public_id).values(line_position=None))
+
+
 def _receipts(public_id: str) -> list[Receipt]:
     return list(db.session().scalars(select(Receipt).where(Receipt.draft_id == public_id).order_by(Receipt.id)))
 
 
 def store_receipts(files: list[Any], owner: Contributor, draft_id: str | None = None,
-                   claim_id: int | None = None) -> list[str]:
+                   claim_id: int | None = None, line_position: int | None = None) -> list[str]:
     """Clean and keep uploaded receipts; returns a message for each file refused."""
     problems = []
     limit = current_app.config["SETTINGS"].max_upload_mb * 1024 * 1024
@@ -224,7 +257,8 @@ def store_receipts(files: list[Any], owner: Contributor, draft_id: str | None = 
             problems.append(messages[bad.reason](name))
             continue
         key = storage().save(clean.data, clean.suffix)
-        db.session().add(Receipt(claim_id=claim_id, draft_id=draft_id, owner_id=owner.id, storage_key=key,
+        db.session().add(Receipt(claim_id=claim_id, draft_id=draft_id, owner_id=owner.id, line_position=line_position,
+                                 storage_key=key,
                                  content_type=clean.content_type, size=len(clean.data), name=name,
                                  created_at=utcnow()))
     db.session().commit()
@@ -253,7 +287,10 @@ def page(public_id: str, page: str):  # type: ignore[no-untyped-def]
             from flask_wtf.csrf import validate_csrf
 
             validate_csrf(request.form.get("csrf_token"))
-            errors = store_receipts(request.files.getlist("files"), current_contributor(), draft_id=public_id)
+            line = request.form.get("line", "")
+            errors = store_receipts(request.files.getlist("files"), current_contributor(), draft_id=public_id,
+                                    line_position=int(line) if line in {c.value for c in form.line.choices} and line.isdigit()
+                                    else None)
             drafts.save_page(draft, page, {})
             if errors:
                 pass  # shown on the page, with the receipts already kept
@@ -267,8 +304,9 @@ def page(public_id: str, page: str):  # type: ignore[no-untyped-def]
             if "add-expenses" in request.form:
                 rows.append({})
             else:
-                index = int(request.form.get("remove-expenses", -1))
+                index = request.form.get("remove-expenses", -1, type=int)
                 rows = [r for i, r in enumerate(rows) if i != index]
+                _unlink_receipts(public_id)  # the lines move up: the person says again what each is for
             drafts.save_page(draft, page, {"expenses": rows})
             return redirect(url_for("claims.page", public_id=public_id, page="expenses") + "#expenses")
         elif page != "check":
@@ -286,7 +324,8 @@ def page(public_id: str, page: str):  # type: ignore[no-untyped-def]
             unfinished = _unfinished(draft)
     priced = _priced(draft)
     context = dict(form=form, draft=draft, page=page, payee=_payee(draft), priced=priced, why=_why(priced),
-                   errors=errors, receipts=_receipts(public_id), step=(PAGES.index(page) + 1, len(PAGES)),
+                   errors=errors, receipts=_receipts(public_id),
+                   line_names=dict(_line_choices(draft)) if page == "receipts" else {}, step=(PAGES.index(page) + 1, len(PAGES)),
                    back=PAGES[PAGES.index(page) - 1] if page != PAGES[0] else None,
                    helping=_payee(draft).display_name if draft.subject_id and draft.subject_id != draft.owner_id
                    else None)

@@ -5,13 +5,11 @@ writes the audit event and queues the email, then commits once).
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select
 
 from app import audit, db, mail
@@ -19,7 +17,8 @@ from app.account.models import Contributor
 from app.account import drafts
 from app.claims import pricing
 from app.claims.models import (
-    Claim, ClaimLine, ClaimMessage, ExpenseSetting, MileageRateVersion, RateCardRate, RateCardVersion, Receipt,
+    Claim, ClaimLine, ClaimMessage, ExpenseSetting, MileageRateVersion, PaymentBatch, RateCardRate, RateCardVersion,
+    Receipt,
 )
 from app.db import utcnow
 from app.staff.models import StaffUser
@@ -299,19 +298,73 @@ def reply(claim: Claim, person: Contributor, text: str, by: Actor) -> None:
     session.commit()
 
 
-def _email(claim: Claim, to: str, note: str) -> int | None:
-    template = {"query": "query", "approved": "decision", "rejected": "decision", "paid": "paid"}.get(to)
-    person = db.session().get(Contributor, claim.contributor_id)
+def _email(claim: Claim, to: str, note: str, person: Contributor | None = None,
+           link: str | None = None) -> int | None:
+    template = {"query": "query", "approved": "decision", "rejected": "decision", "sent": "sent",
+                "paid": "paid"}.get(to)
+    person = person or db.session().get(Contributor, claim.contributor_id)
     if template is None or person is None or not person.email:
         return None
-    cfg = current_app.config["SETTINGS"]
-    with nullcontext() if has_request_context() else current_app.test_request_context(base_url=cfg.base_url):
-        link = cfg.base_url + url_for("account.home")  # from a request, or a bulk job
     message = mail.compose(
         template, to=person.email, locale=person.language, easy_read=person.easy_read, purpose=f"claim_{to}",
         contributor_id=person.id, title=claim.activity, reference=claim.reference, message=note,
         approved=to == "approved", amount=claim.total_pence, date=claim.paid_on,
-        link=link,
+        link=link or mail.absolute_url("account.home"),
     )
     db.session().flush()
     return message.id
+
+
+def notify_sent(limit: int = 500) -> list[int]:
+    """Queue "sent for payment" emails for exported claims, ``limit`` claims at a time.
+
+    The export itself only freezes rows (it must stay quick and constant-memory for 100k
+    claims), so the emails follow here: after the export request and in the mail worker.
+    Each chunk's emails and the batch's progress are committed together, so nobody is told
+    twice or skipped, however often this runs. Returns the queued messages' ids.
+    """
+    session = db.session()
+    ids: list[int] = []
+    link = mail.absolute_url("account.home")
+    while len(ids) < limit:
+        batch = session.scalar(select(PaymentBatch).where(PaymentBatch.notified_at.is_(None))
+                               .order_by(PaymentBatch.id).limit(1).with_for_update(skip_locked=True))
+        if batch is None:
+            break
+        wanted = limit - len(ids)
+        rows = session.execute(
+            select(Claim, Contributor).join(Contributor, Contributor.id == Claim.contributor_id)
+            .where(Claim.batch_id == batch.id, Claim.id > (batch.notified_up_to or 0))
+            .order_by(Claim.id).limit(wanted)).all()
+        for claim, person in rows:
+            message_id = _email(claim, "sent", "", person=person, link=link)
+            if message_id is not None:
+                ids.append(message_id)
+        if rows:
+            batch.notified_up_to = rows[-1][0].id
+        if len(rows) < wanted:  # everyone in this batch has been told
+            batch.notified_at = utcnow()
+        session.commit()
+    return ids
+
+
+mail.QUEUE_JOBS.append(notify_sent)
+
+
+def add_mileage_rates(rates: pricing.MileageRates, by: Actor) -> MileageRateVersion:
+    """New dated mileage rates; claim lines keep the date of the rates they were priced with."""
+    session = db.session()
+    latest = session.scalar(select(MileageRateVersion).order_by(MileageRateVersion.effective_from.desc()).limit(1))
+    if latest is not None and rates.effective_from <= latest.effective_from:
+        raise NotAllowed("new mileage rates must start after the current ones")
+    row = MileageRateVersion(effective_from=rates.effective_from, car_pence=rates.car_pence,
+                             car_after_pence=rates.car_after_pence, car_threshold_miles=rates.car_threshold_miles,
+                             passenger_pence=rates.passenger_pence, motorcycle_pence=rates.motorcycle_pence,
+                             bicycle_pence=rates.bicycle_pence, created_by=by[2], created_at=utcnow())
+    session.add(row)
+    audit.record("mileage_rates.added", "mileage_rates", rates.effective_from.isoformat(), actor=by,
+                 after={"car": rates.car_pence, "car_after": rates.car_after_pence,
+                        "threshold": rates.car_threshold_miles, "passenger": rates.passenger_pence,
+                        "motorcycle": rates.motorcycle_pence, "bicycle": rates.bicycle_pence})
+    session.commit()
+    return row

@@ -11,9 +11,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import audit, db
+from app import audit, db, mail
 from app.claims import export, pricing, service
-from app.claims.forms import KIND_CHOICES, RateCardForm
+from app.claims.forms import KIND_CHOICES, MileageRatesForm, RateCardForm
 from app.claims.models import PaymentBatch
 from app.security import current_staff, role_required
 
@@ -66,10 +66,37 @@ def rates():  # type: ignore[no-untyped-def]
 
 
 def _rates_page(form: RateCardForm, cards: list[Any], rule_errors: dict[str, str] | None = None,
-                code: int = 200):  # type: ignore[no-untyped-def]
-    return render_template("claims/rates.html", cards=list(reversed(cards)), form=form,
-                           mileage=list(reversed(service.mileage_versions())), rules=service.all_expense_rules(),
+                code: int = 200, mileage_form: MileageRatesForm | None = None):  # type: ignore[no-untyped-def]
+    mileage = list(reversed(service.mileage_versions()))
+    if mileage_form is None:  # offered with the amounts in force, to change what needs changing
+        current = mileage[0] if mileage else pricing.HMRC_2011
+        mileage_form = MileageRatesForm(formdata=None, data={
+            name: getattr(current, name) for name in ("car_pence", "car_after_pence", "car_threshold_miles",
+                                                      "passenger_pence", "motorcycle_pence", "bicycle_pence")})
+    return render_template("claims/rates.html", cards=list(reversed(cards)), form=form, mileage=mileage,
+                           mileage_form=mileage_form, rules=service.all_expense_rules(),
                            rule_errors=rule_errors or {}), code
+
+
+@bp.post("/rates/mileage")
+@role_required("admin")
+def mileage_rates():  # type: ignore[no-untyped-def]
+    """New dated mileage rates, from a date after the current ones."""
+    form = MileageRatesForm()
+    if form.validate_on_submit():
+        rates = pricing.MileageRates(form.mileage_from.data, form.car_pence.data, form.car_after_pence.data,
+                                     form.car_threshold_miles.data, form.passenger_pence.data,
+                                     form.motorcycle_pence.data, form.bicycle_pence.data)
+        try:
+            service.add_mileage_rates(rates, _staff())
+        except service.NotAllowed:
+            current = service.mileage_versions()[-1]
+            form.mileage_from.errors = [_("The new mileage rates must start after %(date)s, when the current "
+                                          "ones started", date=current.effective_from.strftime("%d/%m/%Y"))]
+        else:
+            flash(_("New mileage rates saved. Claims already made keep the rates they were priced with."))
+            return redirect(url_for("finance.rates") + "#mileage")
+    return _rates_page(RateCardForm(formdata=None), service.rate_cards(), code=400, mileage_form=form)
 
 
 @bp.post("/rates/expenses")
@@ -117,6 +144,7 @@ def make_export():  # type: ignore[no-untyped-def]
     if batch is None:
         flash(_("There are no approved claims to send."))
         return redirect(url_for("finance.finance"))
+    mail.deliver_after_response(*service.notify_sent(limit=200))  # the worker tells the rest
     flash(_("%(count)s claims are marked “sent for payment”. Download the file below.", count=batch.claims))
     return redirect(url_for("finance.finance"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
@@ -27,7 +27,7 @@ class StaffUser(Base):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-TASK_KINDS = ("benefits_talk", "erasure_request")
+TASK_KINDS = ("benefits_talk", "erasure_request", "debrief")
 
 
 class StaffTask(Base):
@@ -41,3 +41,4 @@ class StaffTask(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    detail: Mapped[str] = mapped_column(Text, default="", server_default="")  # e.g. which meeting, whose contact

@@ -153,6 +153,8 @@ NOT_PAGES: dict[str, str] = {
     "claims_staff.reject": "POST only; redirects (its error state is checked in test_claim_states.py)",
     "claims_staff.approve": "POST only; redirects (its error state is checked in test_claim_states.py)",
     "claims_staff.paid": "POST only; redirects to the claim",
+    "claims_staff.sent": "POST only; redirects to the claim",
+    "finance.mileage_rates": "POST only; redirects (its error state is checked in test_claim_states.py)",
     "claims_staff.bulk": "POST only; its confirm page is checked in test_claim_states.py",
     "finance.expense_rules": "POST only; redirects (its error state is checked in test_claim_states.py)",
 }

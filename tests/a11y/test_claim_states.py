@@ -53,3 +53,16 @@ def test_a_bad_expense_cap_explains_itself(admin_browser, live_server, axe_count
     wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
     assert driver.find_element(By.ID, "cap-food").get_attribute("aria-invalid") == "true"
     run_axe(driver, axe_counter)
+
+
+@pytest.mark.parametrize("locale", ["en", "cy"])
+def test_bad_mileage_rates_explain_themselves(admin_browser, live_server, axe_counter, locale) -> None:
+    driver = admin_browser
+    driver.get(f"{live_server.url}/staff/rates?lang={locale}")
+    pence = driver.find_element(By.ID, "bicycle_pence")
+    pence.clear()
+    pence.send_keys("lots")
+    pence.submit()
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
+    assert driver.find_element(By.ID, "bicycle_pence").get_attribute("value") == "lots"  # kept as typed
+    run_axe(driver, axe_counter)

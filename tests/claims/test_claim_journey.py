@@ -15,7 +15,7 @@ from app.claims.models import Claim, ClaimLine, Receipt
 from tests.account.test_details import signed_in
 from tests.account.test_supporters import person_with_helper
 from tests.claims.test_receipts import GPS_IFD, photo
-from tests.conftest import ClientRequest
+from tests.conftest import ClientRequest, text_of
 
 DAY = date.today() - timedelta(days=3)
 ACTIVITY = {"activity": "other", "other_activity": "Leaflet group",
@@ -148,3 +148,46 @@ def test_roles_the_person_is_interested_in_are_offered_first(app) -> None:
     page = cr.get(base(start(cr)) + "/activity?lang=en")
     labels = [el.get("value") for el in page.doc.iter("input") if el.get("name") == "activity"]
     assert labels == [str(role_id), "other"] and "Crisis leaflet group" in page.text()
+
+
+def test_receipts_belong_to_the_expense_they_were_added_for(app) -> None:
+    from tests.claims.test_processing import staff_client
+
+    cr, person_id = signed_in(app)
+    url = base(start(cr))
+    cr.post_redirect(f"{url}/activity", ACTIVITY)
+    cr.post_redirect(f"{url}/time", TIME)
+    cr.post_redirect(f"{url}/expenses", {"expenses-0-kind": "parking", "expenses-0-amount": "3.50",
+                                         "expenses-1-kind": "taxi", "expenses-1-amount": "12",
+                                         "expenses-1-description": "No bus on Sunday"})
+    page = cr.get(f"{url}/receipts?lang=en")
+    labels = [text_of(label) for label in page.findall(".//fieldset//label")]
+    assert labels == ["Parking, £3.50", "Taxi: No bus on Sunday, £12.00", "More than one, or I am not sure"]
+    cr.post_redirect(f"{url}/receipts", {"files": [(io.BytesIO(photo()), "taxi.jpg")], "line": "1", "add": "1"},
+                     content_type="multipart/form-data")
+    assert "For: Taxi: No bus on Sunday, £12.00" in cr.get(f"{url}/receipts?lang=en").text()
+    cr.post_redirect(f"{url}/check", {"declare": "yes"})
+    with app.app_context():
+        claim = db.session().scalar(select(Claim))
+        [receipt] = db.session().scalars(select(Receipt)).all()
+        assert receipt.line_position == 1 and receipt.claim_id == claim.id
+    officer = staff_client(app, "officer")
+    staff_page = officer.get(f"/staff/claims/{claim.id}?lang=en")
+    [taxi] = [li for li in staff_page.findall(".//ul[@class='card-list']/li") if "Taxi" in text_of(li)]
+    assert "Receipts: taxi.jpg" in text_of(taxi) and "Other receipts" not in staff_page.text()
+
+
+def test_removing_an_expense_asks_again_what_each_receipt_is_for(app) -> None:
+    cr, _ = signed_in(app)
+    url = base(start(cr))
+    cr.post_redirect(f"{url}/expenses", {"expenses-0-kind": "parking", "expenses-0-amount": "3.50",
+                                         "expenses-1-kind": "taxi", "expenses-1-amount": "12",
+                                         "expenses-1-description": "Late"})
+    cr.post_redirect(f"{url}/receipts", {"files": [(io.BytesIO(photo()), "taxi.jpg")], "line": "1", "add": "1"},
+                     content_type="multipart/form-data")
+    cr.post_redirect(f"{url}/expenses", {"expenses-0-kind": "parking", "expenses-0-amount": "3.50",
+                                         "expenses-1-kind": "taxi", "expenses-1-amount": "12",
+                                         "remove-expenses": "0"})
+    with app.app_context():
+        assert db.session().scalar(select(Receipt.line_position)) is None
+    assert "For:" not in cr.get(f"{url}/receipts?lang=en").text()

@@ -105,7 +105,7 @@ def test_query_reply_approve_send_pay_with_emails_in_the_persons_language(app) -
         service.transition(claim, "paid", finance, paid_on=date(2026, 5, 20), payment_reference="BACS-1")
         assert (claim.status, claim.paid_on, claim.payment_reference) == ("paid", date(2026, 5, 20), "BACS-1")
         emails = db.session().scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-        assert [m.purpose for m in emails] == ["claim_query", "claim_approved", "claim_paid"]
+        assert [m.purpose for m in emails] == ["claim_query", "claim_approved", "claim_sent", "claim_paid"]
         assert {m.locale for m in emails} == {"cy"}
         actions = db.session().scalars(select(AuditEvent.action).where(AuditEvent.record_type == "claim")).all()
         assert actions == ["claim.submitted", "claim.query", "claim.replied", "claim.approved", "claim.sent",

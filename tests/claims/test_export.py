@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import db
 from app.account import service as accounts
@@ -80,3 +80,24 @@ def test_streaming_the_export_uses_the_same_memory_for_four_times_the_claims(tmp
     big = measure(6000, f"sqlite:///{tmp_path}/big.sqlite3", str(tmp_path))
     assert (small["rows"], big["rows"]) == (1500, 6000)
     assert big["peak_kib"] < small["peak_kib"] * 1.3  # flat, not four times more
+
+
+def test_everyone_exported_is_told_once_in_chunks_however_often_the_job_runs(app) -> None:
+    from app import mail
+    from app.claims.models import PaymentBatch
+    from app.mail import OutboxMessage
+
+    with app.app_context():
+        approved_claims(app, ["Ann", "Bo", "Cy", "Di", "Ed"])
+        batch = export.make_batch(staff(app, "finance"))
+        assert db.session().scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.purpose == "claim_sent")) == 0  # the export itself stays quick
+        assert len(service.notify_sent(limit=2)) == 2
+        assert len(service.notify_sent(limit=2)) == 2
+        mail.deliver_pending()  # the mail worker runs the job too, then sends
+        sent = db.session().scalars(select(OutboxMessage).where(OutboxMessage.purpose == "claim_sent")).all()
+        assert all(m.sent_at is not None for m in sent)
+        assert sorted(m.to_address for m in sent) == [f"p{n}@example.org" for n in range(5)]
+        assert "has gone to our finance team to pay £78.50" in sent[0].text_body
+        assert db.session().get(PaymentBatch, batch.id).notified_at is not None
+        assert service.notify_sent() == []  # nobody is told twice

@@ -95,3 +95,31 @@ def test_an_admin_sets_caps_receipt_limits_and_which_expenses_are_offered(app) -
     assert "equipment" not in options and "food" in options
     officer = staff_client(app, "officer")
     officer.post("/staff/rates/expenses", form, expected_status=403, token_from="/staff/rates")
+
+
+def test_an_admin_adds_dated_mileage_rates_and_claims_use_them_from_that_day(app) -> None:
+    from app.claims.models import ClaimLine
+    from tests.claims.test_claim_service import claim_for, person
+
+    admin = staff_client(app, "admin")
+    page = admin.get("/staff/rates?lang=en")
+    assert page.find(".//input[@name='car_pence']").get("value") == "45"  # offered as they are now
+    form = {"mileage_from-day": "6", "mileage_from-month": "4", "mileage_from-year": "2027", "car_pence": "55",
+            "car_threshold_miles": "10,000", "car_after_pence": "٢٥", "passenger_pence": "5",
+            "motorcycle_pence": "24", "bicycle_pence": "abc"}
+    bad = admin.post("/staff/rates/mileage?lang=en", form, expected_status=400, token_from="/staff/rates")
+    assert [m for _, m in bad.error_summary()] == ["Enter a whole number, like 10"]
+    assert bad.find(".//input[@name='car_pence']").get("value") == "55"  # nothing typed is lost
+    early = admin.post("/staff/rates/mileage?lang=en", form | {"bicycle_pence": "20", "mileage_from-year": "2000"},
+                       expected_status=400, token_from="/staff/rates")
+    assert "must start after 06/04/2011" in early.error_summary()[0][1]
+    admin.post_redirect("/staff/rates/mileage", form | {"bicycle_pence": "20"}, token_from="/staff/rates")
+    assert "From 6 April 2027: cars and vans 55p a mile" in admin.get("/staff/rates?lang=en").text()
+    officer = staff_client(app, "officer", email="o@example.org")
+    officer.post("/staff/rates/mileage", form, expected_status=403, token_from="/staff/rates")
+    with app.app_context():
+        payee = person(app)
+        before = claim_for(payee, date(2027, 4, 5), "a", expenses=[{"kind": "mileage", "miles": "10"}])
+        after = claim_for(payee, date(2027, 4, 6), "b", expenses=[{"kind": "mileage", "miles": "10"}])
+        pence = {line.claim_id: line.allowed_pence for line in db.session().scalars(select(ClaimLine))}
+        assert (pence[before.id], pence[after.id]) == (450, 550)

@@ -44,6 +44,8 @@ def test_the_queue_filters_searches_and_pages_in_the_database(app) -> None:
     page = officer.get("/staff/claims/?lang=en")
     assert "3 claims found." in page.text() and "Over the target time" in page.text()
     assert "1 claim found." in officer.get("/staff/claims/?overdue=yes&lang=en").text()
+    assert "1 claim found." in officer.get("/staff/claims/?overdue=28&status=all&lang=en").text()
+    assert "0 claims found." in officer.get("/staff/claims/?overdue=28&status=paid&lang=en").text()
     assert "Person 1" in officer.get(f"/staff/claims/?q={reference.lower()}&lang=en").text()
     assert "1 claim found." in officer.get("/staff/claims/?q=person 2&lang=en").text()
     fragment = officer.client.get("/staff/claims/?sort=amount", headers={"HX-Request": "true",
@@ -52,13 +54,19 @@ def test_the_queue_filters_searches_and_pages_in_the_database(app) -> None:
     assert "<h1" not in html and html.index("Person 2") < html.index("Person 0")
     from app.claims import processing
 
-    processing.PER_PAGE, before = 2, processing.PER_PAGE
+    processing.PER_PAGE, before, limit = 2, processing.PER_PAGE, processing.COUNT_LIMIT
     try:
         first = officer.get("/staff/claims/?lang=en")
         assert "Page 1 of 2" in first.text()
         assert any("page=2" in (a.get("href") or "") for a in first.doc.iter("a"))
+        # A long queue is counted only so far, so it loads as fast as a short one.
+        processing.COUNT_LIMIT = 2
+        first = officer.get("/staff/claims/?lang=en")
+        assert "More than 2 claims found." in first.text() and "Page 1" in first.text()
+        second = officer.get("/staff/claims/?page=2&lang=en")
+        assert "Person 2" in second.text() and "Next page" not in second.text() and "Previous page" in second.text()
     finally:
-        processing.PER_PAGE = before
+        processing.PER_PAGE, processing.COUNT_LIMIT = before, limit
 
 
 def test_query_then_reply_then_approve_and_pay_with_emails(mail_app, smtp_server) -> None:
@@ -101,6 +109,9 @@ def test_query_then_reply_then_approve_and_pay_with_emails(mail_app, smtp_server
     finance.post(f"/staff/claims/{claim_id}/approve", {}, expected_status=403,
                  token_from=f"/staff/claims/{claim_id}")  # finance never approves
     finance.post_redirect("/staff/finance/export", {}, token_from="/staff/finance")
+    deliver_mail(mail_app)
+    assert "has gone to our finance team to pay £75.50" in body_text(handler.messages[-1])
+    assert "Sent for payment" in person.get("/account/claims?lang=en").text()
     finance.post_redirect(f"/staff/claims/{claim_id}/paid", {"paid_on-day": "20", "paid_on-month": "5",
                                                              "paid_on-year": "2026", "payment_reference": "B1"},
                           token_from=f"/staff/claims/{claim_id}")
@@ -159,3 +170,24 @@ def test_the_queue_filters_by_role(app) -> None:
     page = officer.get(f"/staff/claims/?role={role_id}&lang=en")
     assert "1 claim found." in page.text() and "Role Person" in page.text()
     assert page.find(f".//select[@id='role']/option[@value='{role_id}']") is not None
+
+
+def test_finance_marks_one_claim_sent_by_hand_and_the_person_is_told(mail_app, smtp_server) -> None:
+    handler, _ = smtp_server
+    [claim_id] = some_claims(mail_app, 1)
+    officer = staff_client(mail_app, "officer")
+    officer.post_redirect(f"/staff/claims/{claim_id}/approve", {}, token_from=f"/staff/claims/{claim_id}")
+    officer.post(f"/staff/claims/{claim_id}/sent", {}, expected_status=403, token_from=f"/staff/claims/{claim_id}")
+    finance = staff_client(mail_app, "finance")
+    page = finance.get(f"/staff/claims/{claim_id}?lang=en")
+    assert "Use this only for a claim paid another way." in page.text()
+    finance.post_redirect(f"/staff/claims/{claim_id}/sent", {}, token_from=f"/staff/claims/{claim_id}")
+    with mail_app.app_context():
+        assert db.session().get(Claim, claim_id).status == "sent"
+    deliver_mail(mail_app)
+    assert "has gone to our finance team to pay" in body_text(handler.messages[-1])
+    count = len(handler.messages)
+    finance.post_redirect(f"/staff/claims/{claim_id}/sent", {}, token_from=f"/staff/claims/{claim_id}")  # again
+    assert "That change is not allowed" in finance.get(f"/staff/claims/{claim_id}?lang=en").text()
+    deliver_mail(mail_app)
+    assert len(handler.messages) == count  # no second email

@@ -1,0 +1,406 @@
+"""Meetings, feedback and "you said, we did": the rules, apart from the pages.
+
+- A meeting's feedback opens when it ends and stays open ``FEEDBACK_DAYS``.
+- Feedback is named (the person's, or given for them by a supporter who may fill in
+  their forms) or anonymous (no person and no time of day is stored; the database
+  checks it). Named feedback can be added to until the window closes.
+- Asking for a one-to-one debrief makes a staff task naming the role's contact.
+- Comments are never deleted or hidden; staff may redact personal details, with a
+  reason, and the redaction is audited (without the words removed).
+- Publishing a "you said, we did" emails everyone who came, in their language.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete as sql_delete, func, select, update as sql_update
+
+from app import audit, db, mail
+from app.account.models import Contributor, SupportLink
+from app.db import utcnow
+from app.meetings.models import (
+    SCALES, TEXTS, Attendance, FeedbackComment, FeedbackResponse, Meeting, MeetingChange, YouSaidWeDid,
+)
+from app.roles.models import Role
+from app.staff.models import StaffTask
+
+Actor = tuple[str, int | None, str]
+REDACTED = "[…]"
+#: Fields whose change is worth telling people about (the rest are wording).
+NOTABLE = ("starts_at", "minutes", "format", "venue", "link")
+
+
+class NotAllowed(Exception):
+    """Not allowed for this meeting or this person (the window is closed, not theirs, ...)."""
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+def new_code() -> str:
+    """A short code for the meeting's link and QR code: 8 letters/digits, no look-alikes."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def create(role: Role, values: dict[str, Any], by: Actor) -> Meeting:
+    session = db.session()
+    now = utcnow()
+    meeting = Meeting(role_id=role.id, code=new_code(), created_at=now, updated_at=now, **values)
+    session.add(meeting)
+    session.flush()
+    audit.record("meeting.created", "meeting", meeting.id, actor=by,
+                 after={"role": role.id, "starts_at": meeting.starts_at.isoformat()})
+    session.commit()
+    return meeting
+
+
+def update(meeting: Meeting, values: dict[str, Any], change_note: str, by: Actor) -> MeetingChange | None:
+    """Change a meeting. A change to when, how long, how or where is recorded for everyone to
+    see (``change_note`` in plain words, or a plain list of what changed)."""
+    session = db.session()
+    before = {name: getattr(meeting, name) for name in values}
+    changed = [name for name, value in values.items() if before[name] != value]
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    meeting.updated_at = utcnow()
+    change = None
+    if change_note.strip() or any(name in NOTABLE for name in changed):
+        change = MeetingChange(meeting_id=meeting.id, what=change_note.strip() or ", ".join(changed), at=utcnow())
+        session.add(change)
+    audit.record("meeting.changed", "meeting", meeting.id, actor=by,
+                 before={k: str(before[k]) for k in changed}, after={k: str(values[k]) for k in changed})
+    session.commit()
+    return change
+
+
+def changes(meeting: Meeting) -> list[MeetingChange]:
+    return list(db.session().scalars(select(MeetingChange).where(MeetingChange.meeting_id == meeting.id)
+                                     .order_by(MeetingChange.at.desc())))
+
+
+def ends_at(meeting: Meeting) -> datetime:
+    return meeting.starts_at + timedelta(minutes=meeting.minutes)
+
+
+def feedback_closes(meeting: Meeting) -> datetime:
+    return ends_at(meeting) + timedelta(days=current_app.config["SETTINGS"].feedback_days)
+
+
+def feedback_open(meeting: Meeting, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return not meeting.cancelled and ends_at(meeting) <= now < feedback_closes(meeting)
+
+
+def set_attendees(meeting: Meeting, people: list[tuple[int, bool]], by: Actor) -> None:
+    """Who came: (contributor id, came as a supporter) pairs, replacing the list."""
+    session = db.session()
+    current = {a.contributor_id: a for a in session.scalars(select(Attendance).where(
+        Attendance.meeting_id == meeting.id))}
+    wanted = dict(people)
+    for person_id, attendance in current.items():
+        if person_id not in wanted:
+            session.delete(attendance)
+    for person_id, as_supporter in wanted.items():
+        if person_id in current:
+            current[person_id].as_supporter = as_supporter
+        else:
+            session.add(Attendance(meeting_id=meeting.id, contributor_id=person_id, as_supporter=as_supporter))
+    audit.record("meeting.attendees", "meeting", meeting.id, actor=by, after={"people": sorted(wanted)})
+    session.commit()
+
+
+def attendees(meeting: Meeting) -> list[tuple[Attendance, Contributor]]:
+    return list(db.session().execute(
+        select(Attendance, Contributor).join(Contributor, Contributor.id == Attendance.contributor_id)
+        .where(Attendance.meeting_id == meeting.id).order_by(Contributor.name)).all())
+
+
+def attended(meeting: Meeting, person: Contributor) -> bool:
+    return db.session().scalar(select(Attendance.id).where(
+        Attendance.meeting_id == meeting.id, Attendance.contributor_id == person.id)) is not None
+
+
+def meetings_for(person: Contributor) -> list[Meeting]:
+    """The meetings someone came to (or is coming to), newest first."""
+    return list(db.session().scalars(
+        select(Meeting).join(Attendance, Attendance.meeting_id == Meeting.id)
+        .where(Attendance.contributor_id == person.id).order_by(Meeting.starts_at.desc())))
+
+
+# --- feedback -----------------------------------------------------------------------------------
+
+def may_give_for(giver: Contributor, person: Contributor) -> bool:
+    """The giver is the person, or a supporter they let fill in forms for them."""
+    if giver.id == person.id:
+        return True
+    return db.session().scalar(select(SupportLink.id).where(
+        SupportLink.contributor_id == person.id, SupportLink.supporter_id == giver.id,
+        SupportLink.can_fill_forms.is_(True), SupportLink.withdrawn_at.is_(None))) is not None
+
+
+def clean_answers(answers: dict[str, Any]) -> dict[str, int]:
+    """Keep only the scale questions answered with 1 to 5."""
+    kept = {}
+    for name in SCALES:
+        value = answers.get(name)
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)
+        if isinstance(value, int) and 1 <= value <= 5:
+            kept[name] = value
+    return kept
+
+
+def named_response(meeting: Meeting, person: Contributor) -> FeedbackResponse | None:
+    """The person's own named feedback on the meeting, if they gave some."""
+    return db.session().scalar(select(FeedbackResponse).where(
+        FeedbackResponse.meeting_id == meeting.id, FeedbackResponse.contributor_id == person.id,
+        FeedbackResponse.anonymous.is_(False)))
+
+
+def give_feedback(meeting: Meeting, answers: dict[str, Any], texts: dict[str, str], debrief: bool, *,
+                  person: Contributor | None, giver: Contributor | None) -> FeedbackResponse:
+    """Record feedback. ``person`` ``None`` means anonymous (nothing about the giver is kept).
+
+    Named feedback from someone who already gave some is added to their response: answers
+    given now replace earlier ones, and new words are added beside the old.
+    """
+    if not feedback_open(meeting):
+        raise NotAllowed("feedback on this meeting is not open")
+    session = db.session()
+    today = utcnow().date()
+    if person is None:
+        response = FeedbackResponse(meeting_id=meeting.id, anonymous=True, answers=clean_answers(answers),
+                                    debrief=False, received_on=today)
+        session.add(response)
+    else:
+        if giver is None or not may_give_for(giver, person):
+            raise NotAllowed("only the person, or a supporter who fills in their forms")
+        if not attended(meeting, person):
+            raise NotAllowed("only people who came give named feedback")
+        response = named_response(meeting, person)
+        now = utcnow()
+        if response is None:
+            response = FeedbackResponse(meeting_id=meeting.id, anonymous=False, contributor_id=person.id,
+                                        answers={}, debrief=False, received_on=today, created_at=now)
+            session.add(response)
+        response.answers = dict(response.answers or {}) | clean_answers(answers)
+        response.submitted_by_id = giver.id if giver.id != person.id else response.submitted_by_id
+        response.updated_at = now
+        if debrief and not response.debrief:
+            response.debrief = True
+            _debrief_task(meeting, person)
+    session.flush()
+    for question in TEXTS:
+        words = (texts.get(question) or "").strip()
+        if words:
+            session.add(FeedbackComment(response_id=response.id, question=question, text=words[:5000],
+                                        received_on=today))
+    if person is not None:  # an anonymous response leaves no trace of who gave it
+        audit.record("feedback.given", "meeting", meeting.id, actor=("contributor", giver.id, "contributor"),
+                     after={"response": response.id, "for": person.id, "on_behalf": giver.id != person.id})
+    session.commit()
+    return response
+
+
+def _debrief_task(meeting: Meeting, person: Contributor) -> None:
+    role = db.session().get(Role, meeting.role_id)
+    contact = role.contact_name if role is not None else ""
+    db.session().add(StaffTask(kind="debrief", contributor_id=person.id, created_at=utcnow(),
+                               detail=f"{meeting.title}, {meeting.starts_at:%d/%m/%Y}; {contact}".strip("; ")))
+
+
+def comments(meeting_ids: list[int]) -> list[tuple[FeedbackComment, FeedbackResponse]]:
+    """Every comment on these meetings, oldest first: none can be left out."""
+    return list(db.session().execute(
+        select(FeedbackComment, FeedbackResponse).join(FeedbackResponse,
+                                                       FeedbackResponse.id == FeedbackComment.response_id)
+        .where(FeedbackResponse.meeting_id.in_(meeting_ids)).order_by(FeedbackComment.id)).all())
+
+
+def redact(comment: FeedbackComment, words: str, reason: str, by: Actor) -> None:
+    """Replace personal details in a comment (every place ``words`` appears) with a mark.
+    The reason is required and audited; what was removed is not kept anywhere."""
+    if not reason.strip():
+        raise NotAllowed("say why")
+    words = words.strip()
+    if not words or words not in comment.text:
+        raise NotAllowed("those words are not in the comment")
+    comment.text = comment.text.replace(words, REDACTED)
+    comment.redactions += 1
+    audit.record("feedback.redacted", "feedback_comment", comment.id, actor=by,
+                 after={"reason": reason.strip(), "characters": len(words)})
+    db.session().commit()
+
+
+# --- the summary --------------------------------------------------------------------------------
+
+@dataclass
+class Summary:
+    """What people said about one or more meetings, counted."""
+
+    responses: int
+    anonymous: int
+    on_behalf: int
+    debriefs: int
+    counts: dict[str, dict[int, int]]  # question -> answer (1..5) -> how many
+
+    def answered(self, question: str) -> int:
+        return sum(self.counts[question].values())
+
+    def average(self, question: str) -> float | None:
+        total = self.answered(question)
+        return sum(k * v for k, v in self.counts[question].items()) / total if total else None
+
+
+def summary(meeting_ids: list[int]) -> Summary:
+    rows = db.session().scalars(select(FeedbackResponse).where(FeedbackResponse.meeting_id.in_(meeting_ids))).all()
+    counts: dict[str, Counter[int]] = {name: Counter() for name in SCALES}
+    for row in rows:
+        for name, value in (row.answers or {}).items():
+            if name in counts:
+                counts[name][int(value)] += 1
+    return Summary(
+        responses=len(rows), anonymous=sum(r.anonymous for r in rows),
+        on_behalf=sum(1 for r in rows if r.submitted_by_id is not None), debriefs=sum(r.debrief for r in rows),
+        counts={name: {k: counts[name].get(k, 0) for k in range(1, 6)} for name in SCALES})
+
+
+def trend(role: Role) -> list[tuple[Meeting, Summary]]:
+    """Each past meeting of a role with its feedback, oldest first (for trends across meetings)."""
+    meetings = db.session().scalars(select(Meeting).where(Meeting.role_id == role.id, Meeting.starts_at <= utcnow())
+                                    .order_by(Meeting.starts_at)).all()
+    return [(m, summary([m.id])) for m in meetings]
+
+
+# --- you said, we did ---------------------------------------------------------------------------
+
+def add_response(meeting: Meeting, values: dict[str, Any], by: Actor) -> YouSaidWeDid:
+    session = db.session()
+    item = YouSaidWeDid(meeting_id=meeting.id, created_by=by[2], created_at=utcnow(), translations={}, **values)
+    session.add(item)
+    session.flush()
+    audit.record("you_said.added", "meeting", meeting.id, actor=by, after={"response": item.id})
+    session.commit()
+    return item
+
+
+def publish(item: YouSaidWeDid, by: Actor) -> list[int]:
+    """Publish a response and email everyone who came, in their language; returns the emails' ids."""
+    if item.published_at is not None:
+        raise NotAllowed("already published")
+    session = db.session()
+    meeting = session.get(Meeting, item.meeting_id)
+    assert meeting is not None
+    item.published_at = utcnow()
+    ids = []
+    link = mail.absolute_url("account.home")  # "What happened next" is on their account page
+    for _attendance, person in attendees(meeting):
+        if not person.email or person.erased_at is not None:
+            continue
+        words = in_language(item, person.language)
+        message = mail.compose(
+            "you_said", to=person.email, locale=person.language, easy_read=person.easy_read,
+            purpose="you_said_we_did", contributor_id=person.id, meeting=meeting.title,
+            day=meeting.starts_at.date(), you_said=words["you_said"], we_did=words["we_did"], changed=item.changed,
+            link=link)
+        session.flush()
+        ids.append(message.id)
+    audit.record("you_said.published", "meeting", meeting.id, actor=by, after={"response": item.id,
+                                                                                  "emails": len(ids)})
+    session.commit()
+    return ids
+
+
+def in_language(item: YouSaidWeDid, locale: str) -> dict[str, str]:
+    """The response's words in ``locale`` where staff have translated them, else as written."""
+    own = (item.translations or {}).get(locale) or {}
+    return {"you_said": own.get("you_said") or item.you_said, "we_did": own.get("we_did") or item.we_did}
+
+
+def translate(item: YouSaidWeDid, locale: str, you_said: str, we_did: str, by: Actor) -> None:
+    translations = dict(item.translations or {})
+    translations[locale] = {"you_said": you_said.strip(), "we_did": we_did.strip()}
+    item.translations = translations
+    audit.record("you_said.translated", "meeting", item.meeting_id, actor=by,
+                 after={"response": item.id, "locale": locale})
+    db.session().commit()
+
+
+def published_for(meeting_ids: list[int]) -> list[YouSaidWeDid]:
+    if not meeting_ids:
+        return []
+    return list(db.session().scalars(select(YouSaidWeDid).where(
+        YouSaidWeDid.meeting_id.in_(meeting_ids), YouSaidWeDid.published_at.is_not(None))
+        .order_by(YouSaidWeDid.published_at.desc())))
+
+
+def overdue(now: datetime | None = None) -> list[Meeting]:
+    """Past meetings with feedback but no published "you said, we did" after ``YOU_SAID_DAYS``."""
+    now = now or utcnow()
+    days = current_app.config["SETTINGS"].you_said_days
+    has_feedback = select(FeedbackResponse.id).where(FeedbackResponse.meeting_id == Meeting.id).exists()
+    has_response = select(YouSaidWeDid.id).where(YouSaidWeDid.meeting_id == Meeting.id,
+                                                 YouSaidWeDid.published_at.is_not(None)).exists()
+    return list(db.session().scalars(select(Meeting).where(
+        Meeting.cancelled.is_(False), Meeting.starts_at < now - timedelta(days=days), has_feedback,
+        ~has_response).order_by(Meeting.starts_at)))
+
+
+def response_count(meeting: Meeting) -> int:
+    return db.session().scalar(select(func.count()).select_from(FeedbackResponse).where(
+        FeedbackResponse.meeting_id == meeting.id)) or 0
+
+
+# --- "your data": export, erasure, retention ------------------------------------------------------
+
+def export(person: Contributor) -> list[dict[str, Any]]:
+    """Named feedback by or for ``person`` (anonymous feedback cannot be found: that is the point)."""
+    session = db.session()
+    rows = session.scalars(select(FeedbackResponse).where(
+        (FeedbackResponse.contributor_id == person.id) | (FeedbackResponse.submitted_by_id == person.id))
+        .order_by(FeedbackResponse.id)).all()
+    words = {}
+    for comment, response in comments(sorted({r.meeting_id for r in rows})):
+        if response.id in {r.id for r in rows}:
+            words.setdefault(response.id, []).append({"question": comment.question, "words": comment.text})
+    return [{"meeting": r.meeting_id, "answers": r.answers, "debrief": r.debrief,
+             "given_for_someone_else": r.contributor_id != person.id, "received": r.received_on.isoformat(),
+             "comments": words.get(r.id, [])} for r in rows]
+
+
+def _anonymise(condition: Any) -> int:
+    """Named feedback becomes anonymous: what was said stays, who said it goes."""
+    result = db.session().execute(sql_update(FeedbackResponse).where(condition).values(
+        anonymous=True, contributor_id=None, submitted_by_id=None, created_at=None, updated_at=None,
+        debrief=False))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def erase(person: Contributor) -> None:
+    """Erasure: their named feedback is kept as anonymous feedback; they leave the attendance lists."""
+    _anonymise((FeedbackResponse.contributor_id == person.id) | (FeedbackResponse.submitted_by_id == person.id))
+    db.session().execute(sql_delete(Attendance).where(Attendance.contributor_id == person.id))
+
+
+def anonymise_expired() -> int:
+    """Named feedback older than ``RETENTION_FEEDBACK_MONTHS`` becomes anonymous."""
+    months = current_app.config["SETTINGS"].retention_feedback_months
+    cutoff = utcnow().date() - timedelta(days=months * 31)
+    return _anonymise((FeedbackResponse.anonymous.is_(False)) & (FeedbackResponse.received_on < cutoff))
+
+
+def _register() -> None:
+    from app.account import data
+
+    data.EXPORTS["feedback"] = export
+    data.ERASERS.append(erase)
+    data.RETENTION["feedback"] = anonymise_expired
+
+
+_register()
