@@ -84,7 +84,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from app.claims.staff import bp as finance_bp
     from app.interests.routes import bp as interest_bp
     from app.interests.staff import bp as triage_bp
-    from app.meetings import service as _meetings  # noqa: F401  (its data hooks; the pages come next)
+    from app.meetings.routes import bp as meetings_bp
+    from app.meetings.staff import bp as meetings_staff_bp
     from app.roles.public import bp as find_roles_bp
     from app.roles.routes import bp as roles_bp
     from app.site.routes import bp as site_bp
@@ -100,6 +101,8 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(finance_bp)
     app.register_blueprint(claims_bp)
     app.register_blueprint(claims_staff_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(meetings_staff_bp)
 
     from app import cli
 

@@ -62,6 +62,9 @@ def init_app(app: Flask) -> None:
         from app.claims import demo as demo_claims
 
         demo_claims.load()
+        from app.meetings import demo as demo_meetings
+
+        demo_meetings.load()
         click.echo("Demo contributors sign in at /account/sign-in with sam@example.org or chris@example.org;")
         click.echo(f"  the sign-in email is written to {current_app.config['SETTINGS'].mail_outbox}/ (newest file).")
 

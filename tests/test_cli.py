@@ -94,3 +94,15 @@ def test_demo_data_has_a_claim_in_every_status(app) -> None:
     app.test_cli_runner().invoke(args=["demo-data"])
     with app.app_context():
         assert sorted(db.session().scalars(select(Claim.status)).all()) == sorted(STATUSES)
+
+
+def test_demo_data_has_a_past_meeting_with_feedback_and_a_published_you_said_we_did(app) -> None:
+    from app.meetings import service as meetings
+    from app.meetings.models import Meeting
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    app.test_cli_runner().invoke(args=["demo-data"])
+    with app.app_context():
+        past, soon = db.session().scalars(select(Meeting).order_by(Meeting.starts_at)).all()
+        assert meetings.summary([past.id]).responses == 3 and meetings.published_for([past.id])
+        assert meetings.changes(soon) and meetings.summary([soon.id]).responses == 0

@@ -340,6 +340,14 @@ def published_for(meeting_ids: list[int]) -> list[YouSaidWeDid]:
         .order_by(YouSaidWeDid.published_at.desc())))
 
 
+def published_for_role(role: Role) -> list[tuple[YouSaidWeDid, Meeting]]:
+    """Every published response on a role's meetings, newest first, with its meeting."""
+    return list(db.session().execute(
+        select(YouSaidWeDid, Meeting).join(Meeting, Meeting.id == YouSaidWeDid.meeting_id)
+        .where(Meeting.role_id == role.id, YouSaidWeDid.published_at.is_not(None))
+        .order_by(YouSaidWeDid.published_at.desc())).all())
+
+
 def overdue(now: datetime | None = None) -> list[Meeting]:
     """Past meetings with feedback but no published "you said, we did" after ``YOU_SAID_DAYS``."""
     now = now or utcnow()

@@ -64,7 +64,10 @@ def show(role_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     words, translated = service.in_language(role, current_language())
     share_url = current_app.config["SETTINGS"].base_url + url_for("find_roles.show", role_id=role.id)
-    return render_template("roles/public_show.html", role=role, words=words,
+    from app.meetings import service as meetings  # closing the loop: what changed after its meetings
+
+    return render_template("roles/public_show.html", role=role, words=words, you_said=meetings.published_for_role(role),
+                           in_language=meetings.in_language, language=current_language(),
                            untranslated=current_language() != "en" and not translated,
                            closed=role.status == "closed" or (role.closing_date and role.closing_date < date.today()),
                            share_url=share_url, easy=easy_read_on())

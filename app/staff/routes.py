@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -65,7 +67,11 @@ def sign_out():  # type: ignore[no-untyped-def]
 @bp.get("/")
 @staff_required
 def home():  # type: ignore[no-untyped-def]
-    return render_template("staff/home.html")
+    return render_template("staff/home.html", panels=[panel for panel in (make() for make in HOME_PANELS) if panel])
+
+
+#: Other rooms add what needs attention on the staff home page (each returns HTML, or "" for nothing).
+HOME_PANELS: list[Callable[[], str]] = []
 
 
 @bp.route("/password", methods=["GET", "POST"])

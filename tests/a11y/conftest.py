@@ -131,6 +131,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         db.session().commit()
         interests.add_note(db.session().scalar(select(Interest)), "Call after 10am", 2, staff)
         seed_claims(person)
+        seed_meetings(published, person, helper)
         service.update_profile(person, {"best_times": "mornings"}, by=service.supporter_actor(helper))
     return app
 
@@ -164,6 +165,41 @@ def seed_claims(person) -> None:  # type: ignore[no-untyped-def]
     officer = db.session().scalar(select(StaffUser).where(StaffUser.role == "officer"))
     claims.transition(asked, "query", officer, note="Which car park did you use?")
     assert db.session().scalar(select(Claim).where(Claim.reference == "TP-A11Y-CL")) is not None
+
+
+def seed_meetings(role, person, helper) -> None:  # type: ignore[no-untyped-def]
+    """Meetings of role 2: one just over ("a11ypast", with feedback and a published "you said,
+    we did"), one coming up and changed ("a11ysoon"), one long past with no response yet ("a11yold")."""
+    from datetime import timedelta
+
+    from app.db import utcnow
+    from app.meetings import service as meetings
+
+    by = ("system", None, "a11y")
+    rows = {}
+    for code, hours, title in (("a11ypast", -3, "Leaflet group"), ("a11ysoon", 48, "Planning day"),
+                               ("a11yold", -24 * 40, "Launch event")):
+        item = meetings.create(role, {"title": title, "starts_at": utcnow() + timedelta(hours=hours), "minutes": 60,
+                                      "format": "in_person", "venue": "Room 2, Main Street",
+                                      "agenda": "1. Welcome\n2. The leaflet", "questions": "What should it say?"}, by)
+        item.code = code
+        meetings.set_attendees(item, [(person.id, False), (helper.id, True)], by)
+        rows[code] = item
+    past, old = rows["a11ypast"], rows["a11yold"]
+    meetings.update(rows["a11ysoon"], {"venue": "Room 5"}, "Now in Room 5, on the ground floor", by)
+    meetings.give_feedback(past, {"overall": 4, "listened": 5}, {"went_well": "Good tea"}, True, person=person,
+                           giver=person)
+    meetings.give_feedback(past, {"overall": 2}, {"change": "Too rushed"}, False, person=None, giver=None)
+    response = meetings.add_response(past, {"you_said": "It felt rushed", "we_did": "Meetings are now longer",
+                                            "changed": True}, by)
+    meetings.publish(response, by)
+    meetings.add_response(past, {"you_said": "More breaks", "we_did": "The room is booked for an hour only",
+                                 "changed": False}, by)
+    old_start = old.starts_at
+    old.starts_at = utcnow() - timedelta(hours=2)  # open, to take an answer; then back in the past
+    meetings.give_feedback(old, {"overall": 3}, {}, False, person=None, giver=None)
+    old.starts_at = old_start
+    db.session().commit()
 
 
 @pytest.fixture(scope="session")

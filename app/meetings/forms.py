@@ -1,0 +1,155 @@
+"""Forms for meetings (staff) and feedback (everyone, one short page, every question optional)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.forms import DatePartsField, WholeNumberField
+from app.i18n import normalise_digits
+
+LOCAL = ZoneInfo("Europe/London")  # where the meetings happen; stored in UTC
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _long(max_length: int) -> Length:
+    return Length(max=max_length, message=_l("This must be %(max)d characters or fewer"))
+
+
+FORMAT_CHOICES = [
+    SelectChoice("in_person", _l("In person")),
+    SelectChoice("online", _l("Online")),
+    SelectChoice("phone", _l("By phone")),
+]
+
+
+def parse_time(typed: str) -> time | None:
+    """A time of day typed as 14:30, 14.30, 1430 or 9 (any digits)."""
+    text = normalise_digits(typed or "").strip().replace(".", ":")
+    match = re.fullmatch(r"(\d{1,2})(?::?(\d{2}))?", text)
+    if not match:
+        return None
+    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
+    return time(hours, minutes) if hours < 24 and minutes < 60 else None
+
+
+def local_to_utc(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=LOCAL).astimezone(timezone.utc)
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(_l("What the meeting is called"), filters=[strip],
+                        validators=[InputRequired(_l("Enter what the meeting is called")), _long(200)])
+    day = DatePartsField(_l("Date"), description=_l("For example, 27 3 2027."),
+                         validators=[InputRequired(_l("Enter the date of the meeting"))])
+    start = StringField(_l("Start time"), filters=[strip], description=_l("For example, 14:30."),
+                        validators=[InputRequired(_l("Enter the start time"))])
+    minutes = WholeNumberField(_l("How long it lasts, in minutes"), description=_l("For example, 90."),
+                               validators=[InputRequired(_l("Enter how long it lasts, in minutes")), NumberRange(
+                                   min=5, max=1440, message=_l("Enter a number of minutes from 5 to 1440"))])
+    format = RadioField(_l("How people take part"), choices=FORMAT_CHOICES,
+                        validators=[InputRequired(_l("Choose how people take part"))])
+    venue = TextAreaField(_l("Where it is, and how to get there (optional)"), filters=[strip],
+                          validators=[_long(2000)])
+    link = StringField(_l("Link or phone number to join (optional)"), filters=[strip], validators=[_long(500)])
+    agenda = TextAreaField(_l("What will happen: the agenda, shared in advance (optional)"), filters=[strip],
+                           validators=[_long(5000)])
+    questions = TextAreaField(_l("The questions we will ask (optional)"), filters=[strip],
+                              description=_l("So people can think about them before the meeting."),
+                              validators=[_long(5000)])
+    change_note = TextAreaField(_l("What changed, in plain words (optional)"), filters=[strip],
+                                description=_l("Shown at the top of the meeting's page, with today's date. "
+                                               "Changes to the date, time or place are always shown."),
+                                validators=[_long(1000)])
+
+    def validate_start(self, field: Any) -> None:
+        if field.data and parse_time(field.data) is None:
+            raise ValidationError(_l("Enter the time like 14:30"))
+
+    def values(self) -> dict[str, Any]:
+        start = parse_time(self.start.data)
+        assert start is not None and self.day.data is not None
+        return {"title": self.title.data, "starts_at": local_to_utc(self.day.data, start),
+                "minutes": self.minutes.data, "format": self.format.data, "venue": self.venue.data or "",
+                "link": self.link.data or "", "agenda": self.agenda.data or "",
+                "questions": self.questions.data or ""}
+
+
+class AttendeesForm(FlaskForm):
+    """Checkboxes are read from the request directly (a changing list of people)."""
+
+
+class RedactForm(FlaskForm):
+    words = StringField(_l("The personal details to remove, exactly as written"), filters=[strip],
+                        validators=[InputRequired(_l("Enter the words to remove")), _long(500)])
+    reason = StringField(_l("Why (kept in the audit trail)"), filters=[strip],
+                         description=_l("For example, a name or a phone number."),
+                         validators=[InputRequired(_l("Enter why these words are removed")), _long(200)])
+
+
+class YouSaidForm(FlaskForm):
+    you_said = TextAreaField(_l("You said: what people told us"), filters=[strip],
+                             validators=[InputRequired(_l("Enter what people told us")), _long(2000)])
+    changed = RadioField(_l("Did something change?"), choices=[
+        SelectChoice("yes", _l("Yes: say what we did")),
+        SelectChoice("no", _l("No: say what did not change, and why"))],
+        validators=[InputRequired(_l("Choose whether something changed"))])
+    we_did = TextAreaField(_l("We did: what changed, or why it did not"), filters=[strip],
+                           validators=[InputRequired(_l("Enter what we did, or why nothing changed")), _long(2000)])
+    done_on = DatePartsField(_l("When it changed, or will (optional)"), description=_l("For example, 1 6 2027."),
+                             validators=[Optional()])
+
+
+class TranslateForm(FlaskForm):
+    you_said = TextAreaField(_l("You said"), filters=[strip], validators=[_long(2000)])
+    we_did = TextAreaField(_l("We did"), filters=[strip], validators=[_long(2000)])
+
+
+# --- feedback ---------------------------------------------------------------------------------
+
+OVERALL = [SelectChoice("1", _l("Very bad")), SelectChoice("2", _l("Bad")), SelectChoice("3", _l("OK")),
+           SelectChoice("4", _l("Good")), SelectChoice("5", _l("Very good"))]
+AGREE = [SelectChoice("1", _l("No, not at all")), SelectChoice("2", _l("Not really")),
+         SelectChoice("3", _l("Partly")), SelectChoice("4", _l("Mostly")), SelectChoice("5", _l("Yes, completely"))]
+NOT_ASKED = SelectChoice("0", _l("I did not ask for any"))
+
+
+def _scale(label: Any, choices: list[SelectChoice]) -> RadioField:
+    return RadioField(label, choices=choices, validators=[Optional()])
+
+
+class FeedbackForm(FlaskForm):
+    whose = RadioField(_l("Whose feedback is this?"), validators=[Optional()])
+    named = RadioField(_l("Do you want to put your name on it?"), choices=[
+        SelectChoice("named", _l("Yes, put my name on it")),
+        SelectChoice("anonymous", _l("No, keep it anonymous"))], validate_choice=False)
+    overall = _scale(_l("Overall, how did the meeting go?"), OVERALL)
+    listened = _scale(_l("Did you feel listened to?"), AGREE)
+    could_say = _scale(_l("Could you say what you wanted to say?"), AGREE)
+    information = _scale(_l("Was the information clear, and sent to you in good time?"), AGREE)
+    jargon = _scale(_l("Were the words easy to understand, without jargon?"), AGREE)
+    adjustments = _scale(_l("Did you get the support or changes you asked for?"), AGREE + [NOT_ASKED])
+    safe_to_disagree = _scale(_l("Did you feel safe to disagree?"), AGREE)
+    went_well = TextAreaField(_l("What went well?"), filters=[strip], validators=[_long(5000)])
+    change = TextAreaField(_l("What should change?"), filters=[strip], validators=[_long(5000)])
+    anything_else = TextAreaField(_l("Anything else you want to tell us?"), filters=[strip],
+                                  validators=[_long(5000)])
+    debrief = RadioField(_l("Would you like a one-to-one talk about the meeting (a debrief)?"), choices=[
+        SelectChoice("yes", _l("Yes, please contact me")), SelectChoice("no", _l("No, thank you"))],
+        validators=[Optional()])
+
+    def validate_named(self, field: Any) -> None:
+        """Asked only of people signed in who came (the route empties the choices otherwise)."""
+        if self.named.choices and field.data not in ("named", "anonymous"):
+            raise ValidationError(_l("Choose whether to put your name on it"))
