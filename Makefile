@@ -16,12 +16,14 @@ KEYWORDS_messages := -k _l -k lazy_gettext -k lazy_pgettext:1c,2
 KEYWORDS_easyread := --no-default-keywords -k er
 export FLASK_APP := app:create_app
 
-.PHONY: help run test venv translations translations-check translations-update npm browser bench clean
+.PHONY: help run test venv translations translations-check translations-update npm browser bench fuzz soak clean
 
 help:
 	@echo "make run    - set up and start Take Part on http://127.0.0.1:5000 (SQLite, demo data)"
 	@echo "make test   - set up and run every test, the browser + axe suite included"
 	@echo "make bench  - measure throughput against a bare Flask route, and the finance export (see README)"
+	@echo "make fuzz   - post every form with 200 generated inputs each (make test runs 4)"
+	@echo "make soak   - 50 people sending forms at once while PostgreSQL restarts (see README)"
 	@echo "make translations-update - re-extract strings into translations/*.po after changing text"
 
 $(STAMP): pyproject.toml
@@ -73,10 +75,23 @@ run: $(STAMP) translations
 test: $(STAMP) browser npm translations translations-check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP) translations
+# Every form posted with many more hypothesis-made inputs than make test uses (FUZZ_EXAMPLES a form).
+fuzz: $(STAMP) translations npm
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
+
+# Load and fault test on a throwaway PostgreSQL: 50 people sending forms while the database restarts.
+soak: $(STAMP) translations
+	$(BIN)/python bench/soak.py
+
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP) translations
 	$(BIN)/python bench/run.py
 	BENCH_CLAIMS=$${BENCH_CLAIMS:-100000} $(BIN)/python bench/export.py
-	BENCH_CLAIMS=$${BENCH_CLAIMS:-100000} $(BIN)/python bench/queue.py 2>/dev/null
+	BENCH_CLAIMS=$${BENCH_CLAIMS:-100000} $(BIN)/python bench/staff_queue.py 2>/dev/null
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -55,6 +56,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(timezone.utc)
 
 
+T = TypeVar("T")
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(timezone.utc)
@@ -95,6 +99,16 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["db_sessionmaker"]()
     return g.db_session
+
+
+def get_or_404(model: type[T], key: Any) -> T:
+    """The row with this primary key, or a "page not found" for the request."""
+    from flask import abort
+
+    row = session().get(model, key)
+    if row is None:
+        abort(404)
+    return row
 
 
 def engine() -> Engine:

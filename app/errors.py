@@ -1,10 +1,16 @@
-"""Clear, translated error pages in the site's layout (400, 403, 404, 405, 413, 429, 500)."""
+"""Clear, translated error pages in the site's layout (400, 403, 404, 405, 413, 429, 500, 503).
+
+503 is "try again": the database could not be reached (restarting, failing over). The
+connection pool checks connections before use (``pool_pre_ping``), so the next request
+after the database is back works without restarting the app.
+"""
 
 from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -22,6 +28,9 @@ MESSAGES = {
           _l("Wait 15 minutes, then try again.")),
     500: (_l("Sorry, something went wrong on our side"),
           _l("Nothing you have already saved is lost. Try again in a few minutes.")),
+    503: (_l("We could not do that just now"),
+          _l("Our system is busy or restarting. Go back and send it again in a minute: nothing you have "
+             "already saved is lost.")),
 }
 
 CSRF_MESSAGE = (
@@ -45,6 +54,19 @@ def init_app(app: Flask) -> None:
         code = e.code or 500
         title, body = MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
         return render_error(code, title, body)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_away(e: Exception) -> tuple[str, int, dict[str, str]]:
+        app.logger.warning("database unavailable: %s", str(e).splitlines()[0][:200])
+        from app import db
+
+        try:
+            db.session().rollback()
+        except DBAPIError:
+            pass  # the connection is gone; the pool replaces it
+        page, code = render_error(503, *MESSAGES[503])
+        return page, code, {"Retry-After": "30"}
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception) -> tuple[str, int]:

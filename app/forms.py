@@ -58,7 +58,7 @@ class DatePartsField(_StopOnUnreadable, Field):
                 return
             try:
                 self.data = date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
-            except ValueError:
+            except (ValueError, OverflowError):  # not a date, or a number too big for one (found by fuzzing)
                 self.process_errors.append(_l("Enter a real date, for example 27 3 2026"))
                 return
             if self.data.year < 1900:

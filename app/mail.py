@@ -102,24 +102,43 @@ def compose(
     return message
 
 
+def _takeable(now: datetime) -> Any:
+    """Not sent, not given up on, and not taken by a worker in the last few minutes."""
+    return (OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS,
+            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - timedelta(minutes=CLAIM_MINUTES)))
+
+
 def _claim(message_id: int) -> OutboxMessage | None:
-    """Atomically take a message for sending, so two workers never send it twice."""
+    """Atomically take one message for sending, so two workers never send it twice."""
     session = db.session()
     now = utcnow()
-    result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.attempts < MAX_ATTEMPTS,
-            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - timedelta(minutes=CLAIM_MINUTES)),
-        )
-        .values(claimed_at=now)
-    )
+    result = session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id, *_takeable(now))
+                             .values(claimed_at=now))
     session.commit()
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return None
     return session.get(OutboxMessage, message_id)
+
+
+def _claim_due(limit: int) -> list[int]:
+    """Take up to ``limit`` messages that are due, for this worker alone.
+
+    ``SELECT ... FOR UPDATE SKIP LOCKED`` (PostgreSQL) passes over rows another worker is
+    taking at this moment, and the rows are marked taken before the lock is let go, so
+    several workers (or app instances) can drain one outbox without sending anything twice.
+    SQLite has one writer at a time, which gives the same guarantee.
+    """
+    session = db.session()
+    now = utcnow()
+    candidates = list(session.scalars(
+        select(OutboxMessage.id).where(*_takeable(now), OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)))
+    taken: list[int] = []
+    if candidates:  # the condition again, so a row another worker took between the two is not taken twice
+        taken = sorted(session.scalars(update(OutboxMessage).where(OutboxMessage.id.in_(candidates), *_takeable(now))
+                                       .values(claimed_at=now).returning(OutboxMessage.id)))
+    session.commit()
+    return taken
 
 
 def _transport(message: OutboxMessage) -> None:
@@ -149,8 +168,11 @@ def _transport(message: OutboxMessage) -> None:
 def deliver(message_id: int) -> bool:
     """Try to send one message now; record success or the error for a later retry."""
     message = _claim(message_id)
-    if message is None:
-        return False
+    return message is not None and _send(message)
+
+
+def _send(message: OutboxMessage) -> bool:
+    """Send a message this worker has taken; record success, or the error for a later retry."""
     session = db.session()
     try:
         _transport(message)
@@ -171,21 +193,18 @@ def deliver(message_id: int) -> bool:
 
 
 #: Jobs that queue email in bulk (e.g. "sent for payment" after an export); the worker runs them first.
-QUEUE_JOBS: list[Callable[[], int]] = []
+QUEUE_JOBS: list[Callable[[], object]] = []
 
 
 def deliver_pending(limit: int = 100) -> tuple[int, int]:
     """Queue what bulk jobs have waiting, then send messages that are due; returns (sent, not sent)."""
     for job in QUEUE_JOBS:
         job()
-    ids = db.session().scalars(
-        select(OutboxMessage.id)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS,
-               OutboxMessage.next_attempt_at <= utcnow())
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
-    sent = sum(deliver(i) for i in ids)
+    ids = _claim_due(limit)
+    sent = 0
+    for message_id in ids:
+        message = db.session().get(OutboxMessage, message_id)
+        sent += bool(message is not None and _send(message))
     return sent, len(ids) - sent
 
 

@@ -43,6 +43,7 @@ def test_dates_are_read_from_three_boxes(app_ctx, day: str, month: str, year: st
         (("27", "", "2026"), "The date must include a day, a month and a year"),
         (("31", "2", "2026"), "Enter a real date, for example 27 3 2026"),
         (("1", "2", "26"), "Enter the year with 4 digits, for example 2026"),
+        (("1", "2", "9" * 30), "Enter a real date, for example 27 3 2026"),  # too big for any date
     ],
 )
 def test_date_errors_say_what_to_do_and_keep_what_was_typed(app_ctx, parts: tuple[str, str, str],

@@ -51,3 +51,40 @@ def test_failed_sending_is_kept_and_retried_by_the_worker(settings, smtp_server)
     assert "0 sent, 0 not sent" in up.test_cli_runner().invoke(args=["send-mail"]).output
     with up.app_context():
         assert db.session().scalar(select(OutboxMessage.sent_at)) is not None
+
+
+def test_several_workers_drain_one_outbox_and_never_send_a_message_twice(mail_app, smtp_server) -> None:
+    """As with several app instances each running `flask send-mail --loop` (on PostgreSQL in CI:
+    SELECT ... FOR UPDATE SKIP LOCKED; on SQLite, one writer at a time)."""
+    import threading
+    from collections import Counter
+
+    handler, _port = smtp_server
+    with mail_app.app_context():
+        for n in range(40):
+            mail.compose("sign_in", to=f"p{n}@example.org", locale="en", easy_read=False, purpose="sign_in",
+                         link="https://example.org/x", code="123456", minutes=60, known=True)
+        db.session().commit()
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            with mail_app.app_context():
+                for _round in range(20):
+                    sent, failed = mail.deliver_pending(limit=3)
+                    assert failed == 0
+                    if not sent:
+                        break
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    counts = Counter(m["To"] for m in handler.messages)
+    assert len(counts) == 40 and set(counts.values()) == {1}, counts
+    with mail_app.app_context():
+        assert all(m.sent_at for m in db.session().scalars(select(OutboxMessage)))

@@ -26,8 +26,9 @@ def test_strict_csp_and_safe_headers(client) -> None:
 def test_htmx_integrity_hash_matches_the_vendored_file(client) -> None:
     digest = hashlib.sha384((ROOT / "static" / HTMX_FILE).read_bytes()).digest()
     assert HTMX_SRI == "sha384-" + base64.b64encode(digest).decode()
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/roles/").get_data(as_text=True)  # a page that uses htmx
     assert f'integrity="{HTMX_SRI}"' in html
+    assert HTMX_FILE not in client.get("/").get_data(as_text=True)  # pages that do not, do not load it
 
 
 def test_htmx_requests_carry_the_csrf_token_header(client_request) -> None:
@@ -67,6 +68,18 @@ def test_unexpected_errors_get_a_calm_page_not_a_traceback(settings) -> None:
         html = response.get_data(as_text=True)
         assert response.status_code == 500
         assert "Sorry, something went wrong on our side" in html and "kaboom" not in html
+
+
+def test_when_the_database_cannot_be_reached_people_are_asked_to_try_again(settings) -> None:
+    from tests.conftest import free_port
+
+    # A real PostgreSQL address with nothing listening: what a restart or failover looks like.
+    app = create_app(settings.replace(database_url=f"postgresql+psycopg://takepart@127.0.0.1:{free_port()}/x",
+                                      testing=False))
+    response = app.test_client().get("/roles/?lang=cy")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert '<html lang="cy"' in html and "psycopg" not in html and 'class="skip-link"' in html
 
 
 def test_too_large_uploads_get_a_clear_page(settings) -> None:

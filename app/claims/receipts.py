@@ -2,12 +2,16 @@
 
 A photo's EXIF (including GPS location) never reaches storage: every image is decoded
 and written out again with only its pixels (turned the right way up first). HEIC
-photos from iPhones become JPEG. PDFs are checked to be PDFs and kept as they are.
+photos from iPhones become JPEG. PDFs are checked to be PDFs and kept as they are,
+unless they carry scripts or launch programs: those are refused (and every PDF is
+served as a download, in a sandbox, in case a script is hidden some other way).
 """
 
 from __future__ import annotations
 
 import io
+import re
+import zlib
 from dataclasses import dataclass
 
 import pillow_heif
@@ -20,9 +24,17 @@ IMAGE_FORMATS = {"JPEG": "jpeg", "PNG": "png", "HEIF": "jpeg", "MPO": "jpeg"}
 LONGEST_SIDE = 3000  # plenty to read a receipt; keeps phone photos small
 Image.MAX_IMAGE_PIXELS = 50_000_000  # refuse decompression bombs
 
+# A PDF acts when opened through /JavaScript (or /JS) and /Launch actions. The names may be
+# spelt with #xx escapes, and the dictionaries may sit in compressed object streams.
+_ACTIVE_PDF = re.compile(rb"/(?:JavaScript|JS|Launch)(?=[\s()<>\[\]{}/%]|$)")
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b.*?stream\r?\n", re.DOTALL)
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_INFLATE_LIMIT = 5 * 1024 * 1024  # object streams hold only dictionaries: small
+
 
 class BadReceipt(ValueError):
-    """The file is not a receipt we can take; ``reason`` is "type", "size", "empty" or "damaged"."""
+    """The file is not a receipt we can take; ``reason`` is "type", "size", "empty", "damaged" or "active"
+    (a PDF with scripts)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -45,6 +57,8 @@ def clean(data: bytes, max_bytes: int) -> CleanFile:
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
             raise BadReceipt("damaged")
+        if _active_pdf(data):
+            raise BadReceipt("active")
         return CleanFile(data, "application/pdf", ".pdf")
     try:
         with Image.open(io.BytesIO(data)) as probe:
@@ -55,6 +69,9 @@ def clean(data: bytes, max_bytes: int) -> CleanFile:
             image.load()  # decodes every pixel: a truncated or corrupt file fails here
             upright = ImageOps.exif_transpose(image)
             upright.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
+            # Only the pixels go on: Pillow would otherwise write back a JPEG comment (which can
+            # hold HTML) or a PNG colour profile from the original.
+            upright.info = {k: v for k, v in upright.info.items() if k == "transparency"}
             out = io.BytesIO()
             if IMAGE_FORMATS[kind] == "png":
                 upright.save(out, format="PNG", optimize=True)  # no text chunks, no EXIF
@@ -67,3 +84,16 @@ def clean(data: bytes, max_bytes: int) -> CleanFile:
         raise BadReceipt("type") from None
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise BadReceipt("damaged") from None
+
+
+def _active_pdf(data: bytes) -> bool:
+    """True when the PDF has script or launch actions, in plain objects or compressed object streams."""
+    parts = [data]
+    view = memoryview(data)
+    for match in _OBJECT_STREAM.finditer(data):
+        try:
+            parts.append(zlib.decompressobj().decompress(view[match.end():], _INFLATE_LIMIT))
+        except zlib.error:
+            continue  # not compressed with Flate: its names are plain and were searched already
+    return any(_ACTIVE_PDF.search(_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), part))
+               for part in parts)

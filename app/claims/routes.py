@@ -245,6 +245,8 @@ def store_receipts(files: list[Any], owner: Contributor, draft_id: str | None = 
         "empty": lambda name: _("“%(name)s” is empty. Choose the file again.", name=name),
         "damaged": lambda name: _("“%(name)s” could not be opened. Take a new photo, or choose the file again.",
                                   name=name),
+        "active": lambda name: _("“%(name)s” has scripts in it, so we cannot take it. Take a photo of the "
+                                 "receipt instead, or choose another file.", name=name),
     }
     chosen = [f for f in files if f and f.filename]
     if len(chosen) > MAX_FILES:
@@ -505,11 +507,18 @@ def receipt(reference: str, receipt_id: int):  # type: ignore[no-untyped-def]
     return send_receipt(row)
 
 
+#: Nothing in a receipt may run or load anything, even if a browser were fooled into rendering it.
+RECEIPT_CSP = "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'none'"
+
+
 def send_receipt(row: Receipt) -> Response:
-    """A receipt, shown in the browser (images and PDFs), never cached, never sniffed."""
+    """A receipt, never cached, never sniffed, sandboxed: photos shown in the browser, PDFs downloaded
+    (browsers will not show a PDF in a sandbox, and a download keeps any hidden script off this site)."""
     response = Response(storage().read(row.storage_key), mimetype=row.content_type)
-    response.headers["Content-Disposition"] = f'inline; filename="receipt-{row.id}{_suffix(row)}"'
+    disposition = "attachment" if row.content_type == "application/pdf" else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="receipt-{row.id}{_suffix(row)}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = RECEIPT_CSP
     return response
 
 

@@ -49,17 +49,11 @@ def _names() -> dict[str, Any]:
 
 
 def _role(role_id: int) -> Role:
-    role = db.session().get(Role, role_id)
-    if role is None:
-        abort(404)
-    return role
+    return db.get_or_404(Role, role_id)
 
 
 def _meeting(meeting_id: int) -> Meeting:
-    meeting = db.session().get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
+    return db.get_or_404(Meeting, meeting_id)
 
 
 # --- a role's meetings -------------------------------------------------------------------------------
@@ -212,11 +206,8 @@ def feedback_csv(meeting_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/feedback/comments/<int:comment_id>/redact")
 @role_required(*TEAM)
 def redact(comment_id: int):  # type: ignore[no-untyped-def]
-    comment = db.session().get(FeedbackComment, comment_id)
-    if comment is None:
-        abort(404)
-    response = db.session().get(FeedbackResponse, comment.response_id)
-    assert response is not None
+    comment = db.get_or_404(FeedbackComment, comment_id)
+    response = db.get_or_404(FeedbackResponse, comment.response_id)
     form = RedactForm()
     if form.validate_on_submit():
         try:
@@ -257,10 +248,7 @@ def add_you_said(meeting_id: int):  # type: ignore[no-untyped-def]
 
 
 def _you_said(item_id: int) -> YouSaidWeDid:
-    item = db.session().get(YouSaidWeDid, item_id)
-    if item is None:
-        abort(404)
-    return item
+    return db.get_or_404(YouSaidWeDid, item_id)
 
 
 @bp.post("/you-said/<int:item_id>/publish")

@@ -207,5 +207,7 @@ def outbox():  # type: ignore[no-untyped-def]
                            outbox_dir=current_app.config["SETTINGS"].mail_outbox)
 
 
-# The contributor pages live in their own module on this blueprint.
-from app.staff import contributors  # noqa: E402,F401
+# The contributor pages live in their own module on this blueprint: importing it adds them.
+from app.staff import contributors  # noqa: E402
+
+__all__ = ["bp", "contributors"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 from flask import Flask, request
@@ -52,21 +52,35 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    tmp = tmp_path_factory.mktemp("a11y")
-    url = fresh_database("a11y", tmp)
+def sign_in_client(client: Any, who: str) -> None:
+    """Put a Flask test client in the state a registry session (``who``) needs, as the pages would:
+    tests/test_page_weight.py and tests/test_fuzz.py visit the seeded app this way."""
+    from tests.conftest import STAFF_PASSWORD, ClientRequest
+    from tests.interests.helpers import send, walk
+
+    cr = ClientRequest(client)
+    if who == "pending":
+        cr.post_redirect("/account/sign-in", {"email": "waiting@example.org"})
+    elif who in ("contributor", "helper", "supporter"):
+        cr.post_redirect(f"/account/sign-in/a11y-{who}")
+        if who == "supporter":
+            cr.post_redirect("/account/acting-for", {"contributor_id": 1}, token_from="/account/supporters")
+    elif who == "interested":
+        walk(cr, 2)
+        send(cr, 2)
+    elif who in ("officer", "admin"):
+        cr.post_redirect("/staff/sign-in", {"email": f"{who}@example.org", "password": STAFF_PASSWORD})
+
+
+def seeded_app(tmp: Path, name: str = "a11y") -> Flask:
+    """The app on a new database ``name`` holding what every session in registry.py needs.
+
+    tests/test_page_weight.py builds its own from this too.
+    """
+    url = fresh_database(name, tmp)
     app = create_app(make_settings(url, tmp))
     app.register_blueprint(gallery_bp)
     app.register_blueprint(wizard_bp)
-
-    @app.after_request
-    def _remember_status(response):  # type: ignore[no-untyped-def]
-        # The browser cannot see status codes: the suite checks them here.
-        if request.endpoint != "static":
-            STATUSES[request.full_path.rstrip("?")] = response.status_code
-        return response
-
     make_staff(app, "admin", name="Ada Admin")
     make_staff(app, "officer", name="Olu Officer")
     with app.app_context():
@@ -133,6 +147,20 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         seed_claims(person)
         seed_meetings(published, person, helper)
         service.update_profile(person, {"best_times": "mornings"}, by=service.supporter_actor(helper))
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    app = seeded_app(tmp_path_factory.mktemp("a11y"))
+
+    @app.after_request
+    def _remember_status(response):  # type: ignore[no-untyped-def]
+        # The browser cannot see status codes: the suite checks them here.
+        if request.endpoint != "static":
+            STATUSES[request.full_path.rstrip("?")] = response.status_code
+        return response
+
     return app
 
 

@@ -36,6 +36,10 @@ CASES = [
 ]
 
 
+#: For states reached by acting on a page: every language, easy read off and on ("cy&easy-read=on").
+EVERY_WAY = [f"{locale}&easy-read={easy}" for locale in SHIPPED_LOCALES for easy in ("off", "on")]
+
+
 def run_axe(driver, counter) -> None:  # type: ignore[no-untyped-def]
     axe = Axe(driver, script_url=str(AXE_JS))
     axe.inject()

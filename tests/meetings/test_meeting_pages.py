@@ -111,6 +111,8 @@ def test_anyone_with_the_link_gives_anonymous_feedback(app) -> None:
     visitor = ClientRequest(app.test_client())
     form = visitor.get(f"/m/{meeting.code}/feedback?lang=en")
     assert "Your feedback will be anonymous" in form.text() and form.find(".//input[@name='named']") is None
+    easy = visitor.get(f"/m/{meeting.code}/feedback?lang=en&easy-read=on")
+    assert "How was the meeting?" in [legend.text for legend in easy.findall(".//legend")]
     visitor.post_redirect(f"/m/{meeting.code}/feedback", {"overall": "1", "change": "Too rushed",
                                                           "debrief": "yes"})
     with app.app_context():

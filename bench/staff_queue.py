@@ -5,7 +5,7 @@ and counts only up to 1,001 matches, so its time should not grow with the number
 claims. For each size this makes a fresh migrated temporary SQLite database, signs an
 officer in, asks for the first page BENCH_QUEUE_REQUESTS times
 in-process (no network, so the figure is the app and the database), and prints p50/p95
-and the ratio, then the query plans. Usage: ``make bench`` (or ``python bench/queue.py``).
+and the ratio, then the query plans. Usage: ``make bench`` (or ``python bench/staff_queue.py``).
 """
 
 from __future__ import annotations
