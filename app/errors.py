@@ -1,5 +1,7 @@
 """Clear, translated error pages in the site's layout (400, 403, 404, 405, 413, 429, 500, 503).
 
+A value the database refuses (``DataError``) is a 400 "check what you entered", not a 500.
+
 503 is "try again": the database could not be reached (restarting, failing over). The
 connection pool checks connections before use (``pool_pre_ping``), so the next request
 after the database is back works without restarting the app.
@@ -10,7 +12,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -67,6 +69,16 @@ def init_app(app: Flask) -> None:
             pass  # the connection is gone; the pool replaces it
         page, code = render_error(503, *MESSAGES[503])
         return page, code, {"Retry-After": "30"}
+
+    @app.errorhandler(DataError)
+    def _value_refused(e: DataError) -> tuple[str, int]:
+        """A value the database will not store (a number too big for its column, say) that no
+        form check caught: a clear "check what you entered" page rather than a server error."""
+        app.logger.warning("value refused by the database: %s", str(e.orig).splitlines()[0][:200])
+        from app import db
+
+        db.session().rollback()
+        return render_error(400, *MESSAGES[400])
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception) -> tuple[str, int]:

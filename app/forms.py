@@ -3,6 +3,10 @@
 ``DatePartsField`` reads day/month/year boxes; ``MoneyField`` reads an amount as a
 person types it (any digits, either decimal separator) into integer pence. Both
 keep exactly what was typed so a page with errors shows it back unchanged.
+
+``Request`` is the app's request class: every query-string and form value (and an uploaded
+file's name) arrives without NUL characters. Nobody types one, a browser never sends one,
+and PostgreSQL refuses text that contains one; removing them keeps everything else typed.
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import Request as FlaskRequest
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import FileStorage, ImmutableMultiDict
 from wtforms import Field, StringField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
@@ -141,5 +147,27 @@ def form_errors(form: Any) -> list[tuple[str, str]]:
     return out
 
 
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, FileStorage) and value.filename:
+        value.filename = value.filename.replace("\x00", "")
+    return value
+
+
+class CleanMultiDict(ImmutableMultiDict):  # type: ignore[type-arg]
+    """The request's args and form (and files' names) with NUL characters removed."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        if mapping is not None and not isinstance(mapping, dict):
+            mapping = [(_without_nul(key), _without_nul(value)) for key, value in mapping]
+        super().__init__(mapping)
+
+
+class Request(FlaskRequest):
+    parameter_storage_class = CleanMultiDict
+
+
 def init_app(app: Any) -> None:
+    app.request_class = Request
     app.jinja_env.globals.update(form_errors=form_errors)

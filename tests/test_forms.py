@@ -64,3 +64,40 @@ def test_amounts_become_pence_and_bad_ones_are_kept(app_ctx) -> None:
         assert bad.amount.errors == ["Enter an amount in pounds and pence, like 12.50"]
         assert bad.amount._value() == "twelve"
         assert ("amount", "Enter an amount in pounds and pence, like 12.50") in form_errors(bad)
+
+
+def test_nul_characters_are_removed_and_everything_else_typed_is_kept(app) -> None:
+    """PostgreSQL refuses text with NUL in it; a name sent with one is saved without it."""
+    from app import db
+    from app.account.models import Contributor
+    from tests.account.test_details import signed_in
+
+    cr, cid = signed_in(app, name="")
+    cr.post_redirect("/account/details/name", {"name": "Sam\x00 Example", "known_as": "\x00Sam"})
+    with app.app_context():
+        person = db.session().get(Contributor, cid)
+        assert (person.name, person.known_as) == ("Sam Example", "Sam")
+
+
+def test_a_search_with_a_nul_character_finds_things_rather_than_failing(app, as_officer) -> None:
+    page = as_officer.get("/staff/claims/?q=CL%00-&lang=en")
+    assert "0 claims found." in page.text()
+    assert page.find(".//input[@name='q']").get("value") == "CL-"
+
+
+def test_a_value_the_database_refuses_is_a_page_that_says_check_what_you_entered(app, client) -> None:
+    """The last line of defence: a DataError no form caught is a 400 page, not a server error."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DataError
+
+    from app import db
+
+    @app.get("/_test/refused")
+    def refused() -> str:
+        db.session().execute(text("SELECT 1"))
+        raise DataError("SELECT", {}, ValueError("integer out of range"))
+
+    response = client.get("/_test/refused?lang=cy")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert '<html lang="cy"' in html and "<main" in html
