@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.a11y.conftest import seeded_app, sign_in_client
+from tests.a11y.conftest import seeded_app, signed_in_clients
 from tests.a11y.registry import PAGES, Entry
 from tests.conftest import ClientRequest, parse
 
@@ -52,11 +52,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 @pytest.fixture(scope="module")
 def clients(app: Flask) -> dict[str, FlaskClient]:
-    made = {}
-    for who in WHO:
-        made[who] = app.test_client()
-        sign_in_client(made[who], who)
-    return made
+    return signed_in_clients(app, WHO)
 
 
 def _form(client: FlaskClient, path: str) -> tuple[str, list[str], str]:

@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from bench.weight import measure
-from tests.a11y.conftest import seeded_app, sign_in_client
+from tests.a11y.conftest import seeded_app, signed_in_clients
 from tests.a11y.registry import PAGES, Entry
 from app.settings import SHIPPED_LOCALES
 
@@ -42,10 +42,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 @pytest.fixture(scope="module")
 def visitors(app: Flask) -> dict[str, FlaskClient]:
     """One client per session in the registry, set up the way the browser suite sets up its browsers."""
-    clients = {who: app.test_client() for who in CONTRIBUTOR_SIDE}
-    for who, client in clients.items():
-        sign_in_client(client, who)
-    return clients
+    return signed_in_clients(app, CONTRIBUTOR_SIDE)
 
 
 STATIC: dict[str, tuple[int, Mapping[str, str], bytes]] = {}  # fingerprinted: the same bytes on every page

@@ -72,6 +72,14 @@ def sign_in_client(client: Any, who: str) -> None:
         cr.post_redirect("/staff/sign-in", {"email": f"{who}@example.org", "password": STAFF_PASSWORD})
 
 
+def signed_in_clients(app: Flask, sessions: tuple[str, ...]) -> dict[str, Any]:
+    """A Flask test client for each registry session named, each signed in as ``sign_in_client`` does."""
+    clients = {who: app.test_client() for who in sessions}
+    for who, client in clients.items():
+        sign_in_client(client, who)
+    return clients
+
+
 def seeded_app(tmp: Path, name: str = "a11y") -> Flask:
     """The app on a new database ``name`` holding what every session in registry.py needs.
 
