@@ -43,10 +43,11 @@ def _overdue_before() -> Any:
     return utcnow() - timedelta(days=current_app.config["SETTINGS"].claim_pay_days)
 
 
-def _queue(filters: QueueFilterForm, page: int) -> tuple[list[Any], int, bool]:
-    """One page of the queue (claim, payee name), how many claims match (counted up to
-    ``COUNT_LIMIT + 1``, so a queue of 100k costs no more than one of 1k), and whether
-    there is a next page."""
+def queue_queries(filters: QueueFilterForm, page: int = 1) -> tuple[Any, Any]:
+    """The queries behind a page of the queue: that page's rows (claim, payee name; one more
+    than a page, to tell whether there is a next) and how many claims match, counted up to
+    ``COUNT_LIMIT + 1`` so a queue of 100k costs no more than one of 1k. bench/staff_queue.py
+    prints their plans."""
     query = select(Claim, Contributor.name).join(Contributor, Contributor.id == Claim.contributor_id)
     status = filters.status.data or ""
     if status == "":
@@ -66,11 +67,19 @@ def _queue(filters: QueueFilterForm, page: int) -> tuple[list[Any], int, bool]:
         query = query.where(Claim.status.in_(OPEN), Claim.submitted_at < _overdue_before())
     elif (filters.overdue.data or "").isdigit():  # waiting longer than so many days
         query = query.where(Claim.submitted_at < utcnow() - timedelta(days=int(filters.overdue.data)))
-    total = db.session().scalar(select(func.count()).select_from(query.limit(COUNT_LIMIT + 1).subquery())) or 0
+    count = select(func.count()).select_from(query.with_only_columns(Claim.id).limit(COUNT_LIMIT + 1).subquery())
     order = {"newest": (Claim.submitted_at.desc(), Claim.id.desc()),
              "amount": (Claim.total_pence.desc(), Claim.id)}.get(filters.sort.data or "", (Claim.submitted_at,
                                                                                           Claim.id))
-    rows = db.session().execute(query.order_by(*order).limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)).all()
+    return query.order_by(*order).limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE), count
+
+
+def _queue(filters: QueueFilterForm, page: int) -> tuple[list[Any], int, bool]:
+    """One page of the queue, how many claims match (up to ``COUNT_LIMIT + 1``), and whether
+    there is a next page."""
+    rows_query, count_query = queue_queries(filters, page)
+    total = db.session().scalar(count_query) or 0
+    rows = db.session().execute(rows_query).all()
     return list(rows[:PER_PAGE]), int(total), len(rows) > PER_PAGE
 
 
