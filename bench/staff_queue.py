@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app, db  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from bench.export import generate  # noqa: E402
+from bench.export import database, generate  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_QUEUE_REQUESTS", "60"))
 
@@ -51,24 +51,6 @@ def plans(app, database_url: str) -> list[str]:  # type: ignore[no-untyped-def]
             rows = connection.execute(text(explain + sql)).all()
             out.append(f"{name}:\n" + "\n".join("    " + " | ".join(str(c) for c in row) for row in rows))
     return out
-
-
-def database(name: str, tmp: str) -> tuple[str, object]:
-    """A URL for an empty database ``name``, and how to drop it afterwards."""
-    base = os.environ.get("BENCH_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{tmp}/{name}.sqlite3", lambda: None
-    from sqlalchemy import create_engine, text
-
-    def schema(sql: str) -> None:
-        engine = create_engine(base)
-        with engine.begin() as connection:
-            connection.execute(text(sql))
-        engine.dispose()
-
-    schema(f'DROP SCHEMA IF EXISTS "bench_{name}" CASCADE; CREATE SCHEMA "bench_{name}"')
-    url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3Dbench_{name}"
-    return url, lambda: schema(f'DROP SCHEMA "bench_{name}" CASCADE')
 
 
 def measure(count: int, database_url: str, tmp: str) -> tuple[list[float], list[str]]:
