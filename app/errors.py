@@ -46,6 +46,16 @@ def render_error(code: int, title: object, body: object) -> tuple[str, int]:
     return render_template("errors/error.html", code=code, title=title, body=body), code
 
 
+def _rollback() -> None:
+    """Abandon what the failed request had started, so the pool gets its connection back clean."""
+    from app import db
+
+    try:
+        db.session().rollback()
+    except DBAPIError:
+        pass  # the connection is gone; the pool replaces it
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_e: CSRFError) -> tuple[str, int]:
@@ -61,12 +71,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InterfaceError)
     def _database_away(e: Exception) -> tuple[str, int, dict[str, str]]:
         app.logger.warning("database unavailable: %s", str(e).splitlines()[0][:200])
-        from app import db
-
-        try:
-            db.session().rollback()
-        except DBAPIError:
-            pass  # the connection is gone; the pool replaces it
+        _rollback()
         page, code = render_error(503, *MESSAGES[503])
         return page, code, {"Retry-After": "30"}
 
@@ -75,15 +80,11 @@ def init_app(app: Flask) -> None:
         """A value the database will not store (a number too big for its column, say) that no
         form check caught: a clear "check what you entered" page rather than a server error."""
         app.logger.warning("value refused by the database: %s", str(e.orig).splitlines()[0][:200])
-        from app import db
-
-        db.session().rollback()
+        _rollback()
         return render_error(400, *MESSAGES[400])
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception) -> tuple[str, int]:
         app.logger.exception("unhandled error", exc_info=e)
-        from app import db
-
-        db.session().rollback()
+        _rollback()
         return render_error(500, *MESSAGES[500])

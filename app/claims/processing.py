@@ -105,10 +105,7 @@ def queue():  # type: ignore[no-untyped-def]
 # --- one claim -----------------------------------------------------------------------------------
 
 def _claim(claim_id: int) -> Claim:
-    claim = db.session().get(Claim, claim_id)
-    if claim is None:
-        abort(404)
-    return claim
+    return db.get_or_404(Claim, claim_id)
 
 
 def _lines(claim: Claim) -> list[ClaimLine]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -44,17 +44,11 @@ def _staff() -> tuple[str, int | None, str]:
 
 
 def _role(role_id: int) -> Role:
-    role = db.session().get(Role, role_id)
-    if role is None:
-        abort(404)
-    return role
+    return db.get_or_404(Role, role_id)
 
 
 def _interest(interest_id: int) -> Interest:
-    interest = db.session().get(Interest, interest_id)
-    if interest is None:
-        abort(404)
-    return interest
+    return db.get_or_404(Interest, interest_id)
 
 
 def _helpers(interests: list[Interest]) -> dict[int, Contributor]:

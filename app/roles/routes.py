@@ -103,9 +103,7 @@ def new():  # type: ignore[no-untyped-def]
 @bp.route("/<int:role_id>", methods=["GET", "POST"])
 @role_required("admin", "officer")
 def edit(role_id: int):  # type: ignore[no-untyped-def]
-    role = db.session().get(Role, role_id)
-    if role is None:
-        abort(404)
+    role = db.get_or_404(Role, role_id)
     form = RoleForm(data=None if request.method == "POST" else data_of(role))
     if form.validate_on_submit():
         try:
@@ -136,9 +134,7 @@ def _after_save(role: Role, form: RoleForm):  # type: ignore[no-untyped-def]
 @bp.post("/<int:role_id>/status")
 @role_required("admin", "officer")
 def status(role_id: int):  # type: ignore[no-untyped-def]
-    role = db.session().get(Role, role_id)
-    if role is None:
-        abort(404)
+    role = db.get_or_404(Role, role_id)
     to = request.form.get("to", "")
     try:
         service.change_status(role, to, _staff())
@@ -161,9 +157,7 @@ def _translatable_locales() -> list[Any]:
 @bp.get("/<int:role_id>/translations")
 @role_required("admin", "officer")
 def translations(role_id: int):  # type: ignore[no-untyped-def]
-    role = db.session().get(Role, role_id)
-    if role is None:
-        abort(404)
+    role = db.get_or_404(Role, role_id)
     done = {row.locale: row for row in db.session().scalars(
         select(RoleTranslation).where(RoleTranslation.role_id == role.id))}
     return render_template("roles/translations.html", role=role, locales=_translatable_locales(), done=done)

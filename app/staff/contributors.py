@@ -66,9 +66,7 @@ def new_contributor():  # type: ignore[no-untyped-def]
 @bp.get("/contributors/<int:contributor_id>")
 @role_required("admin", "officer")
 def contributor(contributor_id: int):  # type: ignore[no-untyped-def]
-    person = db.session().get(Contributor, contributor_id)
-    if person is None:
-        abort(404)
+    person = db.get_or_404(Contributor, contributor_id)
     events = db.session().scalars(
         select(AuditEvent).where(AuditEvent.record_type == "contributor", AuditEvent.record_id == str(person.id))
         .order_by(AuditEvent.id.desc()).limit(50)
@@ -90,9 +88,7 @@ def contributor(contributor_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/contributors/<int:contributor_id>/sign-in-email")
 @role_required("admin", "officer")
 def send_sign_in_email(contributor_id: int):  # type: ignore[no-untyped-def]
-    person = db.session().get(Contributor, contributor_id)
-    if person is None:
-        abort(404)
+    person = db.get_or_404(Contributor, contributor_id)
     if not person.email:
         flash(_("%(name)s has no email address.", name=person.display_name), "error")
     else:
@@ -132,9 +128,7 @@ def stop_acting_for():  # type: ignore[no-untyped-def]
 @bp.route("/contributors/<int:contributor_id>/supporters/new", methods=["GET", "POST"])
 @role_required("admin", "officer")
 def new_supporter(contributor_id: int):  # type: ignore[no-untyped-def]
-    person = db.session().get(Contributor, contributor_id)
-    if person is None:
-        abort(404)
+    person = db.get_or_404(Contributor, contributor_id)
     form = StaffSupporterForm()
     if form.validate_on_submit():
         if person.email and accounts.normalise_email(form.email.data) == person.email:

@@ -114,9 +114,7 @@ def new_account():  # type: ignore[no-untyped-def]
 @bp.post("/accounts/<int:user_id>/active")
 @role_required("admin")
 def set_active(user_id: int):  # type: ignore[no-untyped-def]
-    user = db.session().get(StaffUser, user_id)
-    if user is None:
-        abort(404)
+    user = db.get_or_404(StaffUser, user_id)
     want = request.form.get("active") == "yes"
     if user.id == current_staff().id and not want:
         flash(_("You cannot switch off your own account."), "error")
@@ -171,9 +169,7 @@ def tasks():  # type: ignore[no-untyped-def]
 @bp.post("/tasks/<int:task_id>/done")
 @role_required("admin", "officer")
 def task_done(task_id: int):  # type: ignore[no-untyped-def]
-    task = db.session().get(StaffTask, task_id)
-    if task is None:
-        abort(404)
+    task = db.get_or_404(StaffTask, task_id)
     service.complete_task(task, current_staff())
     flash(_("Task marked as done."))
     return redirect(url_for("staff.tasks"))

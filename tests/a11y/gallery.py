@@ -1,12 +1,14 @@
-"""A test-only page that renders every form component, with and without errors.
+"""Test-only pages: every form component, with and without errors; and the two error pages
+that only a database problem shows (503 "try again" while it is away, 400 for a value it refuses).
 
-It is registered only on the browser suite's app so axe checks each macro in the
-states a person meets; it is not part of the product.
+They are registered only on the browser suite's app so axe checks each macro and page in the
+states a person meets; they are not part of the product.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from sqlalchemy.exc import DataError, OperationalError
 from flask_wtf import FlaskForm
 from wtforms import EmailField, FieldList, FileField, FormField, IntegerField, RadioField, SelectMultipleField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -52,3 +54,13 @@ def components():  # type: ignore[no-untyped-def]
     ]
     points = [("money", "We pay you for your time."), ("choice", "You can stop at any time.")]
     return render_template("gallery.html", form=form, rows=rows, points=points)
+
+
+@bp.get("/_test/database-away")
+def database_away():  # type: ignore[no-untyped-def]
+    raise OperationalError("SELECT 1", {}, ConnectionRefusedError("the database is restarting"))
+
+
+@bp.get("/_test/value-refused")
+def value_refused():  # type: ignore[no-untyped-def]
+    raise DataError("SELECT 1", {}, ValueError("integer out of range"))

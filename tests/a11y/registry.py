@@ -28,6 +28,8 @@ PAGES: list[Entry] = [
     Entry("home", "site.home", "/"),
     Entry("accessibility statement", "site.accessibility", "/accessibility"),
     Entry("not found", "<404>", "/no-such-page", expected_status=404),
+    Entry("try again: the database is away", "gallery.database_away", "/_test/database-away", expected_status=503),
+    Entry("a value the database refuses", "gallery.value_refused", "/_test/value-refused", expected_status=400),
     Entry("find a role", "find_roles.index", "/roles/"),
     Entry("find a role, filtered", "find_roles.index", "/roles/?format=in_person&time=half_day&pay=paid"),
     Entry("a role", "find_roles.show", "/roles/2"),
