@@ -19,7 +19,7 @@ export FLASK_APP := app:create_app
 .PHONY: help run test venv translations translations-check translations-update npm browser bench fuzz soak clean
 
 help:
-	@echo "make run    - set up and start Take Part on http://127.0.0.1:5000 (SQLite, demo data)"
+	@echo "make run    - set up and start Take Part on http://127.0.0.1:5000 (SQLite, demo data; PORT=8080 for another port)"
 	@echo "make test   - set up and run every test, the browser + axe suite included"
 	@echo "make bench  - measure throughput against a bare Flask route, and the finance export (see README)"
 	@echo "make fuzz   - post every form with 200 generated inputs each (make test runs 4)"
@@ -66,11 +66,20 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "Chromium is missing: run 'sudo apt-get update && sudo apt-get install -y chromium chromium-driver'" >&2; exit 1; fi
 
+# make run serves on PORT; emailed links, share links and QR codes follow it unless BASE_URL is set.
+PORT ?= 5000
+BASE_URL ?= http://127.0.0.1:$(PORT)
+
+# The mail worker runs beside the web server (retries, and mail queued by commands such as
+# demo-data) and stops with it.
 run: $(STAMP) translations
 	$(BIN)/flask migrate
-	$(BIN)/flask demo-data
-	@echo "Take Part is running on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	BASE_URL=$(BASE_URL) $(BIN)/flask demo-data
+	@echo "Take Part is running on $(BASE_URL) (Ctrl+C to stop)"
+	@export PORT=$(PORT) BASE_URL=$(BASE_URL); \
+	$(BIN)/flask send-mail --loop --interval 5 --quiet & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP) browser npm translations translations-check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -14,7 +14,7 @@ from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import assets, audit, db, errors, forms, i18n, security
+from app import assets, audit, db, errors, forms, i18n, mail, security
 from app.settings import ROOT, Settings
 
 csrf = CSRFProtect()
@@ -72,6 +72,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
 
     assets.init_app(app)  # first, so compression is the last thing done to a response
     db.init_app(app)
+    mail.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
     hx.init_app(app)

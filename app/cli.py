@@ -105,7 +105,8 @@ def init_app(app: Flask) -> None:
     @app.cli.command("send-mail")
     @click.option("--loop", is_flag=True, help="Keep running, checking every --interval seconds.")
     @click.option("--interval", default=30, show_default=True)
-    def send_mail(loop: bool, interval: int) -> None:
+    @click.option("--quiet", is_flag=True, help="Say nothing when there was nothing to send.")
+    def send_mail(loop: bool, interval: int, quiet: bool) -> None:
         """Deliver queued email that is due (retries back off after failures)."""
         import time
 
@@ -113,11 +114,22 @@ def init_app(app: Flask) -> None:
 
         while True:
             sent, failed = mail.deliver_pending()
-            click.echo(f"{sent} sent, {failed} not sent")
+            if sent or failed or not quiet:
+                click.echo(f"{sent} sent, {failed} not sent")
             db.session().close()
             if not loop:
                 break
             time.sleep(interval)
+
+    @app.cli.command("mail-status")
+    def mail_status() -> None:
+        """For monitoring: exits 1 when a message has waited over 5 minutes without being sent."""
+        from app import mail
+
+        late = mail.late()
+        click.echo(f"{late} message(s) waiting more than {mail.LATE_MINUTES} minutes")
+        if late:
+            raise SystemExit(1)
 
     @app.cli.command("rotate-keys")
     def rotate_keys() -> None:

@@ -9,6 +9,8 @@ after the database is back works without restarting the app.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -58,8 +60,10 @@ def _rollback() -> None:
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def _csrf(_e: CSRFError) -> tuple[str, int]:
-        return render_error(400, *CSRF_MESSAGE)
+    def _csrf(_e: CSRFError) -> Any:
+        from app.forms import show_again
+
+        return show_again(app) or render_error(400, *CSRF_MESSAGE)
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException) -> tuple[str, int]:

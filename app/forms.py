@@ -7,6 +7,13 @@ keep exactly what was typed so a page with errors shows it back unchanged.
 ``Request`` is the app's request class: every query-string and form value (and an uploaded
 file's name) arrives without NUL characters. Nobody types one, a browser never sends one,
 and PostgreSQL refuses text that contains one; removing them keeps everything else typed.
+
+``Form`` is every page form's base. A POST refused because the session ended or its CSRF
+token no longer matches (signed out in another tab, cookies cleared, away for weeks) is
+never stored or acted on, but what was typed is not lost either: ``show_again`` renders
+the same page as a GET with those values in its fields and a message to press the button
+again (a fresh token comes with the page). When the page needs sign-in, the values wait
+in the person's session cookie (never bank details or codes) until they are back on it.
 """
 
 from __future__ import annotations
@@ -14,14 +21,77 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import Flask, Response, flash, g, has_request_context, request, session
 from flask import Request as FlaskRequest
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from werkzeug.datastructures import FileStorage, ImmutableMultiDict
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
 from wtforms import Field, StringField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
 from app.i18n import normalise_digits, parse_amount, to_pence
+
+
+KEPT = "kept_form"  # session: {"path": ..., "values": [[name, value], ...]} waiting for sign-in
+#: Never put in the cookie, even the person's own: secrets and bank details are typed again.
+NEVER_KEPT = frozenset({"csrf_token", "password", "new_password", "code", "account_name", "sort_code",
+                        "account_number", "roll_number"})
+KEPT_MAX = 1500  # characters: the whole session cookie must stay under browsers' 4 KB
+
+
+class Form(FlaskForm):
+    """Base of every page form (see the module's note on ``show_again``)."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            kept = g.get("kept_form") if has_request_context() else None
+            if kept is not None and formdata is not None and formdata is not request.args:
+                return kept
+            return super().wrap_formdata(form, formdata)
+
+
+def _typed_values() -> list[tuple[str, str]]:
+    return [(name, value) for name, value in request.form.items(multi=True)
+            if name not in NEVER_KEPT and isinstance(value, str)]
+
+
+def show_again(app: Flask) -> Response | None:
+    """The page of a refused POST again, as a GET, with what was typed; ``None`` if there is none.
+
+    The request goes through the before-request steps again as a GET (so the CSRF check,
+    which only guards changes, lets it by, and the signed-in person is loaded) and the view
+    draws the page; its forms take the typed values (``Form.Meta``). Nothing is saved.
+    """
+    from app.htmx import partial
+
+    values = _typed_values()
+    if request.method != "POST" or request.endpoint is None or partial() or not any(v for _k, v in values):
+        return None
+    request.method = request.environ["REQUEST_METHOD"] = "GET"
+    g.kept_form = MultiDict(values)
+    rv = app.preprocess_request()
+    if rv is None:
+        rv = app.dispatch_request()
+    response = app.make_response(rv)
+    if response.status_code in (301, 302, 303, 307, 308):  # sign in first: the values wait for them
+        if len(repr(values)) <= KEPT_MAX:
+            session[KEPT] = {"path": request.path, "values": values}
+            flash(gettext("Sign in again to carry on. We have kept what you typed on that page."))
+        return response
+    if response.status_code != 200:
+        return None
+    response.status_code = 400  # nothing was saved: the page is shown again for the person to send
+    return response
+
+
+def _restore_kept() -> None:
+    """Back on the page after signing in again: its fields show what was typed before."""
+    kept = session.get(KEPT)
+    if kept and request.method == "GET" and request.path == kept.get("path"):
+        session.pop(KEPT)
+        g.kept_form = MultiDict([tuple(pair) for pair in kept.get("values", [])])
 
 
 class _StopOnUnreadable:
@@ -170,4 +240,5 @@ class Request(FlaskRequest):
 
 def init_app(app: Any) -> None:
     app.request_class = Request
+    app.before_request(_restore_kept)
     app.jinja_env.globals.update(form_errors=form_errors)

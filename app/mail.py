@@ -1,28 +1,36 @@
 """Email: composed in the recipient's language, queued in an outbox table, delivered with retries.
 
-Sending never blocks or breaks a submission. A service queues the message in the
-same transaction as the change it reports (``compose``); after the response has
-gone, ``deliver_after_response`` tries it once; ``flask send-mail`` (or its
-``--loop`` worker) delivers whatever is still waiting, backing off after failures.
-Delivery is SMTP when ``MAIL_SERVER`` is set, otherwise an ``.eml`` file in
+Sending never blocks or breaks a submission, and no message depends on one chance.
+A service queues the message in the same transaction as the change it reports
+(``compose``). When a web request's transaction commits, the session hands every
+message it inserted to this process's sender thread (``Sender``), which sends it a
+moment later: nothing is left to the web server calling the response's ``close()``,
+which Werkzeug's server skips when the browser has already gone (the cause of
+messages found unsent with ``attempts = 0``). ``flask send-mail --loop`` (run beside
+the web server by ``make run``, and in production) delivers whatever is still waiting,
+backing off after failures; ``flask mail-status`` fails when something has waited too
+long. Delivery is SMTP when ``MAIL_SERVER`` is set, otherwise an ``.eml`` file in
 ``MAIL_OUTBOX`` (local use).
 """
 
 from __future__ import annotations
 
+import os
+import queue
 import smtplib
-from contextlib import nullcontext
 import ssl
+import threading
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 from typing import Any, Callable
 
-from flask import Flask, after_this_request, current_app, has_request_context, render_template
+from flask import Flask, current_app, has_request_context, render_template
 from flask_babel import force_locale
-from sqlalchemy import Integer, String, Text, or_, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Integer, String, Text, event, func, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app import db
 from app.db import Base, UTCDateTime, utcnow
@@ -30,6 +38,11 @@ from app.i18n import FORMAT_LOCALES
 
 MAX_ATTEMPTS = 8
 CLAIM_MINUTES = 5
+#: A message still unsent this long after it was queued is late: shown on the staff outbox page
+#: and reported by ``flask mail-status``.
+LATE_MINUTES = 5
+#: Messages waiting for this process's sender thread; past this the worker sends the rest.
+SENDER_QUEUE = 1000
 
 
 class OutboxMessage(Base):
@@ -82,8 +95,8 @@ def compose(
 ) -> OutboxMessage:
     """Render ``templates/emails/<template>.{subject.txt,txt,html}`` in ``locale`` and queue it.
 
-    The caller commits (with the change the email is about) and may then call
-    ``deliver_after_response(message.id)``.
+    The caller commits (with the change the email is about); in a web request the commit
+    hands the message to the sender thread, and the worker sends whatever is left.
     """
     ctx = dict(context, easy_read=easy_read, locale=locale)
     # Flask-Babel can only switch language inside a request: CLI jobs (reminders) get one.
@@ -208,22 +221,89 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
     return sent, len(ids) - sent
 
 
-def deliver_after_response(*message_ids: int) -> None:
-    """Try to send once the response has gone, so the person never waits for SMTP."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+class Sender:
+    """This process's mail thread: sends each message handed to it as soon as it can.
 
-    @after_this_request
-    def _later(response):  # type: ignore[no-untyped-def]
-        def send() -> None:
-            with app.app_context():
-                for message_id in message_ids:
-                    try:
-                        deliver(message_id)
-                    except Exception:  # noqa: BLE001 - the worker will retry; never break the request
-                        app.logger.exception("mail %s: delivery after response failed", message_id)
+    Started on first use in each process (so after gunicorn forks), fed through a bounded
+    queue: a message that finds the queue full waits for the worker instead. Several
+    senders and workers may try the same message; ``_claim`` lets only one send it.
+    """
 
-        response.call_on_close(send)
-        return response
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._pid = 0
+        self._queue: queue.Queue[int] = queue.Queue(maxsize=SENDER_QUEUE)
+        self._thread: threading.Thread | None = None
+
+    def push(self, message_ids: list[int]) -> None:
+        with self._lock:
+            if self._pid != os.getpid():  # a forked child does not inherit the parent's thread
+                self._pid, self._queue, self._thread = os.getpid(), queue.Queue(maxsize=SENDER_QUEUE), None
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="takepart-mail", daemon=True)
+                self._thread.start()
+        for message_id in message_ids:
+            try:
+                self._queue.put_nowait(message_id)
+            except queue.Full:
+                self.app.logger.warning("mail %s left for the worker: the sender is busy", message_id)
+
+    def _run(self) -> None:
+        while True:
+            message_id = self._queue.get()
+            try:
+                with self.app.app_context():
+                    deliver(message_id)
+            except Exception:  # noqa: BLE001 - the worker retries; the thread must go on
+                self.app.logger.exception("mail %s: sending failed", message_id)
+            finally:
+                self._queue.task_done()
+
+    def wait(self) -> None:
+        """Until everything handed over so far has been tried (tests, and ``flask`` commands)."""
+        self._queue.join()
+
+
+def sender(app: Flask | None = None) -> Sender:
+    return (app or current_app).extensions["mail_sender"]  # type: ignore[union-attr]
+
+
+def _collect(session: Session, _context: object) -> None:
+    """After a flush: remember the messages this transaction inserted."""
+    new = [obj.id for obj in session.new if isinstance(obj, OutboxMessage)]
+    if new:
+        session.info.setdefault("outbox_new", []).extend(new)
+
+
+def _forget(session: Session, _previous: object = None) -> None:
+    session.info.pop("outbox_new", None)
+
+
+def init_app(app: Flask) -> None:
+    """Hand every message a web request commits to the sender thread.
+
+    Only in a request: a command (``demo-data``, reminders) ends before a thread could
+    finish, so its messages go to the worker, which ``make run`` starts beside the server.
+    """
+    app.extensions["mail_sender"] = Sender(app)
+    maker = app.extensions["db_sessionmaker"]
+
+    def _hand_over(session: Session) -> None:
+        ids = session.info.pop("outbox_new", None)
+        if ids and has_request_context():
+            sender(app).push(ids)
+
+    event.listen(maker, "after_flush", _collect)
+    event.listen(maker, "after_commit", _hand_over)
+    event.listen(maker, "after_rollback", _forget)
+
+
+def late(now: datetime | None = None) -> int:
+    """How many messages have waited more than ``LATE_MINUTES`` without being sent (failed ones included)."""
+    cutoff = (now or utcnow()) - timedelta(minutes=LATE_MINUTES)
+    return db.session().scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.created_at < cutoff)) or 0
 
 
 def send_now(to: str, subject: str, text: str) -> OutboxMessage:

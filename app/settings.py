@@ -55,6 +55,7 @@ class Settings:
     data_encryption_key: str = DEV_ENCRYPTION_KEY
     database_url: str = f"sqlite:///{INSTANCE / 'takepart.sqlite3'}"
     base_url: str = "http://127.0.0.1:5000"
+    port: int = 5000
     mail_server: str = ""
     mail_port: int = 25
     mail_use_tls: bool = False
@@ -134,6 +135,8 @@ class Settings:
                 raise SettingsError(f"{name} must be a whole number, not {raw!r}") from exc
         if "base_url" in values:
             values["base_url"] = values["base_url"].rstrip("/")
+        elif "port" in values:  # links in emails and QR codes follow the port the app is served on
+            values["base_url"] = f"http://127.0.0.1:{values['port']}"
         return cls(**values)
 
     def replace(self, **changes: Any) -> "Settings":

@@ -319,11 +319,23 @@ def mail_app(settings: Settings, smtp_server: tuple[SMTPCollector, int]) -> Iter
 
 
 def deliver_mail(app: Flask) -> None:
-    """What the ``flask send-mail`` worker does: send everything due."""
+    """Let the app's mail thread finish what requests handed it, then do what the
+    ``flask send-mail`` worker does: send everything due."""
     from app import mail
 
+    mail.sender(app).wait()
     with app.app_context():
         mail.deliver_pending()
+
+
+def eventually(check: Any, seconds: float = 10.0) -> Any:
+    """Wait (polling, at most ``seconds``) until ``check()`` is truthy; returns its last value."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not (result := check()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return result
 
 
 def body_text(message: EmailMessage) -> str:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from flask import current_app, url_for
-from sqlalchemy import JSON, ForeignKey, Integer, String, delete, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, delete, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import audit, db, mail
@@ -97,6 +97,27 @@ def find(public_id: str, owner: Contributor) -> Draft | None:
     return draft
 
 
+def find_sent(public_id: str | None = None, reference: str | None = None,
+              owner: Contributor | None = None) -> Draft | None:
+    """A draft already sent, by its id or reference: its owner's, or one sent before sign-in
+    (the caller has the id or reference from this browser's session or the URL it owns)."""
+    if not public_id and not reference:
+        return None
+    column, value = (Draft.public_id, public_id) if public_id else (Draft.reference, reference)
+    draft = db.session().scalar(select(Draft).where(column == value, Draft.submitted_at.is_not(None)))
+    if draft is None or (draft.owner_id is not None and (owner is None or draft.owner_id != owner.id)):
+        return None
+    return draft
+
+
+def already_sent(draft: Draft, view_url: str, again_url: str | None = None) -> str:
+    """The page any step of a sent form shows (Back after sending, an old tab, a second device):
+    when it was sent, its reference and where to see it, never an empty form."""
+    from flask import render_template
+
+    return render_template("components/already_sent.html", draft=draft, view_url=view_url, again_url=again_url)
+
+
 def find_anonymous(public_id: str) -> Draft | None:
     """An unsubmitted draft with no owner (the caller checks the browser session holds ``public_id``)."""
     draft = db.session().scalar(select(Draft).where(Draft.public_id == public_id))
@@ -136,6 +157,23 @@ def unique_reference() -> str:
     return reference
 
 
+def begin_sending(draft: Draft) -> bool:
+    """Take ``draft`` for sending, once. True for the request that may send it.
+
+    Several sends of one form can arrive together (a double tap, two devices, a retry on a
+    bad connection). The conditional UPDATE lets one through; the others wait on its row
+    lock (PostgreSQL) or the write lock (SQLite) and then find it sent, with ``reference``
+    set if that request has committed. A failure in the sending request rolls the mark back.
+    """
+    session = db.session()
+    taken = session.execute(update(Draft).where(Draft.id == draft.id, Draft.submitted_at.is_(None))
+                            .values(submitted_at=utcnow())).rowcount == 1  # type: ignore[attr-defined]
+    if not taken:
+        session.rollback()
+        session.refresh(draft)
+    return taken
+
+
 def mark_submitted(draft: Draft) -> str:
     """Give the draft its reference and mark it sent (the caller records what it became, and commits)."""
     draft.reference = unique_reference()
@@ -152,15 +190,12 @@ def submit(draft: Draft, by: tuple[str, int | None, str]) -> str:
     owner = session.get(Contributor, draft.owner_id)
     subject = session.get(Contributor, draft.subject_id)
     if owner is not None and owner.email:
-        message = mail.compose(
+        mail.compose(
             "form_received", to=owner.email, locale=owner.language, easy_read=owner.easy_read,
             purpose="form_received", contributor_id=owner.id, title=draft.title, reference=reference,
             on_behalf_of=subject.display_name if subject and subject.id != owner.id else None,
         )
-        session.commit()
-        mail.deliver_after_response(message.id)
-    else:
-        session.commit()
+    session.commit()
     return reference
 
 

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.forms import Form
 from wtforms import EmailField, RadioField, SelectMultipleField, StringField, TextAreaField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
@@ -52,7 +52,7 @@ PAYMENT_CHOICES = [
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(
         _l("Email address"), filters=[strip],
         validators=[InputRequired(_l("Enter your email address")),
@@ -60,7 +60,7 @@ class SignInForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         _l("Sign-in code"), filters=[digits_only],
         description=_l("The 6 numbers in the email we sent you."),
@@ -69,7 +69,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class NameForm(FlaskForm):
+class NameForm(Form):
     name = StringField(
         _l("Full name"), filters=[strip],
         validators=[InputRequired(_l("Enter your full name")),
@@ -90,7 +90,7 @@ class NameForm(FlaskForm):
 # validate_<field> check that asks for them.
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     contact_channel = RadioField(
         _l("How would you like us to contact you?"), choices=CHANNEL_CHOICES,
         validators=[InputRequired(_l("Choose how you would like us to contact you"))],
@@ -123,7 +123,7 @@ class ContactForm(FlaskForm):
             raise ValidationError(_l("Enter your postal address so we can write to you"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = RadioField(_l("Which language would you like us to use?"),
                           validators=[InputRequired(_l("Choose a language"))])
     easy_read = RadioField(
@@ -133,7 +133,7 @@ class LanguageForm(FlaskForm):
     )
 
 
-class AccessForm(FlaskForm):
+class AccessForm(Form):
     access_needs = SelectMultipleField(
         _l("What would help you take part?"), choices=ACCESS_CHOICES,
         description=_l("Choose all that apply. You can change this at any time."),
@@ -158,14 +158,14 @@ class AccessForm(FlaskForm):
             raise ValidationError(_l("Tell us what else would help"))
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(Form):
     payment_preference = RadioField(
         _l("Would you like to be paid for taking part?"), choices=PAYMENT_CHOICES,
         validators=[InputRequired(_l("Choose whether you would like to be paid"))],
     )
 
 
-class BankForm(FlaskForm):
+class BankForm(Form):
     account_name = StringField(
         _l("Name on the account"), filters=[strip],
         validators=[InputRequired(_l("Enter the name on the account")),
@@ -211,7 +211,7 @@ PERMISSION_CHOICES = [
 ]
 
 
-class SupporterForm(FlaskForm):
+class SupporterForm(Form):
     name = StringField(
         _l("Their full name"), filters=[strip],
         validators=[InputRequired(_l("Enter their full name")),
@@ -240,7 +240,7 @@ class SupporterForm(FlaskForm):
     )
 
 
-class WhoForm(FlaskForm):
+class WhoForm(Form):
     """The first question of every form: who is filling it in, and for whom."""
 
     for_whom = RadioField(_l("Who is filling this in?"),

@@ -9,7 +9,8 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import db, mail, security
+from app import db, security
+from app.forms import KEPT
 from app.account import data, drafts, service
 from app.account.forms import (
     ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, AccessForm, BankForm, CodeForm,
@@ -105,8 +106,6 @@ def sign_in():  # type: ignore[no-untyped-def]
             status = 429
         else:
             session[PENDING_EMAIL] = service.normalise_email(form.email.data)
-            if message_id is not None:
-                mail.deliver_after_response(message_id)
             return redirect(url_for("account.check_email"))
     return render_template("account/sign_in.html", form=form), status
 
@@ -145,7 +144,7 @@ def _finish_sign_in(token: Any):  # type: ignore[no-untyped-def]
     contributor = service.complete_sign_in(token, _locale(), easy_read_on())
     is_new = not contributor.name
     after = session.get("after_sign_in") or url_for("account.home")
-    keep = {k: session[k] for k in ("staff_id", "staff_sv", "staff_at") if k in session}
+    keep = {k: session[k] for k in ("staff_id", "staff_sv", "staff_at", KEPT) if k in session}
     session.clear()
     session.update(keep)
     session.permanent = True
@@ -214,6 +213,7 @@ def _details_page(endpoint: str, form_class: type, template: str,
         form.language.choices = [(lang.code, lang.name) for lang in available()]
     if form.validate_on_submit():
         service.update_profile(contributor, to_changes(form), by=who())
+        db.session().commit()
         response = redirect(_next_page(endpoint, contributor))
         if hasattr(form, "language") and g.acting_for is None:
             return _remember_preferences(response, contributor)
@@ -319,7 +319,6 @@ def new_supporter():  # type: ignore[no-untyped-def]
             _link, message_id = service.add_supporter(
                 me, name=form.name.data, email=form.email.data, relationship=form.relationship.data,
                 permissions=list(form.permissions.data), locale=_locale())
-            mail.deliver_after_response(message_id)
             flash(_("%(name)s can now help you. We have emailed them to say so.", name=form.name.data))
             return redirect(url_for("account.supporters"))
     return render_template("account/supporter_new.html", form=form)

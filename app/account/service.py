@@ -177,7 +177,9 @@ PROFILE_FIELDS = (
 
 
 def update_profile(contributor: Contributor, changes: dict[str, Any], by: tuple[str, int | None, str]) -> list[str]:
-    """Apply profile ``changes``; audits which fields changed (not their values). Returns them."""
+    """Apply profile ``changes``; audits which fields changed (not their values). Returns them.
+
+    The caller commits: sending an interest changes the profile and makes the interest in one commit."""
     changed = [k for k, v in changes.items() if k in PROFILE_FIELDS and getattr(contributor, k) != v]
     if not changed:
         return []
@@ -188,7 +190,6 @@ def update_profile(contributor: Contributor, changes: dict[str, Any], by: tuple[
         db.session().add(StaffTask(kind="benefits_talk", contributor_id=contributor.id, created_at=utcnow()))
         audit.record("task.created", "contributor", contributor.id, actor=by, after={"task": "benefits_talk"})
     audit.record("contributor.updated", "contributor", contributor.id, actor=by, after={"fields": sorted(changed)})
-    db.session().commit()
     return changed
 
 

@@ -36,6 +36,7 @@ def load() -> int:
             "expenses": [{"kind": "mileage", "vehicle": "car", "miles": "14"},
                          {"kind": "parking", "pence": 350}]}, SYSTEM)
         made[status] = claim
+    db.session().commit()
     for status in ("paid", "sent"):
         service.transition(made[status], "approved", officer)
     export.make_batch(finance)  # both go to finance in one file; one is paid already

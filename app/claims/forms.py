@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField, FieldList, FormField, MultipleFileField, RadioField, SelectField, SelectMultipleField, StringField,
     TextAreaField,
@@ -15,7 +14,7 @@ from wtforms.form import Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import DatePartsField, MoneyField, WholeNumberField
+from app.forms import Form, DatePartsField, MoneyField, WholeNumberField
 
 KIND_CHOICES = [
     SelectChoice("hourly", _l("Per hour")),
@@ -28,7 +27,7 @@ def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class RateCardForm(FlaskForm):
+class RateCardForm(Form):
     effective_from = DatePartsField(_l("New rates start on"), description=_l("For example, 16 12 2025."),
                                     validators=[InputRequired(_l("Enter the date the new rates start"))])
     uplift = DecimalField(_l("Raise every rate by this percentage (optional)"), places=1,
@@ -53,7 +52,7 @@ def _pence(label: Any) -> WholeNumberField:
         min=0, max=500, message=_l("Enter the pence per mile as a whole number from 0 to 500"))])
 
 
-class MileageRatesForm(FlaskForm):
+class MileageRatesForm(Form):
     """New dated mileage rates (HMRC's approved amounts, or the organisation's own)."""
 
     mileage_from = DatePartsField(_l("New mileage rates start on"), description=_l("For example, 6 4 2027."),
@@ -111,7 +110,7 @@ def hours_value(text: str | None) -> Decimal | None:
         return None
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(Form):
     activity = RadioField(_l("What is the claim for?"), validators=[InputRequired(_l("Choose what the claim is for"))])
     other_activity = StringField(_l("What did you take part in?"), filters=[strip],
                                  validators=[Length(max=200, message=_l("This must be 200 characters or fewer"))])
@@ -129,7 +128,7 @@ class ActivityForm(FlaskForm):
             raise ValidationError(_l("The date must be today or in the past"))
 
 
-class TimeForm(FlaskForm):
+class TimeForm(Form):
     hours = StringField(_l("How many hours did it take, including getting ready?"), filters=[strip],
                         description=_l("For example, 1.5 for an hour and a half. Enter 0 if you are only claiming "
                                        "expenses."),
@@ -180,25 +179,25 @@ class ExpenseRowForm(Form):
             raise ValidationError(_l("Say why you needed a taxi, or what the expense was"))
 
 
-class ExpensesForm(FlaskForm):
+class ExpensesForm(Form):
     expenses = FieldList(FormField(ExpenseRowForm), min_entries=0, max_entries=20)
 
 
-class ReceiptsForm(FlaskForm):
+class ReceiptsForm(Form):
     files = MultipleFileField(_l("Add photos or files of your receipts"),
                               description=_l("Photos from your phone, or PDF files. Up to 5 at a time, 10 MB each."))
     line = RadioField(_l("Which cost are these receipts for?"), validators=[Optional()],
                       choices=[SelectChoice("any", _l("More than one, or I am not sure"))], default="any")
 
 
-class DeclareForm(FlaskForm):
+class DeclareForm(Form):
     declare = SelectMultipleField(
         _l("Declaration"), choices=[SelectChoice("yes", _l("What I have told you is true, and I have not claimed these "
                                                            "costs from anyone else"))],
         validators=[InputRequired(_l("Tick the box to say what you have told us is true"))])
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     reply = TextAreaField(_l("Your answer"), filters=[strip],
                           validators=[InputRequired(_l("Enter your answer")),
                                       Length(max=2000, message=_l("This must be 2000 characters or fewer"))])
@@ -207,25 +206,25 @@ class ReplyForm(FlaskForm):
 
 # --- staff: processing claims -------------------------------------------------------------------------
 
-class QueryForm(FlaskForm):
+class QueryForm(Form):
     note = TextAreaField(_l("Your question, in plain words (sent to them)"), filters=[strip],
                          validators=[InputRequired(_l("Enter the question")),
                                      Length(max=2000, message=_l("This must be 2000 characters or fewer"))])
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(_l("Why it cannot be approved, in plain words (sent to them)"), filters=[strip],
                            validators=[InputRequired(_l("Enter the reason")),
                                        Length(max=2000, message=_l("This must be 2000 characters or fewer"))])
 
 
-class PaidForm(FlaskForm):
+class PaidForm(Form):
     paid_on = DatePartsField(_l("Date paid"), validators=[InputRequired(_l("Enter the date it was paid"))])
     payment_reference = StringField(_l("Payment reference (optional)"), filters=[strip],
                                     validators=[Length(max=100, message=_l("This must be 100 characters or fewer"))])
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     class Meta:
         csrf = False
 

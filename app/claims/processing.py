@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from app import audit, db, mail
+from app import audit, db
 from app.account.models import Contributor
 from app.audit import AuditEvent
 from app.claims import service
@@ -164,11 +164,6 @@ def receipt(claim_id: int, receipt_id: int):  # type: ignore[no-untyped-def]
     return send_receipt(row)
 
 
-def _deliver(message_id: int | None) -> None:
-    if message_id is not None:
-        mail.deliver_after_response(message_id)
-
-
 @bp.post("/<int:claim_id>/assign")
 @role_required("admin", "officer", "finance")
 def assign(claim_id: int):  # type: ignore[no-untyped-def]
@@ -256,7 +251,7 @@ def paid(claim_id: int):  # type: ignore[no-untyped-def]
 
 def _act(item: Claim, to: str, **kwargs: Any):  # type: ignore[no-untyped-def]
     try:
-        _deliver(service.transition(item, to, current_staff(), **kwargs))
+        service.transition(item, to, current_staff(), **kwargs)
     except service.NotAllowed:
         flash(_("That change is not allowed for this claim, or not for your role."), "error")
         return redirect(url_for("claims_staff.claim", claim_id=item.id))
@@ -292,7 +287,7 @@ def bulk():  # type: ignore[no-untyped-def]
     done = 0
     for item in claims:
         try:
-            _deliver(service.transition(item, BULK[action][0], current_staff(), paid_on=date.today()))
+            service.transition(item, BULK[action][0], current_staff(), paid_on=date.today())
             done += 1
         except service.NotAllowed:
             db.session().rollback()

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
+from app.forms import Form
 from sqlalchemy import func, select, update
 from wtforms.fields.choices import SelectChoice
 from werkzeug.datastructures import MultiDict
@@ -39,7 +39,7 @@ from app.storage import storage
 bp = Blueprint("claims", __name__)
 
 PAGES = ("activity", "time", "expenses", "receipts", "check")
-FORMS: dict[str, type[FlaskForm]] = {"activity": ActivityForm, "time": TimeForm, "expenses": ExpensesForm,
+FORMS: dict[str, type[Form]] = {"activity": ActivityForm, "time": TimeForm, "expenses": ExpensesForm,
                                      "receipts": ReceiptsForm, "check": DeclareForm}
 MAX_FILES = 5
 
@@ -66,10 +66,16 @@ def status_words() -> dict[str, str]:  # built per request, in its language
 # --- the draft ---------------------------------------------------------------------------------
 
 def _draft(public_id: str) -> drafts.Draft:
+    """The signed-in person's claim in progress. Once sent, every page of it says so: a page
+    shows when it was sent and its reference, and sending again goes to "claim sent"."""
     draft = drafts.find(public_id, current_contributor())
     if draft is None or draft.kind != "claim":
+        sent = drafts.find_sent(public_id, owner=current_contributor())
         done = db.session().scalar(select(Claim).where(Claim.idempotency_key == public_id))
-        if done is not None and _mine(done):
+        if sent is not None and done is not None and _mine(done):
+            if request.method == "GET":
+                abort(Response(drafts.already_sent(sent, url_for("claims.claim", reference=done.reference),
+                                                   url_for("claims.new"))))
             abort(Response(status=303, headers={"Location": url_for("claims.done", public_id=public_id)}))
         abort(404)
     return draft
@@ -111,7 +117,7 @@ def _locale() -> str:
     return current_language()
 
 
-def _form(page: str, draft: drafts.Draft, formdata: Any = None) -> FlaskForm:
+def _form(page: str, draft: drafts.Draft, formdata: Any = None) -> Form:
     saved = (draft.data or {}).get(page)
     if formdata is not None:
         form = FORMS[page](formdata=formdata, meta={"csrf": False})
@@ -137,7 +143,7 @@ def _restore(page: str, saved: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _typed(form: FlaskForm) -> dict[str, Any]:
+def _typed(form: Form) -> dict[str, Any]:
     """What was typed, as JSON for the draft."""
     values: dict[str, Any] = {}
     for name, field in form._fields.items():
@@ -400,6 +406,8 @@ def _check_rows(draft: drafts.Draft, priced: service.Priced | None) -> list[dict
 
 
 def _send(draft: drafts.Draft):  # type: ignore[no-untyped-def]
+    if not drafts.begin_sending(draft):  # sent by another tap or device a moment ago
+        return redirect(url_for("claims.done", public_id=draft.public_id))
     data = draft.data or {}
     activity, time = data["activity"], data["time"]
     role_id = int(activity["activity"]) if activity.get("activity", "").isdigit() else None
@@ -413,16 +421,15 @@ def _send(draft: drafts.Draft):  # type: ignore[no-untyped-def]
         "payment_choice": time.get("payment_choice") or "paid", "advance": bool(time.get("advance")),
         "expenses": _expense_items(draft)}, who())
     if made:
-        draft.reference, draft.submitted_at = claim.reference, utcnow()
+        draft.reference = claim.reference
         if claim.payment_choice == "benefits_talk":
             accounts.update_profile(payee, {"payment_preference": "benefits_talk"}, by=who())
-        message = mail.compose("form_received", to=owner.email or "", locale=owner.language,
-                               easy_read=owner.easy_read, purpose="form_received", contributor_id=owner.id,
-                               title=claim.activity, reference=claim.reference,
-                               on_behalf_of=payee.display_name if payee.id != owner.id else None)
-        db.session().commit()
         if owner.email:
-            mail.deliver_after_response(message.id)
+            mail.compose("form_received", to=owner.email, locale=owner.language,
+                         easy_read=owner.easy_read, purpose="form_received", contributor_id=owner.id,
+                         title=claim.activity, reference=claim.reference,
+                         on_behalf_of=payee.display_name if payee.id != owner.id else None)
+    db.session().commit()  # the claim, the draft marked sent, the profile and the email: all or nothing
     return redirect(url_for("claims.done", public_id=draft.public_id))
 
 

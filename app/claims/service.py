@@ -192,7 +192,7 @@ def price(contributor_id: int, day: date, hours: Decimal, preparation: str, expe
 def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor | None, values: dict[str, Any],
            by: Actor) -> tuple[Claim, bool]:
     """Make the claim once per form: sending again (a double tap, a retry) returns the same claim.
-    Returns (claim, made now)."""
+    Returns (claim, made now). The caller commits (the route, with the draft marked sent)."""
     session = db.session()
     existing = session.scalar(select(Claim).where(Claim.idempotency_key == idempotency_key))
     if existing is not None:
@@ -225,7 +225,7 @@ def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor |
                  after={"reference": claim.reference, "payee": payee.id,
                         "filled_in_by": submitted_by.id if submitted_by else None, "total": claim.total_pence,
                         "rate_card": claim.rate_card_version})
-    session.commit()
+    session.flush()
     return claim, True
 
 

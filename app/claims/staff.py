@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import audit, db, mail
+from app import audit, db
 from app.claims import export, pricing, service
 from app.claims.forms import KIND_CHOICES, MileageRatesForm, RateCardForm
 from app.claims.models import PaymentBatch
@@ -144,7 +144,7 @@ def make_export():  # type: ignore[no-untyped-def]
     if batch is None:
         flash(_("There are no approved claims to send."))
         return redirect(url_for("finance.finance"))
-    mail.deliver_after_response(*service.notify_sent(limit=200))  # the worker tells the rest
+    service.notify_sent(limit=200)  # the mail thread sends these at once; the worker tells the rest
     flash(_("%(count)s claims are marked “sent for payment”. Download the file below.", count=batch.claims))
     return redirect(url_for("finance.finance"))
 

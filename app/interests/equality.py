@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.forms import Form
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
@@ -57,7 +57,7 @@ QUESTION_TEXT = {
 QUESTIONS = {name: [c.value for c in choices] for name, (_label, _hint, choices) in QUESTION_TEXT.items()}
 
 
-class EqualityForm(FlaskForm):
+class EqualityForm(Form):
     """Every question optional: leaving all of them blank stores nothing."""
 
 

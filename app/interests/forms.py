@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.forms import Form
 from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
@@ -41,12 +41,12 @@ def _tick(label: Any, message: Any) -> SelectMultipleField:
     return SelectMultipleField(label, choices=[SelectChoice("yes", label)], validators=[InputRequired(message)])
 
 
-class WhoForm(FlaskForm):
+class WhoForm(Form):
     for_whom = RadioField(_l("Who is filling this in?"),
                           validators=[InputRequired(_l("Choose who you are filling this in for"))])
 
 
-class HelperForm(FlaskForm):
+class HelperForm(Form):
     """Someone filling it in for another person: who they are, and that the person agrees."""
 
     helper_name = StringField(
@@ -94,7 +94,7 @@ class InterestContactForm(ContactForm):
             raise ValidationError(_l("Enter an email address so we can email you"))
 
 
-class TakingPartForm(FlaskForm):
+class TakingPartForm(Form):
     ways = SelectMultipleField(
         _l("How would you like to take part?"), choices=WAY_CHOICES, description=_l("Choose all that suit you."),
         validators=[InputRequired(_l("Choose at least one way to take part"))],
@@ -118,7 +118,7 @@ class InterestAccessForm(AccessForm):
     )
 
 
-class AboutForm(FlaskForm):
+class AboutForm(Form):
     hopes = TextAreaField(
         _l("What would you like to get out of it? (optional)"), filters=[strip],
         validators=[Length(max=1000, message=_l("This must be 1000 characters or fewer"))],
@@ -132,16 +132,16 @@ class AboutForm(FlaskForm):
 
 
 
-class AgreeForm(FlaskForm):
+class AgreeForm(Form):
     consent = _tick(_l("I agree that you can keep these details to contact me about this role"),
                     _l("Tick the box so we can keep your details, or contact us another way"))
 
 
-class CheckForm(FlaskForm):
+class CheckForm(Form):
     """Check your answers: sending needs only the CSRF token."""
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(_l("Status"), choices=STATUS_CHOICES,
                          validators=[InputRequired(_l("Choose a status"))])
     reason = TextAreaField(
@@ -155,7 +155,7 @@ class StatusForm(FlaskForm):
             raise ValidationError(_l("Say why, in plain words: the person will read it"))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     text = TextAreaField(
         _l("Add a note (staff only)"), filters=[strip],
         validators=[InputRequired(_l("Enter the note")),
@@ -163,7 +163,7 @@ class NoteForm(FlaskForm):
     )
 
 
-class TriageFilterForm(FlaskForm):
+class TriageFilterForm(Form):
     class Meta:
         csrf = False
 

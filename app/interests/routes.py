@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
+from app.forms import Form
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -39,7 +39,7 @@ from app.security import contributor_required, current_contributor
 bp = Blueprint("interest", __name__)
 
 PAGES = ("who", "helper", "contact", "taking_part", "access", "about", "payment", "agree", "check")
-FORMS: dict[str, type[FlaskForm]] = {
+FORMS: dict[str, type[Form]] = {
     "who": WhoForm, "helper": HelperForm, "contact": InterestContactForm, "taking_part": TakingPartForm,
     "access": InterestAccessForm, "about": AboutForm, "payment": PaymentForm, "agree": AgreeForm,
     "check": CheckForm,
@@ -98,6 +98,15 @@ def _draft(role: Role, create: bool = False) -> drafts.Draft | None:
         db.session().commit()
         session[DRAFTS] = session.get(DRAFTS, {}) | {str(role.id): draft.public_id}
     return draft
+
+
+def _sent(role: Role) -> drafts.Draft | None:
+    """The form this browser sent for ``role``, if its draft is gone from the session (sent here) or
+    was sent by another tap or device holding the same session."""
+    public_id = session.get(DRAFTS, {}).get(str(role.id))
+    reference = session.get(DONE, {}).get(str(role.id))
+    me = current_contributor()
+    return drafts.find_sent(public_id, owner=me) if public_id else drafts.find_sent(reference=reference, owner=me)
 
 
 def _answers(draft: drafts.Draft | None) -> dict[str, Any]:
@@ -162,7 +171,7 @@ def _prefill(page: str, answers: dict[str, Any], me: Contributor | None) -> dict
     return {}
 
 
-def _form(page: str, answers: dict[str, Any], me: Contributor | None, formdata: Any = None) -> FlaskForm:
+def _form(page: str, answers: dict[str, Any], me: Contributor | None, formdata: Any = None) -> Form:
     """The form for ``page``, set up for who is filling it in (``formdata`` checks saved answers)."""
     if formdata is not None:
         form = FORMS[page](formdata=formdata, meta={"csrf": False})
@@ -186,6 +195,11 @@ def _form(page: str, answers: dict[str, Any], me: Contributor | None, formdata: 
 
 @bp.get("/roles/<int:role_id>/interest")
 def start(role_id: int):  # type: ignore[no-untyped-def]
+    """"I'm interested": carry on with this browser's form for the role, or begin a new one (a form
+    already sent stays sent; its old pages say so)."""
+    session[DONE] = {k: v for k, v in session.get(DONE, {}).items() if k != str(role_id)}
+    if _sent(_role(role_id)) is not None:
+        session[DRAFTS] = {k: v for k, v in session.get(DRAFTS, {}).items() if k != str(role_id)}
     return redirect(url_for("interest.page", role_id=role_id, page="who"))
 
 
@@ -208,7 +222,16 @@ def page(role_id: int, page: str):  # type: ignore[no-untyped-def]
     if not service.is_open(role):
         return render_template("interests/closed.html", role=role, words=words), 410
     me = current_contributor()
-    draft = _draft(role, create=request.method == "POST")
+    draft = _draft(role)
+    if draft is None and (sent := _sent(role)) is not None:
+        if request.method == "POST" and page == "check":  # a second tap: the first one sent it
+            session[DRAFTS] = {k: v for k, v in session.get(DRAFTS, {}).items() if k != str(role.id)}
+            session[DONE] = session.get(DONE, {}) | {str(role.id): sent.reference}
+            return redirect(url_for("interest.done", role_id=role.id))
+        return drafts.already_sent(sent, url_for("interest.done", role_id=role.id),
+                                   url_for("interest.start", role_id=role.id))
+    if draft is None and request.method == "POST":
+        draft = _draft(role, create=True)
     answers = _answers(draft)
     form = _form(page, answers, me)
     errors: list[tuple[str, str]] = []
@@ -235,12 +258,15 @@ def page(role_id: int, page: str):  # type: ignore[no-untyped-def]
                 status = 429
             if not errors:
                 assert draft is not None
-                try:
-                    interest = service.submit(draft, role, me, current_language(), easy_read_on())
-                except PermissionError:
-                    abort(403)
+                if drafts.begin_sending(draft):
+                    try:
+                        reference = service.submit(draft, role, me, current_language(), easy_read_on()).reference
+                    except PermissionError:
+                        abort(403)
+                else:  # sent by another tap or device a moment ago
+                    reference = draft.reference
                 session[DRAFTS] = {k: v for k, v in session.get(DRAFTS, {}).items() if k != str(role.id)}
-                session[DONE] = session.get(DONE, {}) | {str(role.id): interest.reference}
+                session[DONE] = session.get(DONE, {}) | {str(role.id): reference}
                 session[EQUALITY] = sorted(set(session.get(EQUALITY, [])) | {role.id})
                 return redirect(url_for("interest.done", role_id=role.id))
     helping = _helping_name(answers, me)

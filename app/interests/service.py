@@ -191,8 +191,6 @@ def submit(draft: drafts.Draft, role: Role, me: Contributor | None, locale: str,
                         "filled_in_by": submitter.id if submitter else None})
     messages = _received_emails(interest, role, subject, submitter, sign_in_link_for, new_people, locale, easy_read)
     session.commit()
-    for message_id in messages:
-        mail.deliver_after_response(message_id)
     return interest
 
 

@@ -12,7 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import db, mail
+from app import db
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES
 from app.account.models import Contributor
 from app.htmx import partial
@@ -133,8 +133,7 @@ def change_status(interest_id: int):  # type: ignore[no-untyped-def]
     form = StatusForm()
     back = request.form.get("from") == "list"
     if form.validate_on_submit():
-        for message_id in service.change_status(item, form.status.data, form.reason.data or "", _staff()):
-            mail.deliver_after_response(message_id)
+        service.change_status(item, form.status.data, form.reason.data or "", _staff())
         if partial():
             return render_template("interests/staff/_row.html", item=item, role=_role(item.role_id),
                                    helpers=_helpers([item]), status_form=StatusForm(), saved=True)

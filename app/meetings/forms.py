@@ -8,12 +8,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import DatePartsField, WholeNumberField
+from app.forms import Form, DatePartsField, WholeNumberField
 from app.i18n import normalise_digits
 
 LOCAL = ZoneInfo("Europe/London")  # where the meetings happen; stored in UTC
@@ -48,7 +47,7 @@ def local_to_utc(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=LOCAL).astimezone(timezone.utc)
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title = StringField(_l("What the meeting is called"), filters=[strip],
                         validators=[InputRequired(_l("Enter what the meeting is called")), _long(200)])
     day = DatePartsField(_l("Date"), description=_l("For example, 27 3 2027."),
@@ -86,11 +85,11 @@ class MeetingForm(FlaskForm):
                 "questions": self.questions.data or ""}
 
 
-class AttendeesForm(FlaskForm):
+class AttendeesForm(Form):
     """Checkboxes are read from the request directly (a changing list of people)."""
 
 
-class RedactForm(FlaskForm):
+class RedactForm(Form):
     words = StringField(_l("The personal details to remove, exactly as written"), filters=[strip],
                         validators=[InputRequired(_l("Enter the words to remove")), _long(500)])
     reason = StringField(_l("Why (kept in the audit trail)"), filters=[strip],
@@ -98,7 +97,7 @@ class RedactForm(FlaskForm):
                          validators=[InputRequired(_l("Enter why these words are removed")), _long(200)])
 
 
-class YouSaidForm(FlaskForm):
+class YouSaidForm(Form):
     you_said = TextAreaField(_l("You said: what people told us"), filters=[strip],
                              validators=[InputRequired(_l("Enter what people told us")), _long(2000)])
     changed = RadioField(_l("Did something change?"), choices=[
@@ -111,7 +110,7 @@ class YouSaidForm(FlaskForm):
                              validators=[Optional()])
 
 
-class TranslateForm(FlaskForm):
+class TranslateForm(Form):
     you_said = TextAreaField(_l("You said"), filters=[strip], validators=[_long(2000)])
     we_did = TextAreaField(_l("We did"), filters=[strip], validators=[_long(2000)])
 
@@ -129,7 +128,7 @@ def _scale(label: Any, choices: list[SelectChoice]) -> RadioField:
     return RadioField(label, choices=choices, validators=[Optional()])
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     whose = RadioField(_l("Whose feedback is this?"), validators=[Optional()])
     named = RadioField(_l("Do you want to put your name on it?"), choices=[
         SelectChoice("named", _l("Yes, put my name on it")),

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import or_, select
 
-from app import db, mail
+from app import db
 from app.account.models import Contributor
 from app.i18n import language
 from app.interests.models import Interest
@@ -263,7 +263,6 @@ def publish(item_id: int):  # type: ignore[no-untyped-def]
     except service.NotAllowed:
         flash(_("This is already published."), "error")
     else:
-        mail.deliver_after_response(*ids)
         flash(_("Published, and emailed to %(count)s people who came.", count=len(ids)))
     return redirect(url_for("meetings_staff.meeting", meeting_id=item.meeting_id) + "#you-said")
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectMultipleField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from app.forms import DatePartsField
+from app.forms import Form, DatePartsField
 from app.roles.models import EASY_READ_SECTIONS, TRANSLATABLE
 
 
@@ -46,7 +45,7 @@ YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 EASY_READ_HINT = _l("Easy read: short sentences, one idea each, everyday words. A picture is shown beside it.")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     """Every box of a role description. Saving a draft needs only a title;
     publishing needs everything (app.roles.service.missing_for_publish)."""
 
@@ -98,7 +97,7 @@ class RoleForm(FlaskForm):
             raise ValidationError(_l("The end or review date must be after the start date"))
 
 
-class RoleFilterForm(FlaskForm):
+class RoleFilterForm(Form):
     """Filters on the list of open roles (a GET form: nothing secret, no CSRF needed)."""
 
     class Meta:
@@ -117,7 +116,7 @@ class RoleFilterForm(FlaskForm):
     ])
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(Form):
     """A role's words in another language: the same boxes as the role form, all optional
     (an empty box shows the original). Fields are added below from ``RoleForm``."""
 

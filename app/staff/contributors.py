@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from app import db, mail, security
+from app import db, security
 from app.account import service as accounts
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES
 from app.account.models import Contributor, SupportLink
@@ -99,8 +99,6 @@ def send_sign_in_email(contributor_id: int):  # type: ignore[no-untyped-def]
             flash(_("Too many sign-in emails have been sent to this address. Wait 15 minutes, then try again."),
                   "error")
         else:
-            if message_id is not None:
-                mail.deliver_after_response(message_id)
             flash(_("A sign-in email has been sent to %(email)s.", email=person.email))
     return redirect(url_for("staff.contributor", contributor_id=person.id))
 
@@ -139,7 +137,6 @@ def new_supporter(contributor_id: int):  # type: ignore[no-untyped-def]
                 person, name=form.name.data, email=form.email.data, relationship=form.relationship.data,
                 permissions=list(form.permissions.data), locale=person.language,
                 consent_how=form.consent_how.data, consent_at=agreed, by=_staff_actor())
-            mail.deliver_after_response(message_id)
             flash(_("%(name)s can now help %(person)s.", name=form.name.data, person=person.display_name))
             return redirect(url_for("staff.contributor", contributor_id=person.id))
     return render_template("staff/supporter_new.html", form=form, person=person)

@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from app.account.forms import CHANNEL_CHOICES, PERMISSION_CHOICES, RELATIONSHIP_CHOICES, YES_NO
-from app.forms import DatePartsField
+from app.forms import Form, DatePartsField, min_length
 
-from app.forms import min_length
 from app.staff.service import MIN_PASSWORD_LENGTH
 
 ROLE_CHOICES = [
@@ -27,7 +25,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(
         _l("Email address"),
         filters=[_strip],
@@ -37,7 +35,7 @@ class SignInForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password"))])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"), validators=[InputRequired(_l("Enter your current password"))]
     )
@@ -58,7 +56,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class StaffAccountForm(FlaskForm):
+class StaffAccountForm(Form):
     name = StringField(
         _l("Full name"),
         filters=[_strip],
@@ -87,7 +85,7 @@ class StaffAccountForm(FlaskForm):
     )
 
 
-class StaffContributorForm(FlaskForm):
+class StaffContributorForm(Form):
     """Add a contributor after a phone call or a meeting."""
 
     name = StringField(
@@ -122,7 +120,7 @@ class StaffContributorForm(FlaskForm):
             raise ValidationError(_l("Enter their email address, or choose another way to contact them"))
 
 
-class StaffSupporterForm(FlaskForm):
+class StaffSupporterForm(Form):
     """Record someone who helps a contributor, with the agreement they gave the team."""
 
     name = StringField(

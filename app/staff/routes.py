@@ -197,8 +197,10 @@ def task_erase(task_id: int):  # type: ignore[no-untyped-def]
 def outbox():  # type: ignore[no-untyped-def]
     from app.mail import OutboxMessage
 
+    from app.mail import LATE_MINUTES, late
+
     messages = db.session().scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100)).all()
-    return render_template("staff/outbox.html", messages=messages,
+    return render_template("staff/outbox.html", messages=messages, late=late(), late_minutes=LATE_MINUTES,
                            local=not current_app.config["SETTINGS"].mail_server,
                            outbox_dir=current_app.config["SETTINGS"].mail_outbox)
 

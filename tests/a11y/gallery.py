@@ -7,15 +7,16 @@ states a person meets; they are not part of the product.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, render_template, request
+from werkzeug.datastructures import MultiDict
 from sqlalchemy.exc import DataError, OperationalError
-from flask_wtf import FlaskForm
 from wtforms import EmailField, FieldList, FileField, FormField, IntegerField, RadioField, SelectMultipleField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.form import Form
 from wtforms.validators import InputRequired
 
 from app.forms import DatePartsField, MoneyField
+from app.forms import Form as KeptForm
 
 bp = Blueprint("gallery", __name__, template_folder="templates")
 
@@ -27,7 +28,7 @@ class ItemForm(Form):
     amount = MoneyField("Amount", validators=[REQ])
 
 
-class GalleryForm(FlaskForm):
+class GalleryForm(KeptForm):
     name = StringField("Full name", description="As it appears on your bank account", validators=[REQ])
     email = EmailField("Email address", validators=[REQ])
     phone = TelField("Phone number", validators=[REQ])
@@ -59,6 +60,13 @@ def components():  # type: ignore[no-untyped-def]
 @bp.get("/_test/database-away")
 def database_away():  # type: ignore[no-untyped-def]
     raise OperationalError("SELECT 1", {}, ConnectionRefusedError("the database is restarting"))
+
+
+@bp.get("/_test/kept-typing")
+def kept_typing():  # type: ignore[no-untyped-def]
+    """What a POST refused for an ended session shows: the page again, with what was typed and a notice."""
+    g.kept_form = MultiDict([("name", "Sam Example"), ("story", "Please send the papers a week before")])
+    return components()
 
 
 @bp.get("/_test/value-refused")

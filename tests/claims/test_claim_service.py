@@ -28,6 +28,7 @@ def person(app, email: str = "sam@example.org", **fields) -> Contributor:  # typ
 def claim_for(payee: Contributor, day: date, key: str, **values) -> Claim:  # type: ignore[no-untyped-def]
     claim, _ = service.submit(key, payee, None, {"activity": "Leaflet group", "activity_date": day,
                                                  "hours": "2", "preparation": "some"} | values, BY)
+    db.session().commit()
     return claim
 
 

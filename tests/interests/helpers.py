@@ -39,6 +39,7 @@ def answer(cr: ClientRequest, role_id: int, page: str, values: dict[str, Any]) -
 def walk(cr: ClientRequest, role_id: int, answers: dict[str, dict[str, Any]] | None = None) -> list[str]:
     """Answer page after page, following the form's own order; returns the pages visited."""
     answers = ANSWERS | (answers or {})
+    assert cr.get_redirect(f"/roles/{role_id}/interest").endswith("/interest/who")  # "I'm interested"
     page, visited = "who", []
     while page != "check":
         visited.append(page)

@@ -289,5 +289,7 @@ def test_a_signed_in_person_can_add_someone_new_they_help(app) -> None:
         lee = db.session().get(Contributor, interest.contributor_id)
     assert (lee.name, interest.submitted_by_id, link.supporter_id, link.relationship) == ("Lee New", me, me, "friend")
     assert interest.confirmed_at is not None  # the helper is signed in and the person is new
-    # From now on the helper can fill in forms for Lee, because Lee's agreement came with this.
+    # From now on the helper can fill in forms for Lee, because Lee's agreement came with this
+    # (a new form begins at "I'm interested"; the sent one's pages say it was sent).
+    cr.get_redirect(f"/roles/{role_id}/interest")
     assert "I am filling it in for Lee New" in cr.get(f"/roles/{role_id}/interest/who?lang=en").text()
