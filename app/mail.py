@@ -161,6 +161,7 @@ def _transport(message: OutboxMessage) -> None:
     msg["To"] = message.to_address
     msg["Subject"] = message.subject
     msg["Message-ID"] = make_msgid(domain="takepart.local")
+    msg["X-Takepart-Outbox-Id"] = str(message.id)  # the same on a retry: a message sent twice can be found
     msg.set_content(message.text_body)
     if message.html_body:
         msg.add_alternative(message.html_body, subtype="html")

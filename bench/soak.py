@@ -10,7 +10,11 @@ Afterwards it checks, in the database:
 - every submission that got its success page exists exactly once;
 - a submission that got an error page is either absent or complete (never half-written);
 - no response was a 5xx except a 503 "try again" page while the database was away;
-- the app recovered on its own: after the restart every person completes a full round.
+- the app recovered on its own: after the restart every person completes a full round;
+- every email queued was delivered to the SMTP server the soak runs (aiosmtpd on loopback), by
+  the app's mail threads and a ``flask send-mail --loop`` worker, as in production; a message
+  delivered twice (possible only when the database restarts between a send and its commit) is
+  counted and reported.
 
 Prints the figures and exits non-zero when a check fails. ``make soak``; ``.ci/run`` runs it
 with fewer rounds. Loopback only; every loop is bounded in count and time.
@@ -322,21 +326,73 @@ def check(database_url: str, tmp: str, results: list[Outcome]) -> list[str]:
     return problems
 
 
+class Mailbox:
+    """An aiosmtpd handler counting deliveries per outbox message."""
+
+    def __init__(self) -> None:
+        self.deliveries: Counter[str] = Counter()
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802 - aiosmtpd API
+        from email import message_from_bytes
+
+        self.deliveries[message_from_bytes(envelope.content)["X-Takepart-Outbox-Id"] or "?"] += 1
+        return "250 OK"
+
+
+def mail_check(database_url: str, tmp: str, mailbox: Mailbox, deadline: float) -> tuple[list[str], dict[str, int]]:
+    """Wait (bounded) for the outbox to empty; then every queued message must have arrived once."""
+    from sqlalchemy import func, select
+
+    from app import create_app, db
+    from app.mail import OutboxMessage
+    from app.settings import Settings
+
+    app = create_app(Settings().replace(database_url=database_url, mail_outbox=f"{tmp}/outbox", testing=True))
+    with app.app_context():
+        s = db.session()
+        while time.time() < deadline and s.scalar(select(func.count()).select_from(OutboxMessage)
+                                                  .where(OutboxMessage.sent_at.is_(None))):
+            s.rollback()
+            time.sleep(0.5)
+        ids = {str(i) for i in s.scalars(select(OutboxMessage.id))}
+    app.extensions["db_engine"].dispose()
+    delivered = {i for i in ids if mailbox.deliveries[i]}
+    twice = sum(1 for i in ids if mailbox.deliveries[i] > 1)
+    figures = {"queued": len(ids), "delivered": len(delivered), "not delivered": len(ids - delivered),
+               "delivered twice": twice}
+    problems = [f"{len(ids - delivered)} of {len(ids)} queued emails were never delivered"] if ids - delivered else []
+    if not ids:
+        problems.append("no email was queued: mail delivery was not tested")
+    return problems, figures
+
+
 def main() -> int:
+    import logging
+
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line at INFO
+
     pg_dir = Path(tempfile.mkdtemp(prefix="takepart-soak-pg."))  # its own, so the postgres user can enter it
     with tempfile.TemporaryDirectory() as tmp:
         postgres = Postgres(pg_dir)
         database_url = postgres.start()
-        gunicorn = None
+        gunicorn = worker = None
+        mailbox, smtp_port = Mailbox(), free_port()
+        smtp = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
+        smtp.start()
         try:
             role_id, code = seed(database_url, tmp)
             port = free_port()
             env = dict(os.environ, DATABASE_URL=database_url, MAIL_OUTBOX=f"{tmp}/outbox", UPLOAD_DIR=f"{tmp}/uploads",
-                       BASE_URL=f"http://127.0.0.1:{port}", SIGN_IN_IP_LIMIT="1000000", LOG_LEVEL="ERROR")
+                       BASE_URL=f"http://127.0.0.1:{port}", SIGN_IN_IP_LIMIT="1000000", LOG_LEVEL="ERROR",
+                       MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_port), FLASK_APP="app:create_app")
             workers = 2 * (os.cpu_count() or 1)
             gunicorn = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
                  "error", "--timeout", "60", "wsgi:app"], cwd=ROOT, env=env)
+            worker = subprocess.Popen([sys.executable, "-m", "flask", "send-mail", "--loop", "--interval", "2",
+                                       "--quiet"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             wait_until_up(port)
             results: list[Outcome] = []
             lock, restarted = threading.Lock(), threading.Event()
@@ -357,10 +413,14 @@ def main() -> int:
                 thread.join(timeout=max(stop_at - time.time(), 1))
             elapsed = time.time() - started
             problems = check(database_url, tmp, results)
+            mail_problems, mail = mail_check(database_url, tmp, mailbox, time.time() + 120)
+            problems += mail_problems
         finally:
-            if gunicorn is not None:
-                gunicorn.terminate()
-                gunicorn.wait(timeout=30)
+            for process in (gunicorn, worker):
+                if process is not None:
+                    process.terminate()
+                    process.wait(timeout=30)
+            smtp.stop()
             postgres.stop()
             shutil.rmtree(pg_dir, ignore_errors=True)
     statuses = Counter(status for o in results for status in o.statuses)
@@ -370,6 +430,8 @@ def main() -> int:
     print(f"  submissions: {len(results)}; completed: {dict(done)}")
     print(f"  responses by status: {dict(sorted(statuses.items()))}")
     print(f"  PostgreSQL restarted in {window[1] - window[0]:.1f} s; 503 'try again' pages: {statuses.get(503, 0)}")
+    print(f"  email: {mail['queued']} queued, {mail['delivered']} delivered, {mail['not delivered']} never delivered, "
+          f"{mail['delivered twice']} delivered twice (target 0)")
     for problem in problems:
         print("  PROBLEM:", problem)
     print("  all checks passed" if not problems else f"  {len(problems)} problems")
