@@ -86,9 +86,9 @@ def init_app(app: Flask) -> None:
                                          system, staff_id=None)
         now = utcnow()
         db.session().add(SupportLink(contributor_id=sam.id, supporter_id=chris.id, relationship="carer",
-                                     can_fill_forms=True, can_see_claims=True, can_receive_emails=False,
-                                     consent_how="in_writing", consent_at=now, consent_recorded_by="demo data",
-                                     created_at=now))
+                                     can_fill_forms=True, can_see_claims=True, can_reply_queries=True,
+                                     can_receive_emails=False, consent_how="in_writing", consent_at=now,
+                                     consent_recorded_by="demo data", created_at=now, confirmed_at=now))
         db.session().commit()
 
     @app.cli.command("send-test-email")

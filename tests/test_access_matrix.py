@@ -4,7 +4,9 @@
 decision fails the suite, and so does a decision for a route that no longer exists. Each
 route is then requested as everyone who might try it: nobody signed in, contributor A (who
 owns the records in the URL), contributor B, A's supporter who may fill in forms and see
-claims, A's supporter who may do neither, and each staff role. GET routes are fetched; routes
+claims, A's supporter who may see claims and answer questions about them, A's supporter who
+may do neither, a supporter whose agreement A withdrew, one who only said they help A (not
+yet confirmed by A), and each staff role. GET routes are fetched; routes
 that take a POST are posted with a valid CSRF token. A refused request must leave every
 table exactly as it was, and must never show A's details. Nothing anywhere may be a 5xx.
 
@@ -98,6 +100,7 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "account.details_bank": CONTRIBUTOR,
     "account.supporters": CONTRIBUTOR,
     "account.new_supporter": CONTRIBUTOR,
+    "account.ask_for_help": CONTRIBUTOR,  # a private message about themselves, never while acting for someone
     "account.stop_acting_for": CONTRIBUTOR,
     "account.sign_out_everywhere": CONTRIBUTOR,
     "account.your_data": CONTRIBUTOR,
@@ -112,12 +115,15 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     # One of A's records: A, and a supporter only where A allowed it.
     "account.start_acting_for": owner("helper"),  # only someone A lets fill in forms
     "account.withdraw_supporter": owner("a"),
+    "account.confirm_supporter": owner("a"),  # only the person answers "does X help you?"
+    "account.change_supporter": owner("a"),  # only the person changes what a supporter may do
     "account.delete_form": owner("a"),
     "claims.page": owner("a"),
     "claims.delete_receipt": owner("a"),
-    "claims.done": owner("a", "helper"),
-    "claims.claim": owner("a", "helper"),  # the helper may see A's claims
-    "claims.receipt": owner("a", "helper"),
+    "claims.done": owner("a", "helper", "replier"),
+    # Seeing A's claims needs "see claims"; answering the team's question needs "reply" as well.
+    "claims.claim": {"GET": owner("a", "helper", "replier"), "POST": owner("a", "replier")},
+    "claims.receipt": owner("a", "helper", "replier"),
     "interest.resume": owner("a"),
     "interest.withdraw": owner("a"),
     # Staff, by role.
@@ -198,7 +204,7 @@ def decision_for(endpoint: str, method: str) -> Decision:
     return decision[method] if isinstance(decision, dict) else decision
 
 
-CONTRIBUTORS = ("a", "b", "helper", "nosupport")
+CONTRIBUTORS = ("a", "b", "helper", "replier", "nosupport", "withdrawn", "waiting")
 PEOPLE = ("anonymous",) + CONTRIBUTORS + STAFF_ROLES
 
 # --- one world for the module -----------------------------------------------------------------------
@@ -253,13 +259,28 @@ def _seed(app: Flask) -> World:
             "vic@example.org", "Vic Erased")
         links = {}
         for key, email, permissions in (("helper", "hal@example.org", ["fill_forms", "see_claims"]),
+                                        ("replier", "ray@example.org", ["see_claims", "reply_queries"]),
+                                        ("withdrawn", "will@example.org", ["fill_forms", "see_claims",
+                                                                           "reply_queries"]),
                                         ("nosupport", "nell@example.org", ["receive_emails"]),
                                         ("spare", "sid@example.org", ["receive_emails"]),
                                         ("spare2", "sue@example.org", ["receive_emails"])):
             link, _ = accounts.add_supporter(a, name=key.title(), email=email, relationship="friend",
                                              permissions=permissions, locale="en")
             links[key] = link
-        ids.update(a=a.id, b=b.id, helper=links["helper"].supporter_id, nosupport=links["nosupport"].supporter_id)
+        accounts.withdraw_supporter(links["withdrawn"], by)
+        waiting = person("walt@example.org", "Walt Waiting")  # said he helps A; A has not confirmed
+        from app.account.models import SupportLink
+
+        waiting_link = SupportLink(contributor_id=a.id, supporter_id=waiting.id, relationship="friend",
+                                   can_fill_forms=True, can_see_claims=True, can_reply_queries=True,
+                                   can_receive_emails=True, consent_how="supporter_said", consent_at=now,
+                                   consent_recorded_by="supporter 0", created_at=now, confirmed_at=None)
+        s.add(waiting_link)
+        s.flush()
+        ids.update(a=a.id, b=b.id, helper=links["helper"].supporter_id, nosupport=links["nosupport"].supporter_id,
+                   replier=links["replier"].supporter_id, withdrawn=links["withdrawn"].supporter_id,
+                   waiting=waiting.id)
 
         public_role = roles.create(COMPLETE | {"closing_date": date.today() + timedelta(days=10)}, by)
         roles.publish(public_role, by)
@@ -322,6 +343,7 @@ def _seed(app: Flask) -> World:
             draft_receipt=draft_receipt.id, other_draft=other_draft.public_id, interest=interest.id,
             interest_ref=interest.reference, interest_draft=interest_draft.public_id, done_task=done_task.id,
             erase_task=erase_task.id, spare_link=links["spare"].id, spare2_link=links["spare2"].id,
+            waiting_link=waiting_link.id,
             spare_staff=spare_staff, batch=batch.id,
         )
     return World(app, ids, refs, receipt_bytes)
@@ -347,6 +369,8 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "account.use_link": lambda r: {"token": "not-a-real-token"},
     "account.start_form": lambda r: {"kind": "claim"},
     "account.withdraw_supporter": lambda r: {"link_id": r["spare_link"]},
+    "account.confirm_supporter": lambda r: {"link_id": r["waiting_link"]},
+    "account.change_supporter": lambda r: {"link_id": r["spare2_link"]},
     "account.delete_form": lambda r: {"public_id": r["other_draft"]},
     "claims.page": lambda r: {"public_id": r["draft"], "page": "activity"},
     "claims.delete_receipt": lambda r: {"public_id": r["draft"], "receipt_id": r["draft_receipt"]},

@@ -18,7 +18,7 @@ from flask import current_app, url_for
 from sqlalchemy import JSON, ForeignKey, Integer, String, delete, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app import audit, db, mail
+from app import access, audit, db, mail
 from app.account.models import Contributor
 from app.db import Base, UTCDateTime, utcnow
 
@@ -89,12 +89,18 @@ def start(kind: str, owner: Contributor | None, subject: Contributor | None, tit
     return draft
 
 
+def _still_allowed(draft: Draft, owner: Contributor | None) -> bool:
+    """A draft for someone else opens only while its owner may still fill in forms for them."""
+    return draft.subject_id is None or owner is None or access.may(owner, draft.subject_id, "fill_in")
+
+
 def find(public_id: str, owner: Contributor) -> Draft | None:
-    """The owner's unsubmitted draft with this id (anyone else gets ``None``)."""
+    """The owner's unsubmitted draft with this id (anyone else, or an owner whose agreement to
+    act for the person has ended or narrowed, gets ``None``)."""
     draft = db.session().scalar(select(Draft).where(Draft.public_id == public_id))
     if draft is None or draft.owner_id != owner.id or draft.submitted_at is not None:
         return None
-    return draft
+    return draft if _still_allowed(draft, owner) else None
 
 
 def find_sent(public_id: str | None = None, reference: str | None = None,
@@ -107,7 +113,7 @@ def find_sent(public_id: str | None = None, reference: str | None = None,
     draft = db.session().scalar(select(Draft).where(column == value, Draft.submitted_at.is_not(None)))
     if draft is None or (draft.owner_id is not None and (owner is None or draft.owner_id != owner.id)):
         return None
-    return draft
+    return draft if _still_allowed(draft, owner) else None
 
 
 def already_sent(draft: Draft, view_url: str, again_url: str | None = None) -> str:
@@ -139,9 +145,10 @@ def save_page(draft: Draft, page: str, values: dict[str, Any]) -> None:
 
 
 def open_drafts(owner: Contributor) -> list[Draft]:
-    return list(db.session().scalars(
+    """The owner's forms in progress that they may still carry on with."""
+    return [draft for draft in db.session().scalars(
         select(Draft).where(Draft.owner_id == owner.id, Draft.submitted_at.is_(None)).order_by(Draft.updated_at.desc())
-    ))
+    ) if _still_allowed(draft, owner)]
 
 
 def discard(draft: Draft) -> None:

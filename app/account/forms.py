@@ -6,11 +6,11 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from app.forms import Form
 from wtforms import EmailField, RadioField, SelectMultipleField, StringField, TextAreaField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
+from app.forms import Form
 from app.i18n import normalise_digits
 
 
@@ -207,8 +207,17 @@ RELATIONSHIP_CHOICES = [
 PERMISSION_CHOICES = [
     SelectChoice("fill_forms", _l("Fill in forms for me")),
     SelectChoice("see_claims", _l("See my payment claims")),
+    SelectChoice("reply_queries", _l("Answer questions about my payment claims")),
     SelectChoice("receive_emails", _l("Get copies of emails about taking part")),
 ]
+
+
+def permissions_field() -> SelectMultipleField:
+    return SelectMultipleField(
+        _l("What can they do for you?"), choices=PERMISSION_CHOICES,
+        description=_l("Choose all that apply. Payments always go to you."),
+        validators=[InputRequired(_l("Choose what they can do for you"))],
+    )
 
 
 class SupporterForm(Form):
@@ -227,11 +236,7 @@ class SupporterForm(Form):
         _l("How do they help you?"), choices=RELATIONSHIP_CHOICES,
         validators=[InputRequired(_l("Choose how they help you"))],
     )
-    permissions = SelectMultipleField(
-        _l("What can they do for you?"), choices=PERMISSION_CHOICES,
-        description=_l("Choose all that apply. Payments always go to you."),
-        validators=[InputRequired(_l("Choose what they can do for you"))],
-    )
+    permissions = permissions_field()
     agree = SelectMultipleField(
         _l("Your agreement"),
         choices=[SelectChoice("yes", _l("I agree that this person can do these things for me. "
@@ -245,3 +250,26 @@ class WhoForm(Form):
 
     for_whom = RadioField(_l("Who is filling this in?"),
                           validators=[InputRequired(_l("Choose who you are filling this in for"))])
+
+
+class SupporterPermissionsForm(Form):
+    permissions = permissions_field()
+
+
+class ConfirmSupporterForm(Form):
+    answer = RadioField(
+        _l("Do you agree that they can act for you?"),
+        choices=[SelectChoice("yes", _l("Yes, they help me")),
+                 SelectChoice("no", _l("No, I do not want them to act for me"))],
+        validators=[InputRequired(_l("Choose yes or no"))],
+    )
+
+
+class PrivateHelpForm(Form):
+    message = TextAreaField(
+        _l("What would you like to tell us?"),
+        description=_l("Only the involvement team will read this. We will not show it or send it to anyone "
+                       "who helps you."),
+        validators=[InputRequired(_l("Write what you would like to tell us")),
+                    Length(max=5000, message=_l("Write 5,000 characters or fewer"))],
+    )

@@ -97,12 +97,34 @@ class SupportLink(Base):
     can_fill_forms: Mapped[bool] = mapped_column(Boolean, default=False)
     can_see_claims: Mapped[bool] = mapped_column(Boolean, default=False)
     can_receive_emails: Mapped[bool] = mapped_column(Boolean, default=False)
+    can_reply_queries: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_how: Mapped[str] = mapped_column(String(20))
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     consent_recorded_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the person's agreement became something we can check: they made the link, confirmed
+    # it after signing in, or staff recorded how they agreed. Until then the link grants nothing.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def active(self) -> bool:
-        return self.withdrawn_at is None
+        return self.withdrawn_at is None and self.confirmed_at is not None
+
+    #: The permission names people choose (forms) and the column each sets.
+    PERMISSIONS = (("fill_forms", "can_fill_forms"), ("see_claims", "can_see_claims"),
+                   ("reply_queries", "can_reply_queries"), ("receive_emails", "can_receive_emails"))
+
+    @property
+    def permissions(self) -> list[str]:
+        return [name for name, column in self.PERMISSIONS if getattr(self, column)]
+
+    @permissions.setter
+    def permissions(self, chosen: list[str]) -> None:
+        for name, column in self.PERMISSIONS:
+            setattr(self, column, name in chosen)
+
+    @property
+    def waiting(self) -> bool:
+        """Made on a helper's word: waiting for the person to say yes or no."""
+        return self.withdrawn_at is None and self.confirmed_at is None

@@ -9,12 +9,13 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import db, security
+from app import access, db, security
 from app.forms import KEPT
 from app.account import data, drafts, service
 from app.account.forms import (
     ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, AccessForm, BankForm, CodeForm,
-    ContactForm, LanguageForm, NameForm, PaymentForm, SignInForm, SupporterForm, WhoForm,
+    ConfirmSupporterForm, ContactForm, LanguageForm, NameForm, PaymentForm, PrivateHelpForm, SignInForm,
+    SupporterForm, SupporterPermissionsForm, WhoForm,
 )
 from app.account.models import Contributor, SupportLink
 from app.i18n import COOKIE_MAX_AGE, EASY_READ_COOKIE, LANG_COOKIE, available, easy_read_on
@@ -51,8 +52,8 @@ def _load_contributor() -> None:
     g.acting_for = None
     acting_for = session.get(ACTING_FOR)
     if acting_for is not None:
-        # Checked on every request: a withdrawn agreement ends it at once.
-        if service.can_fill_forms_for(contributor, acting_for):
+        # Checked on every request: a withdrawn or narrowed agreement ends it at once.
+        if access.may(contributor, acting_for, "fill_in"):
             g.acting_for = db.session().get(Contributor, acting_for)
         else:
             session.pop(ACTING_FOR, None)
@@ -68,8 +69,16 @@ def who() -> tuple[str, int | None, str]:
     if g.get("acting_for") is not None:
         if current_contributor() is None:
             return ("staff", g.staff.id, g.staff.email)
-        return service.supporter_actor(current_contributor())
+        return access.actor_for(current_contributor(), g.acting_for)
     return service.actor(current_contributor())
+
+
+def acted_by_name() -> str | None:
+    """When someone acts in another person's name, the name the person is told: else ``None``."""
+    if g.get("acting_for") is None:
+        return None
+    me = current_contributor()
+    return me.display_name if me is not None else _("the involvement team")
 
 
 @bp.context_processor
@@ -144,6 +153,9 @@ def _finish_sign_in(token: Any):  # type: ignore[no-untyped-def]
     contributor = service.complete_sign_in(token, _locale(), easy_read_on())
     is_new = not contributor.name
     after = session.get("after_sign_in") or url_for("account.home")
+    waiting = service.waiting_links(contributor)
+    if waiting and not is_new:  # someone said they help them: ask first
+        after = url_for("account.confirm_supporter", link_id=waiting[0][0].id)
     keep = {k: session[k] for k in ("staff_id", "staff_sv", "staff_at", KEPT) if k in session}
     session.clear()
     session.update(keep)
@@ -212,7 +224,8 @@ def _details_page(endpoint: str, form_class: type, template: str,
     if hasattr(form, "language"):
         form.language.choices = [(lang.code, lang.name) for lang in available()]
     if form.validate_on_submit():
-        service.update_profile(contributor, to_changes(form), by=who())
+        if service.update_profile(contributor, to_changes(form), by=who()) and acted_by_name():
+            service.tell_person(contributor, "details_changed", acted_by_name() or "")
         db.session().commit()
         response = redirect(_next_page(endpoint, contributor))
         if hasattr(form, "language") and g.acting_for is None:
@@ -303,7 +316,7 @@ def details_bank():  # type: ignore[no-untyped-def]
 def supporters():  # type: ignore[no-untyped-def]
     me = current_contributor()
     return render_template("account/supporters.html", helpers=service.links_for(me),
-                           helping=service.people_supported_by(me),
+                           waiting=service.waiting_links(me), helping=service.people_supported_by(me),
                            relationship_names={c.value: c.label for c in RELATIONSHIP_CHOICES})
 
 
@@ -324,6 +337,61 @@ def new_supporter():  # type: ignore[no-untyped-def]
     return render_template("account/supporter_new.html", form=form)
 
 
+@bp.route("/supporters/<int:link_id>/confirm", methods=["GET", "POST"])
+@contributor_required
+def confirm_supporter(link_id: int):  # type: ignore[no-untyped-def]
+    """"X says they help you. Do you agree?": only the person answers, never the helper."""
+    me = current_contributor()
+    link = db.session().get(SupportLink, link_id)
+    if link is None or link.contributor_id != me.id or g.get("acting_for") is not None:
+        abort(404)
+    helper = db.session().get(Contributor, link.supporter_id)
+    if not link.waiting:
+        return redirect(url_for("account.supporters"))
+    form = ConfirmSupporterForm()
+    if form.validate_on_submit():
+        if form.answer.data == "yes":
+            service.confirm_supporter(link, by=service.actor(me))
+            flash(_("%(name)s can now help you. You can stop this at any time.", name=helper.display_name))
+        else:
+            service.withdraw_supporter(link, by=service.actor(me))
+            flash(_("%(name)s cannot act for you.", name=helper.display_name))
+        return redirect(url_for("account.supporters"))
+    return render_template("account/supporter_confirm.html", form=form, link=link, helper=helper,
+                           relationship_names={c.value: c.label for c in RELATIONSHIP_CHOICES})
+
+
+@bp.route("/supporters/<int:link_id>/change", methods=["GET", "POST"])
+@contributor_required
+def change_supporter(link_id: int):  # type: ignore[no-untyped-def]
+    """The person changes what someone may do for them; it holds from the supporter's next click."""
+    me = current_contributor()
+    link = db.session().get(SupportLink, link_id)
+    if link is None or link.contributor_id != me.id or not link.active or g.get("acting_for") is not None:
+        abort(404)
+    helper = db.session().get(Contributor, link.supporter_id)
+    form = SupporterPermissionsForm(data=None if request.method == "POST" else {"permissions": link.permissions})
+    if form.validate_on_submit():
+        service.change_supporter(link, list(form.permissions.data), by=service.actor(me))
+        flash(_("You have changed what %(name)s can do for you.", name=helper.display_name))
+        return redirect(url_for("account.supporters"))
+    return render_template("account/supporter_change.html", form=form, helper=helper)
+
+
+@bp.route("/supporters/help", methods=["GET", "POST"])
+@contributor_required
+def ask_for_help():  # type: ignore[no-untyped-def]
+    """A private message to the team: only the person (never a supporter acting for them)."""
+    if g.get("acting_for") is not None:
+        abort(404)
+    form = PrivateHelpForm()
+    if form.validate_on_submit():
+        service.ask_for_help(current_contributor(), form.message.data)
+        flash(_("Thank you. The team will contact you. We will not tell anyone who helps you."))
+        return redirect(url_for("account.supporters"))
+    return render_template("account/ask_for_help.html", form=form)
+
+
 @bp.post("/supporters/<int:link_id>/withdraw")
 @contributor_required
 def withdraw_supporter(link_id: int):  # type: ignore[no-untyped-def]
@@ -342,7 +410,7 @@ def withdraw_supporter(link_id: int):  # type: ignore[no-untyped-def]
 def start_acting_for():  # type: ignore[no-untyped-def]
     me = current_contributor()
     person_id = request.form.get("contributor_id", type=int)
-    if person_id is None or not service.can_fill_forms_for(me, person_id):
+    if person_id is None or person_id == me.id or not access.may(me, person_id, "fill_in"):
         abort(403)
     session[ACTING_FOR] = person_id
     return redirect(url_for("account.home"))

@@ -16,7 +16,7 @@ from typing import Any, Callable
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
-from app import audit, crypto, db, mail, security
+from app import access, audit, crypto, db, mail, security
 from app.account.models import Contributor, SignInToken, SupportLink
 from app.db import utcnow
 from app.staff.models import StaffTask
@@ -234,7 +234,10 @@ def rotate_encryption() -> int:
 
 # --- supporters ------------------------------------------------------------------
 
-def supporter_actor(supporter: Contributor) -> tuple[str, int, str]:
+def supporter_actor(supporter: Contributor, person: Contributor | None = None) -> tuple[str, int, str]:
+    """A supporter as audit actor: on behalf of ``person`` when they act for them."""
+    if person is not None:
+        return access.actor_for(supporter, person)
     return ("supporter", supporter.id, f"supporter {supporter.id}")
 
 
@@ -260,13 +263,17 @@ def add_supporter(contributor: Contributor, *, name: str, email: str, relationsh
                      after={"by": "added as a supporter"})
     if supporter.id == contributor.id:
         raise ValueError("a person cannot support themselves")
-    link = SupportLink(
-        contributor_id=contributor.id, supporter_id=supporter.id, relationship=relationship,
-        can_fill_forms="fill_forms" in permissions, can_see_claims="see_claims" in permissions,
-        can_receive_emails="receive_emails" in permissions, consent_how=consent_how, consent_at=consent_at or now,
-        consent_recorded_by=by[2], created_at=now,
-    )
-    session.add(link)
+    # A link a helper made on their own word, waiting for the person, becomes this agreement.
+    link = session.scalar(select(SupportLink).where(
+        SupportLink.contributor_id == contributor.id, SupportLink.supporter_id == supporter.id,
+        SupportLink.withdrawn_at.is_(None), SupportLink.confirmed_at.is_(None)))
+    if link is None:
+        link = SupportLink(contributor_id=contributor.id, supporter_id=supporter.id, created_at=now)
+        session.add(link)
+    link.relationship, link.permissions = relationship, permissions
+    # The person agreed online themselves, or staff recorded how and when they agreed.
+    link.consent_how, link.consent_at, link.consent_recorded_by = consent_how, consent_at or now, by[2]
+    link.confirmed_at = now
     session.flush()
     audit.record("supporter.linked", "contributor", contributor.id, actor=by,
                  after={"supporter": supporter.id, "relationship": relationship, "permissions": sorted(permissions),
@@ -274,14 +281,14 @@ def add_supporter(contributor: Contributor, *, name: str, email: str, relationsh
     message = mail.compose(
         "supporter_added", to=supporter.email or "", locale=supporter.language, easy_read=supporter.easy_read,
         purpose="supporter_added", contributor_id=supporter.id, person=contributor.display_name,
-        sign_in=current_app.config["SETTINGS"].base_url + url_for("account.sign_in"),
+        sign_in=mail.absolute_url("account.sign_in"),
     )
     session.commit()
     return link, message.id
 
 
 def withdraw_supporter(link: SupportLink, by: tuple[str, int | None, str]) -> None:
-    """End a support link (the contributor withdraws their agreement)."""
+    """End a support link (the contributor withdraws their agreement, or says no to one waiting)."""
     if link.withdrawn_at is not None:
         return
     link.withdrawn_at = utcnow()
@@ -290,30 +297,82 @@ def withdraw_supporter(link: SupportLink, by: tuple[str, int | None, str]) -> No
     db.session().commit()
 
 
-def links_for(contributor: Contributor) -> list[Any]:
-    """People who may act for ``contributor`` (active links), as (link, supporter) rows."""
+def change_supporter(link: SupportLink, permissions: list[str], by: tuple[str, int | None, str]) -> None:
+    """The person changes what a supporter may do (audited: which permissions, not why)."""
+    before = link.permissions
+    link.permissions = permissions
+    audit.record("supporter.changed", "contributor", link.contributor_id, actor=by,
+                 before={"supporter": link.supporter_id, "permissions": before},
+                 after={"supporter": link.supporter_id, "permissions": sorted(permissions)})
+    db.session().commit()
+
+
+def confirm_supporter(link: SupportLink, by: tuple[str, int | None, str]) -> None:
+    """The person says yes to a helper who said they help them: from now on the link counts."""
+    if link.confirmed_at is not None or link.withdrawn_at is not None:
+        return
+    link.confirmed_at = link.consent_at = utcnow()
+    link.consent_how, link.consent_recorded_by = "confirmed_online", by[2]
+    audit.record("supporter.confirmed", "contributor", link.contributor_id, actor=by,
+                 after={"supporter": link.supporter_id})
+    db.session().commit()
+
+
+def waiting_links(person: Contributor) -> list[Any]:
+    """Helpers who said they help ``person`` and wait for a yes or no, as (link, supporter) rows."""
     return list(db.session().execute(
         select(SupportLink, Contributor).join(Contributor, Contributor.id == SupportLink.supporter_id)
-        .where(SupportLink.contributor_id == contributor.id, SupportLink.withdrawn_at.is_(None))
+        .where(SupportLink.contributor_id == person.id, SupportLink.withdrawn_at.is_(None),
+               SupportLink.confirmed_at.is_(None)).order_by(SupportLink.id)).all())
+
+
+#: What a supporter (or staff member) did in someone's name, for the email telling the person.
+ACTED = ("claim_sent", "claim_reply", "interest_sent", "feedback_given", "details_changed")
+
+
+def tell_person(person: Contributor, what: str, actor_name: str) -> None:
+    """Tell ``person`` that someone did something in their name, and who; the caller commits.
+
+    By email when they have an address; otherwise a task for the team to tell them the way
+    they asked to be contacted.
+    """
+    assert what in ACTED, what
+    if person.email:
+        mail.compose("acted_for_you", to=person.email, locale=person.language, easy_read=person.easy_read,
+                     purpose=f"acted_{what}", contributor_id=person.id, what=what, actor=actor_name,
+                     link=mail.absolute_url("account.home"))
+    else:
+        db.session().add(StaffTask(kind="tell_person", contributor_id=person.id, created_at=utcnow(),
+                                   detail=f"{what}: {actor_name}"))
+
+
+def ask_for_help(person: Contributor, words: str) -> None:
+    """A private message to the team (e.g. about someone who helps them). Only staff ever see it:
+    it is never shown or sent to a supporter, and nothing in a supporter's view changes."""
+    db.session().add(StaffTask(kind="private_help", contributor_id=person.id, created_at=utcnow(),
+                               detail=words[:5000]))
+    audit.record("task.created", "contributor", person.id, actor=actor(person), after={"task": "private_help"})
+    db.session().commit()
+
+
+def links_for(contributor: Contributor) -> list[Any]:
+    """People who may act for ``contributor`` (links in force), as (link, supporter) rows."""
+    return list(db.session().execute(
+        select(SupportLink, Contributor).join(Contributor, Contributor.id == SupportLink.supporter_id)
+        .where(SupportLink.contributor_id == contributor.id, SupportLink.withdrawn_at.is_(None),
+               SupportLink.confirmed_at.is_not(None))
         .order_by(SupportLink.id)
     ).all())
 
 
 def people_supported_by(supporter: Contributor) -> list[Any]:
-    """People ``supporter`` may help (active links), as (link, contributor) rows."""
+    """People ``supporter`` may help (links in force: confirmed, not withdrawn), as (link, contributor) rows."""
     return list(db.session().execute(
         select(SupportLink, Contributor).join(Contributor, Contributor.id == SupportLink.contributor_id)
-        .where(SupportLink.supporter_id == supporter.id, SupportLink.withdrawn_at.is_(None))
+        .where(SupportLink.supporter_id == supporter.id, SupportLink.withdrawn_at.is_(None),
+               SupportLink.confirmed_at.is_not(None))
         .order_by(SupportLink.id)
     ).all())
-
-
-def can_fill_forms_for(supporter: Contributor, contributor_id: int) -> bool:
-    return db.session().scalar(
-        select(SupportLink.id).where(SupportLink.supporter_id == supporter.id,
-                                     SupportLink.contributor_id == contributor_id,
-                                     SupportLink.can_fill_forms.is_(True), SupportLink.withdrawn_at.is_(None))
-    ) is not None
 
 
 def last_change_on_behalf(contributor: Contributor) -> tuple[Contributor | None, Any] | None:

@@ -122,12 +122,13 @@ def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-unt
                               .order_by(AuditEvent.id)).all()
     staff_names = {s.id: s.name or s.email for s in session.scalars(select(StaffUser))}
     lines = _lines(claim)
+    messages = session.scalars(select(ClaimMessage).where(ClaimMessage.claim_id == claim.id)
+                               .order_by(ClaimMessage.id)).all()
     context = dict(
         claim=claim, lines=lines, payee=people.get(claim.contributor_id),
         helper=people.get(claim.submitted_by_id or 0), history=history, staff_names=staff_names,
         files_by_line=_files_by_line(claim, lines),
-        messages=session.scalars(select(ClaimMessage).where(ClaimMessage.claim_id == claim.id)
-                                 .order_by(ClaimMessage.id)).all(),
+        messages=messages, writers=service.writers(list(messages)),
         query_form=forms.get("query_form") or QueryForm(), reject_form=forms.get("reject_form") or RejectForm(),
         paid_form=forms.get("paid_form") or PaidForm(), line_errors=forms.get("line_errors") or {},
         overdue=claim.status in OPEN and claim.submitted_at < _overdue_before(),

@@ -18,10 +18,9 @@ from sqlalchemy import func, select, update
 from wtforms.fields.choices import SelectChoice
 from werkzeug.datastructures import MultiDict
 
-from app import db, mail
+from app import access, db, mail
 from app.account import drafts, service as accounts
 from app.account.models import Contributor
-from app.account.routes import who
 from app.claims import pricing, receipts, service
 from app.claims.forms import (
     CHOICE_CHOICES, EXPENSE_CHOICES, PREPARATION_CHOICES, VEHICLE_CHOICES, ActivityForm, DeclareForm, ExpensesForm,
@@ -72,7 +71,7 @@ def _draft(public_id: str) -> drafts.Draft:
     if draft is None or draft.kind != "claim":
         sent = drafts.find_sent(public_id, owner=current_contributor())
         done = db.session().scalar(select(Claim).where(Claim.idempotency_key == public_id))
-        if sent is not None and done is not None and _mine(done):
+        if sent is not None and done is not None and _may_see_sent(done):
             if request.method == "GET":
                 abort(Response(drafts.already_sent(sent, url_for("claims.claim", reference=done.reference),
                                                    url_for("claims.new"))))
@@ -87,15 +86,17 @@ def _payee(draft: drafts.Draft) -> Contributor:
     return person
 
 
-def _mine(claim: Claim) -> bool:
-    """The signed-in person is the payee, filled it in, or may see the payee's claims."""
+def _may_see(claim: Claim) -> bool:
+    """The payee, or a supporter they let see their claims, now (``access``)."""
+    return access.may(current_contributor(), claim.contributor_id, "see_claims")
+
+
+def _may_see_sent(claim: Claim) -> bool:
+    """"Claim sent" and its reference: also for whoever filled it in while they may still fill in
+    forms for the person (they need not see the person's claims)."""
     me = current_contributor()
-    if me is None:
-        return False
-    if me.id in (claim.contributor_id, claim.submitted_by_id):
-        return True
-    return any(link.can_see_claims and person.id == claim.contributor_id
-               for link, person in accounts.people_supported_by(me))
+    return _may_see(claim) or (me is not None and me.id == claim.submitted_by_id
+                               and access.may(me, claim.contributor_id, "fill_in"))
 
 
 def _activity_choices(payee: Contributor) -> list[tuple[str, str]]:
@@ -415,15 +416,18 @@ def _send(draft: drafts.Draft):  # type: ignore[no-untyped-def]
         activity["activity"], "")
     owner = current_contributor()
     payee = _payee(draft)
+    by = access.actor_for(owner, payee)  # a supporter on behalf of the person, however they got here
     claim, made = service.submit(draft.public_id, payee, owner if owner.id != payee.id else None, {
         "activity": title, "activity_date": date.fromisoformat(activity["activity_date"]), "role_id": role_id,
         "hours": hours_value(time.get("hours")) or 0, "preparation": time.get("preparation") or "none",
         "payment_choice": time.get("payment_choice") or "paid", "advance": bool(time.get("advance")),
-        "expenses": _expense_items(draft)}, who())
+        "expenses": _expense_items(draft)}, by)
     if made:
         draft.reference = claim.reference
         if claim.payment_choice == "benefits_talk":
-            accounts.update_profile(payee, {"payment_preference": "benefits_talk"}, by=who())
+            accounts.update_profile(payee, {"payment_preference": "benefits_talk"}, by=by)
+        if payee.id != owner.id:  # the person hears what was sent in their name, and by whom
+            accounts.tell_person(payee, "claim_sent", owner.display_name)
         if owner.email:
             mail.compose("form_received", to=owner.email, locale=owner.language,
                          easy_read=owner.easy_read, purpose="form_received", contributor_id=owner.id,
@@ -437,7 +441,7 @@ def _send(draft: drafts.Draft):  # type: ignore[no-untyped-def]
 @contributor_required
 def done(public_id: str):  # type: ignore[no-untyped-def]
     claim = db.session().scalar(select(Claim).where(Claim.idempotency_key == public_id))
-    if claim is None or not _mine(claim):
+    if claim is None or not _may_see_sent(claim):
         abort(404)
     return render_template("claims/done.html", claim=claim,
                            pay_days=current_app.config["SETTINGS"].claim_pay_days)
@@ -466,6 +470,8 @@ def delete_receipt(public_id: str, receipt_id: int):  # type: ignore[no-untyped-
 @contributor_required
 def yours():  # type: ignore[no-untyped-def]
     person = g.get("acting_for") or current_contributor()
+    if not access.may(current_contributor(), person.id, "see_claims"):
+        abort(403)  # filling in forms for someone does not show their claims
     claims = db.session().scalars(select(Claim).where(Claim.contributor_id == person.id)
                                   .order_by(Claim.submitted_at.desc())).all()
     years: dict[int, int] = {}
@@ -476,9 +482,14 @@ def yours():  # type: ignore[no-untyped-def]
                            years=sorted(years.items(), reverse=True), label=pricing.tax_year_label)
 
 
+def _payee_name(claim: Claim) -> str:
+    person = db.session().get(Contributor, claim.contributor_id)
+    return person.display_name if person else ""
+
+
 def _claim_for_person(reference: str) -> Claim:
     claim = db.session().scalar(select(Claim).where(Claim.reference == reference))
-    if claim is None or not _mine(claim):
+    if claim is None or not _may_see(claim):
         abort(404)
     return claim
 
@@ -487,12 +498,20 @@ def _claim_for_person(reference: str) -> Claim:
 @contributor_required
 def claim(reference: str):  # type: ignore[no-untyped-def]
     item = _claim_for_person(reference)
+    me = current_contributor()
+    may_reply = access.may(me, item.contributor_id, "reply")
     form = ReplyForm()
     problems: list[str] = []
+    if request.method == "POST" and not may_reply:
+        abort(403)
     if request.method == "POST" and item.status == "query" and form.validate_on_submit():
-        problems = store_receipts(request.files.getlist("files"), current_contributor(), claim_id=item.id)
+        problems = store_receipts(request.files.getlist("files"), me, claim_id=item.id)
         if not problems:
-            service.reply(item, current_contributor(), form.reply.data, who())
+            payee = db.session().get(Contributor, item.contributor_id)
+            service.reply(item, me, form.reply.data, access.actor_for(me, payee))
+            if payee is not None and payee.id != me.id:
+                accounts.tell_person(payee, "claim_reply", me.display_name)
+            db.session().commit()
             flash(_("Thank you. We have your answer and will look at your claim again."))
             return redirect(url_for("claims.claim", reference=reference))
     session = db.session()
@@ -501,7 +520,8 @@ def claim(reference: str):  # type: ignore[no-untyped-def]
                                .order_by(ClaimMessage.id)).all()
     files = session.scalars(select(Receipt).where(Receipt.claim_id == item.id).order_by(Receipt.id)).all()
     return render_template("claims/claim.html", claim=item, lines=lines, messages=messages, files=files, form=form,
-                           problems=problems)
+                           problems=problems, may_reply=may_reply, me_id=me.id,
+                           writers=service.writers(messages) | {item.contributor_id: _payee_name(item)})
 
 
 @bp.get("/account/claims/<reference>/receipts/<int:receipt_id>")

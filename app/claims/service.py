@@ -286,16 +286,26 @@ def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
     return message_id
 
 
-def reply(claim: Claim, person: Contributor, text: str, by: Actor) -> None:
-    """The person answers a query: the claim goes back to the team."""
+def reply(claim: Claim, writer: Contributor, text: str, by: Actor) -> None:
+    """The person (or a supporter they allowed, credited as the writer) answers a query: the
+    claim goes back to the team. The caller commits."""
     if claim.status != "query":
         raise NotAllowed("only a claim with a question can be answered")
     session = db.session()
-    session.add(ClaimMessage(claim_id=claim.id, from_contributor_id=person.id, text=text, created_at=utcnow()))
+    session.add(ClaimMessage(claim_id=claim.id, from_contributor_id=claim.contributor_id, written_by_id=writer.id,
+                             text=text, created_at=utcnow()))
     claim.status, claim.updated_at = "submitted", utcnow()
     audit.record("claim.replied", "claim", claim.id, actor=by, before={"status": "query"},
                  after={"status": "submitted"})
-    session.commit()
+
+
+def writers(messages: list[ClaimMessage]) -> dict[int, str]:
+    """The names of who wrote each reply, by contributor id, for "X, on behalf of Y"."""
+    ids = {m.written_by_id for m in messages if m.written_by_id} | {
+        m.from_contributor_id for m in messages if m.from_contributor_id}
+    if not ids:
+        return {}
+    return {c.id: c.display_name for c in db.session().scalars(select(Contributor).where(Contributor.id.in_(ids)))}
 
 
 def _email(claim: Claim, to: str, note: str, person: Contributor | None = None,

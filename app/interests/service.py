@@ -23,7 +23,7 @@ from typing import Any
 from flask import current_app, url_for
 from sqlalchemy import delete, or_, select, update
 
-from app import audit, db, mail
+from app import access as policy, audit, db, mail
 from app.account import drafts, service as accounts
 from app.account.models import Contributor, SupportLink
 from app.db import utcnow
@@ -129,23 +129,30 @@ def submit(draft: drafts.Draft, role: Role, me: Contributor | None, locale: str,
         subject, new = _find_or_add(contact, locale, easy_read, by, "added by a supporter")
         new_people |= {subject.id} if new else set()
         if new and subject.id != submitter.id:
+            # On the helper's word only: the link grants nothing until the person says yes after
+            # signing in (or staff record how they agreed). The person is asked straight away.
             now = utcnow()
             session.add(SupportLink(
                 contributor_id=subject.id, supporter_id=submitter.id, relationship=relationship,
-                can_fill_forms=True, can_see_claims=False, can_receive_emails=True, consent_how="supporter_said",
-                consent_at=now, consent_recorded_by=by[2], created_at=now))
+                can_fill_forms=True, can_see_claims=False, can_reply_queries=False, can_receive_emails=True,
+                consent_how="supporter_said", consent_at=now, consent_recorded_by=by[2], created_at=now,
+                confirmed_at=None))
             audit.record("supporter.linked", "contributor", subject.id, actor=by,
                          after={"supporter": submitter.id, "relationship": relationship,
-                                "permissions": ["fill_forms", "receive_emails"], "consent": "supporter_said"})
+                                "permissions": ["fill_forms", "receive_emails"], "consent": "supporter_said",
+                                "waiting_for_the_person": True})
+            if subject.email:
+                mail.compose("supporter_waiting", to=subject.email, locale=locale, easy_read=easy_read,
+                             purpose="supporter_waiting", contributor_id=subject.id, helper=submitter.display_name,
+                             sign_in=current_app.config["SETTINGS"].base_url + url_for("account.sign_in"))
         elif not new:
             confirmed = None  # an existing person: they have not said so themselves
     else:  # someone the signed-in helper already supports
         assert me is not None
-        link = session.scalar(select(SupportLink).where(
-            SupportLink.supporter_id == me.id, SupportLink.contributor_id == int(who),
-            SupportLink.withdrawn_at.is_(None), SupportLink.can_fill_forms.is_(True)))
-        if link is None:
-            raise PermissionError("no agreement to fill in forms for this person")
+        decision = policy.decide(me, int(who), "fill_in")
+        if not decision.allowed or decision.link is None:
+            raise PermissionError("no agreement in force to fill in forms for this person")
+        link = decision.link
         subject, submitter = session.get(Contributor, link.contributor_id), me
         relationship, agreement = link.relationship, "support_link"
     assert subject is not None
@@ -155,7 +162,7 @@ def submit(draft: drafts.Draft, role: Role, me: Contributor | None, locale: str,
         contact = {k: getattr(subject, k) or "" for k in ("name", "email", "phone", "address", "contact_channel",
                                                           "best_times")}
     by = accounts.actor(me) if me is not None and submitter is None else (
-        accounts.supporter_actor(submitter) if submitter is not None else accounts.actor(subject))
+        accounts.supporter_actor(submitter, subject) if submitter is not None else accounts.actor(subject))
     if known and "yes" in (access.get("save_to_profile") or []):
         accounts.update_profile(subject, {"access_needs": access.get("access_needs") or [],
                                           "interpreter_language": access.get("interpreter_language") or "",

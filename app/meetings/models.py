@@ -104,6 +104,9 @@ class FeedbackComment(Base):
     response_id: Mapped[int] = mapped_column(ForeignKey("feedback_responses.id"), index=True)
     question: Mapped[str] = mapped_column(String(20))  # one of TEXTS
     text: Mapped[str] = mapped_column(Text)
+    # Who wrote these words, on named feedback only (the person, or a supporter for them);
+    # always empty on anonymous feedback, and emptied when feedback is made anonymous.
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="SET NULL"))
     received_on: Mapped[date] = mapped_column(Date)
     redactions: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -21,8 +21,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete as sql_delete, func, select, update as sql_update
 
-from app import audit, db, mail
-from app.account.models import Contributor, SupportLink
+from app import access, audit, db, mail
+from app.account.models import Contributor
 from app.db import utcnow
 from app.meetings.models import (
     SCALES, TEXTS, Attendance, FeedbackComment, FeedbackResponse, Meeting, MeetingChange, YouSaidWeDid,
@@ -136,12 +136,8 @@ def meetings_for(person: Contributor) -> list[Meeting]:
 # --- feedback -----------------------------------------------------------------------------------
 
 def may_give_for(giver: Contributor, person: Contributor) -> bool:
-    """The giver is the person, or a supporter they let fill in forms for them."""
-    if giver.id == person.id:
-        return True
-    return db.session().scalar(select(SupportLink.id).where(
-        SupportLink.contributor_id == person.id, SupportLink.supporter_id == giver.id,
-        SupportLink.can_fill_forms.is_(True), SupportLink.withdrawn_at.is_(None))) is not None
+    """The giver is the person, or a supporter they let fill in forms for them, now."""
+    return access.may(giver, person.id, "fill_in")
 
 
 def clean_answers(answers: dict[str, Any]) -> dict[str, int]:
@@ -200,10 +196,15 @@ def give_feedback(meeting: Meeting, answers: dict[str, Any], texts: dict[str, st
         words = (texts.get(question) or "").strip()
         if words:
             session.add(FeedbackComment(response_id=response.id, question=question, text=words[:5000],
-                                        received_on=today))
+                                        received_on=today,
+                                        written_by_id=giver.id if person is not None and giver else None))
     if person is not None:  # an anonymous response leaves no trace of who gave it
-        audit.record("feedback.given", "meeting", meeting.id, actor=("contributor", giver.id, "contributor"),
+        audit.record("feedback.given", "meeting", meeting.id, actor=access.actor_for(giver, person),
                      after={"response": response.id, "for": person.id, "on_behalf": giver.id != person.id})
+        if giver.id != person.id:
+            from app.account import service as accounts
+
+            accounts.tell_person(person, "feedback_given", giver.display_name)
     session.commit()
     return response
 
@@ -375,7 +376,9 @@ def export(person: Contributor) -> list[dict[str, Any]]:
         .order_by(FeedbackResponse.id)).all()
     words = {}
     for comment, response in comments(sorted({r.meeting_id for r in rows})):
-        if response.id in {r.id for r in rows}:
+        # Feedback given for someone else: only the words this person wrote themselves.
+        theirs = response.contributor_id == person.id or comment.written_by_id == person.id
+        if response.id in {r.id for r in rows} and theirs:
             words.setdefault(response.id, []).append({"question": comment.question, "words": comment.text})
     return [{"meeting": r.meeting_id, "answers": r.answers, "debrief": r.debrief,
              "given_for_someone_else": r.contributor_id != person.id, "received": r.received_on.isoformat(),
@@ -383,7 +386,9 @@ def export(person: Contributor) -> list[dict[str, Any]]:
 
 
 def _anonymise(condition: Any) -> int:
-    """Named feedback becomes anonymous: what was said stays, who said it goes."""
+    """Named feedback becomes anonymous: what was said stays, who said it (and wrote it) goes."""
+    db.session().execute(sql_update(FeedbackComment).where(FeedbackComment.response_id.in_(
+        select(FeedbackResponse.id).where(condition))).values(written_by_id=None))
     result = db.session().execute(sql_update(FeedbackResponse).where(condition).values(
         anonymous=True, contributor_id=None, submitted_by_id=None, created_at=None, updated_at=None,
         debrief=False))

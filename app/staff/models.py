@@ -27,7 +27,7 @@ class StaffUser(Base):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-TASK_KINDS = ("benefits_talk", "erasure_request", "debrief")
+TASK_KINDS = ("benefits_talk", "erasure_request", "debrief", "private_help", "tell_person")
 
 
 class StaffTask(Base):

@@ -117,7 +117,19 @@ def seeded_app(tmp: Path, name: str = "a11y") -> Flask:
         db.session().add(SupportLink(contributor_id=person.id, supporter_id=helper.id, relationship="carer",
                                      can_fill_forms=True, can_see_claims=False, can_receive_emails=True,
                                      consent_how="online", consent_at=now, consent_recorded_by="test",
-                                     created_at=now))
+                                     created_at=now, confirmed_at=now))
+        # Wren said on a form that she helps Casey; Casey has not said yes yet (support link 2).
+        wren = Contributor(email="wren@example.org", name="Wren Helper", language="en", access_needs=[],
+                           created_at=now, updated_at=now, session_version=1)
+        db.session().add(wren)
+        db.session().flush()
+        waiting = SupportLink(contributor_id=person.id, supporter_id=wren.id, relationship="friend",
+                              can_fill_forms=True, can_see_claims=False, can_receive_emails=True,
+                              consent_how="supporter_said", consent_at=now, consent_recorded_by="test",
+                              created_at=now)
+        db.session().add(waiting)
+        db.session().flush()
+        assert waiting.id == 2, waiting.id
         for token in ("a11y-supporter", "a11y-helper"):
             service.issue_sign_in(helper.email, helper, timedelta(days=1), token=token)
         db.session().commit()

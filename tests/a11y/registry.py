@@ -48,6 +48,12 @@ PAGES: list[Entry] = [
           error_state=True),
     Entry("bank details", "account.details_bank", "/account/details/bank", who="contributor", error_state=True),
     Entry("people who help", "account.supporters", "/account/supporters", who="contributor"),
+    Entry("does someone help you", "account.confirm_supporter", "/account/supporters/2/confirm", who="contributor",
+          error_state=True),
+    Entry("change what someone can do", "account.change_supporter", "/account/supporters/1/change",
+          who="contributor"),  # its error state: tests/a11y/test_acting_for_journey.py
+    Entry("tell the team privately", "account.ask_for_help", "/account/supporters/help", who="contributor",
+          error_state=True),
     Entry("add someone who helps you", "account.new_supporter", "/account/supporters/new", who="contributor",
           error_state=True),
     Entry("bank details: not for supporters", "<403>", "/account/details/bank", who="supporter",

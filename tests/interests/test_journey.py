@@ -289,7 +289,13 @@ def test_a_signed_in_person_can_add_someone_new_they_help(app) -> None:
         lee = db.session().get(Contributor, interest.contributor_id)
     assert (lee.name, interest.submitted_by_id, link.supporter_id, link.relationship) == ("Lee New", me, me, "friend")
     assert interest.confirmed_at is not None  # the helper is signed in and the person is new
-    # From now on the helper can fill in forms for Lee, because Lee's agreement came with this
+    # The helper's word is not Lee's agreement: nothing more for Lee until Lee says yes
     # (a new form begins at "I'm interested"; the sent one's pages say it was sent).
     cr.get_redirect(f"/roles/{role_id}/interest")
+    assert "I am filling it in for Lee New" not in cr.get(f"/roles/{role_id}/interest/who?lang=en").text()
+    assert link.confirmed_at is None
+    from tests.account.test_supporters import sign_in_as
+
+    lee_browser = sign_in_as(app, lee.id)
+    lee_browser.post_redirect(f"/account/supporters/{link.id}/confirm", {"answer": "yes"})
     assert "I am filling it in for Lee New" in cr.get(f"/roles/{role_id}/interest/who?lang=en").text()

@@ -38,7 +38,7 @@ def supporter_of(app, sam: Contributor) -> Contributor:  # type: ignore[no-untyp
     chris = person(app, email="chris@example.org", name="Chris")
     db.session().add(SupportLink(contributor_id=sam.id, supporter_id=chris.id, relationship="carer",
                                  can_fill_forms=True, consent_how="in_person", consent_at=utcnow(),
-                                 consent_recorded_by="test", created_at=utcnow()))
+                                 consent_recorded_by="test", created_at=utcnow(), confirmed_at=utcnow()))
     db.session().commit()
     return chris
 
