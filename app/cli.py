@@ -36,7 +36,10 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("demo-data")
     def demo_data() -> None:
-        """Load demo records once (safe to run again); prints demo sign-in details."""
+        """Load demo records once (safe to run again); prints demo sign-in details. Never in production."""
+        if app.config["SETTINGS"].production:
+            raise click.ClickException("demo-data refuses to run in production: it makes staff accounts with a "
+                                       "published password and made-up people.")
         from app.staff import service
         from app.staff.models import StaffUser
 

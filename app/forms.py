@@ -57,17 +57,32 @@ def _typed_values() -> list[tuple[str, str]]:
             if name not in NEVER_KEPT and isinstance(value, str)]
 
 
+def _same_origin() -> bool:
+    """Did the refused POST come from one of our own pages? A browser says so in ``Sec-Fetch-Site``
+    or ``Origin`` (every current browser sends one of them on a form POST)."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    origin = request.headers.get("Origin")
+    return origin is not None and origin.rstrip("/") == request.host_url.rstrip("/")
+
+
 def show_again(app: Flask) -> Response | None:
     """The page of a refused POST again, as a GET, with what was typed; ``None`` if there is none.
 
-    The request goes through the before-request steps again as a GET (so the CSRF check,
-    which only guards changes, lets it by, and the signed-in person is loaded) and the view
-    draws the page; its forms take the typed values (``Form.Meta``). Nothing is saved.
+    Only for a page that is also a GET (a button that only posts, such as "stop them acting for
+    me", is never run this way) and only for a POST from one of our own pages: another site's
+    form can neither act through this nor put its words into a person's form or session.
+    The request goes through the before-request steps again as a GET (so the CSRF check, which
+    only guards changes, lets it by, and the signed-in person is loaded) and the view draws the
+    page; its forms take the typed values (``Form.Meta``). Nothing is saved.
     """
     from app.htmx import partial
 
     values = _typed_values()
-    if request.method != "POST" or request.endpoint is None or partial() or not any(v for _k, v in values):
+    rule = request.url_rule
+    if (request.method != "POST" or rule is None or "GET" not in (rule.methods or ()) or partial()
+            or not _same_origin() or not any(v for _k, v in values)):
         return None
     request.method = request.environ["REQUEST_METHOD"] = "GET"
     g.kept_form = MultiDict(values)

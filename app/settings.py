@@ -23,6 +23,11 @@ DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="
 
 
+#: The only names ``TAKEPART_ENV`` may have, spelt exactly: anything else refuses to start
+#: (``Production`` must not quietly run as development).
+ENVIRONMENTS = ("production", "development", "test")
+
+
 class SettingsError(RuntimeError):
     """Raised when the environment would make the app unsafe to run."""
 
@@ -151,12 +156,17 @@ class Settings:
             raise SettingsError(
                 f"LOCALES must include 'en' and only shipped locales {SHIPPED_LOCALES}; got {self.locales}"
             )
+        if self.env not in ENVIRONMENTS:
+            raise SettingsError(f"TAKEPART_ENV must be one of {', '.join(ENVIRONMENTS)} (exactly); got {self.env!r}")
         if not self.production:
             return
-        if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
-            raise SettingsError("Set SECRET_KEY to a random value of at least 32 characters.")
-        if self.data_encryption_key == DEV_ENCRYPTION_KEY:
-            raise SettingsError("Set DATA_ENCRYPTION_KEY (see README: Configuration).")
+        if DEV_SECRET_KEY in self.secret_key or len(self.secret_key) < 32:
+            raise SettingsError("Set SECRET_KEY to a random value of at least 32 characters "
+                                "(not the development key, nor one containing it).")
+        keys = [key.strip() for key in self.data_encryption_key.split(",")]
+        if not self.data_encryption_key.strip() or DEV_ENCRYPTION_KEY in self.data_encryption_key or "" in keys:
+            raise SettingsError("Set DATA_ENCRYPTION_KEY to your own Fernet keys, comma-separated with no empty "
+                                "entries; the development key may not be among them (see README: Configuration).")
         from cryptography.fernet import Fernet
 
         for key in self.encryption_keys:

@@ -4,7 +4,7 @@
 decision fails the suite, and so does a decision for a route that no longer exists. Each
 route is then requested as everyone who might try it: nobody signed in, contributor A (who
 owns the records in the URL), contributor B, A's supporter who may fill in forms and see
-claims, A's supporter who may see claims and answer questions about them, A's supporter who
+claims, one who may only fill in forms, one who may see claims and answer questions about them, A's supporter who
 may do neither, a supporter whose agreement A withdrew, one who only said they help A (not
 yet confirmed by A), and each staff role. GET routes are fetched; routes
 that take a POST are posted with a valid CSRF token. A refused request must leave every
@@ -50,17 +50,20 @@ class Decision:
 
     kind: str
     allowed: frozenset[str] = frozenset()
+    why: str = ""  # one line a reader can check, for every decision about one person's records
 
     def __str__(self) -> str:
-        return self.kind + (f" ({', '.join(sorted(self.allowed))})" if self.allowed else "")
+        return self.kind + (f" ({', '.join(sorted(self.allowed))})" if self.allowed else "") + (
+            f": {self.why}" if self.why else "")
 
 
 PUBLIC = Decision("public")
 CONTRIBUTOR = Decision("contributor")
 
 
-def owner(*who: str) -> Decision:
-    return Decision("owner", frozenset(who))
+def owner(*who: str, why: str) -> Decision:
+    assert why, "say why these people, and nobody else, may use it"
+    return Decision("owner", frozenset(who), why)
 
 
 def staff(*roles: str) -> Decision:
@@ -113,19 +116,19 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "claims.yours": CONTRIBUTOR,
     "interest.yours": CONTRIBUTOR,
     # One of A's records: A, and a supporter only where A allowed it.
-    "account.start_acting_for": owner("helper"),  # only someone A lets fill in forms
-    "account.withdraw_supporter": owner("a"),
-    "account.confirm_supporter": owner("a"),  # only the person answers "does X help you?"
-    "account.change_supporter": owner("a"),  # only the person changes what a supporter may do
-    "account.delete_form": owner("a"),
-    "claims.page": owner("a"),
-    "claims.delete_receipt": owner("a"),
-    "claims.done": owner("a", "helper", "replier"),
-    # Seeing A's claims needs "see claims"; answering the team's question needs "reply" as well.
-    "claims.claim": {"GET": owner("a", "helper", "replier"), "POST": owner("a", "replier")},
-    "claims.receipt": owner("a", "helper", "replier"),
-    "interest.resume": owner("a"),
-    "interest.withdraw": owner("a"),
+    "account.start_acting_for": owner("helper", "filler", why="only a supporter A lets fill in forms, now"),
+    "account.withdraw_supporter": owner("a", why="only the person ends an agreement to act for them"),
+    "account.confirm_supporter": owner("a", why="only the person answers \"does X help you?\""),
+    "account.change_supporter": owner("a", why="only the person changes what a supporter may do"),
+    "account.delete_form": owner("a", why="a form in progress is its filler's (A filled these in)"),
+    "claims.page": owner("a", why="A's claim in progress: A filled it in"),
+    "claims.delete_receipt": owner("a", why="a receipt on A's claim in progress"),
+    "claims.done": owner("a", "helper", "replier", why="'claim sent' shows the claim: see-claims supporters"),
+    "claims.claim": {"GET": owner("a", "helper", "replier", why="A's claim: A, and supporters allowed to see claims"),
+                     "POST": owner("a", "replier", why="answering the team's question needs 'answer questions'")},
+    "claims.receipt": owner("a", "helper", "replier", why="a receipt is part of the claim: see-claims supporters"),
+    "interest.resume": owner("a", why="A's interest form in progress: A filled it in"),
+    "interest.withdraw": owner("a", why="withdrawing A's interest: A (or a supporter acting for A, not tried)"),
     # Staff, by role.
     "staff.home": ALL_STAFF,
     "staff.change_password": ALL_STAFF,
@@ -181,7 +184,7 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "meetings.feedback": PUBLIC,
     "meetings.thanks": PUBLIC,
     "meetings.yours": CONTRIBUTOR,
-    "meetings.claim": owner("a"),
+    "meetings.claim": owner("a", why="a claim for a meeting A came to: A"),
     "meetings_staff.role_meetings": CASEWORK,
     "meetings_staff.new": CASEWORK,
     "meetings_staff.edit": CASEWORK,
@@ -204,7 +207,7 @@ def decision_for(endpoint: str, method: str) -> Decision:
     return decision[method] if isinstance(decision, dict) else decision
 
 
-CONTRIBUTORS = ("a", "b", "helper", "replier", "nosupport", "withdrawn", "waiting")
+CONTRIBUTORS = ("a", "b", "helper", "filler", "replier", "nosupport", "withdrawn", "waiting")
 PEOPLE = ("anonymous",) + CONTRIBUTORS + STAFF_ROLES
 
 # --- one world for the module -----------------------------------------------------------------------
@@ -259,6 +262,7 @@ def _seed(app: Flask) -> World:
             "vic@example.org", "Vic Erased")
         links = {}
         for key, email, permissions in (("helper", "hal@example.org", ["fill_forms", "see_claims"]),
+                                        ("filler", "fay@example.org", ["fill_forms"]),
                                         ("replier", "ray@example.org", ["see_claims", "reply_queries"]),
                                         ("withdrawn", "will@example.org", ["fill_forms", "see_claims",
                                                                            "reply_queries"]),
@@ -279,7 +283,7 @@ def _seed(app: Flask) -> World:
         s.add(waiting_link)
         s.flush()
         ids.update(a=a.id, b=b.id, helper=links["helper"].supporter_id, nosupport=links["nosupport"].supporter_id,
-                   replier=links["replier"].supporter_id, withdrawn=links["withdrawn"].supporter_id,
+                   replier=links["replier"].supporter_id, filler=links["filler"].supporter_id, withdrawn=links["withdrawn"].supporter_id,
                    waiting=waiting.id)
 
         public_role = roles.create(COMPLETE | {"closing_date": date.today() + timedelta(days=10)}, by)

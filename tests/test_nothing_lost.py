@@ -116,6 +116,9 @@ def test_every_page_of_a_sent_claim_says_it_was_sent(app) -> None:
         assert shown.find(f".//a[@href='/account/claims/{reference}']") is not None
 
 
+OURS = {"Origin": "http://localhost"}  # what a browser sends with a form posted from our own page
+
+
 def _kept_notice(page: Any) -> bool:
     return page.by_id("kept-typing") is not None
 
@@ -123,7 +126,8 @@ def _kept_notice(page: Any) -> bool:
 def test_a_claim_page_keeps_what_was_typed_when_the_token_no_longer_matches(app) -> None:
     cr, url = _claim_ready(app)
     refused = cr.client.post(f"{url}/time?lang=en", data={"csrf_token": "from-an-old-tab", "hours": "2.5",
-                                                          "preparation": "none", "payment_choice": "paid"})
+                                                          "preparation": "none", "payment_choice": "paid"},
+                             headers=OURS)
     assert refused.status_code == 400
     page = check_page(refused.get_data(as_text=True))
     hours = next(el for el in page.iter("input") if el.get("name") == "hours")
@@ -146,7 +150,7 @@ def test_a_claim_page_posted_after_the_session_ended_keeps_the_words_through_sig
     with app.app_context():
         person_id = db.session().scalar(select(Draft.owner_id))
     lost = app.test_client()  # cookies cleared: no session, no token
-    response = lost.post(f"{url}/activity", data={
+    response = lost.post(f"{url}/activity", headers=OURS, data={
         "csrf_token": "gone", "activity": "other", "other_activity": "Leaflet group, second draft",
         "activity_date-day": ACTIVITY["activity_date-day"], "activity_date-month": ACTIVITY["activity_date-month"],
         "activity_date-year": ACTIVITY["activity_date-year"]})
@@ -163,7 +167,7 @@ def test_a_claim_page_posted_after_the_session_ended_keeps_the_words_through_sig
 def test_feedback_keeps_what_was_typed_when_the_session_ended(app) -> None:
     meeting, _officer = arranged(app, [])
     visitor = app.test_client()
-    refused = visitor.post(f"/m/{meeting.code}/feedback?lang=en", data={
+    refused = visitor.post(f"/m/{meeting.code}/feedback?lang=en", headers=OURS, data={
         "csrf_token": "expired", "overall": "2", "change": "Please send the papers a week before"})
     assert refused.status_code == 400
     page = check_page(refused.get_data(as_text=True))
@@ -176,3 +180,26 @@ def test_feedback_keeps_what_was_typed_when_the_session_ended(app) -> None:
 
     with app.app_context():
         assert db.session().scalar(select(func.count()).select_from(FeedbackResponse)) == 0
+
+
+def test_a_refused_post_never_runs_a_button_or_takes_words_from_another_site(app) -> None:
+    """Found by the attacker's review: the page shown again must never run a POST-only action,
+    and a form on another site must not put its words in a person's form or session."""
+    from app.account.models import SupportLink
+    from tests.account.test_acting_for import _sam_and_chris
+
+    sam, _sam_id, _chris, _chris_id, link_id = _sam_and_chris(app, ["fill_forms"])
+    refused = sam.client.post(f"/account/supporters/{link_id}/withdraw", data={"x": "1"}, headers=OURS)
+    assert refused.status_code == 400
+    with app.app_context():
+        assert db.session().get(SupportLink, link_id).withdrawn_at is None
+    planted = {"name": "Mal Lory", "email": "mal@evil.example", "relationship": "friend",
+               "permissions": ["fill_forms", "see_claims"], "agree": "yes"}
+    for headers in ({}, {"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+        attacker = app.test_client()  # a cross-site POST carries no session cookie
+        response = attacker.post("/account/supporters/new", data=planted, headers=headers)
+        assert response.status_code == 400 and "mal@evil.example" not in response.get_data(as_text=True)
+        with attacker.session_transaction() as sess:
+            assert "kept_form" not in sess
+        page = sam.client.post("/account/supporters/new?lang=en", data=planted, headers=headers)
+        assert page.status_code == 400 and "mal@evil.example" not in page.get_data(as_text=True)

@@ -6,7 +6,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from app import create_app
-from app.settings import Settings, SettingsError
+from app.settings import DEV_ENCRYPTION_KEY, DEV_SECRET_KEY, Settings, SettingsError
 
 GOOD = {
     "TAKEPART_ENV": "production",
@@ -39,6 +39,15 @@ def test_every_variable_is_read() -> None:
         ({"DATA_ENCRYPTION_KEY": ""}, "DATA_ENCRYPTION_KEY"),
         ({"DATA_ENCRYPTION_KEY": "not-a-fernet-key"}, "DATA_ENCRYPTION_KEY"),
         ({"BASE_URL": "http://takepart.example.org"}, "https"),
+        # Development secrets hidden in a list, or padded: still development secrets.
+        ({"DATA_ENCRYPTION_KEY": f"{DEV_ENCRYPTION_KEY},"}, "DATA_ENCRYPTION_KEY"),
+        ({"DATA_ENCRYPTION_KEY": f"{DEV_ENCRYPTION_KEY},{GOOD['DATA_ENCRYPTION_KEY']}"}, "DATA_ENCRYPTION_KEY"),
+        ({"DATA_ENCRYPTION_KEY": f"{GOOD['DATA_ENCRYPTION_KEY']},{DEV_ENCRYPTION_KEY}"}, "DATA_ENCRYPTION_KEY"),
+        ({"DATA_ENCRYPTION_KEY": f"{GOOD['DATA_ENCRYPTION_KEY']},"}, "DATA_ENCRYPTION_KEY"),
+        ({"SECRET_KEY": f"{DEV_SECRET_KEY}-and-some-more"}, "SECRET_KEY"),
+        # An environment name it does not know exactly is refused, never run as development.
+        ({"TAKEPART_ENV": "Production"}, "TAKEPART_ENV"),
+        ({"TAKEPART_ENV": "prod"}, "TAKEPART_ENV"),
     ],
 )
 def test_production_refuses_unsafe_settings(change: dict[str, str], message: str) -> None:
@@ -82,3 +91,18 @@ def test_every_setting_is_read_from_its_variable_and_documented_in_the_readme() 
 def test_a_malformed_number_gets_a_clear_message() -> None:
     with pytest.raises(SettingsError, match="MAIL_PORT must be a whole number"):
         Settings.from_env({"MAIL_PORT": "twenty-five"})
+
+
+def test_demo_data_refuses_to_run_in_production(settings) -> None:
+    app = create_app(settings.replace(**{"env": "production", "secret_key": GOOD["SECRET_KEY"],
+                                         "data_encryption_key": GOOD["DATA_ENCRYPTION_KEY"],
+                                         "base_url": GOOD["BASE_URL"]}))
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    assert result.exit_code != 0 and "refuses to run in production" in result.output
+    from sqlalchemy import func, select
+
+    from app import db
+    from app.staff.models import StaffUser
+
+    with app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(StaffUser)) == 0

@@ -37,12 +37,14 @@ def export(contributor: Contributor) -> dict[str, Any]:
     session = db.session()
     links = session.scalars(select(SupportLink).where(
         or_(SupportLink.contributor_id == contributor.id, SupportLink.supporter_id == contributor.id))).all()
-    events = session.scalars(select(AuditEvent).where(
-        or_(AuditEvent.record_type == "contributor", AuditEvent.record_type == "staff_task"),
-        AuditEvent.record_id == str(contributor.id)).order_by(AuditEvent.id)).all()
     messages = session.scalars(select(OutboxMessage).where(OutboxMessage.contributor_id == contributor.id)
                                .order_by(OutboxMessage.id)).all()
     tasks = session.scalars(select(StaffTask).where(StaffTask.contributor_id == contributor.id)).all()
+    # Their record's history, and their own tasks' (a task's events carry the task's id, not theirs).
+    events = session.scalars(select(AuditEvent).where(or_(
+        (AuditEvent.record_type == "contributor") & (AuditEvent.record_id == str(contributor.id)),
+        (AuditEvent.record_type == "staff_task") & AuditEvent.record_id.in_([str(t.id) for t in tasks]),
+    )).order_by(AuditEvent.id)).all()
     return {
         "exported_at": utcnow().isoformat(),
         "details": {

@@ -327,7 +327,7 @@ def waiting_links(person: Contributor) -> list[Any]:
 
 
 #: What a supporter (or staff member) did in someone's name, for the email telling the person.
-ACTED = ("claim_sent", "claim_reply", "interest_sent", "feedback_given", "details_changed")
+ACTED = ("claim_sent", "claim_reply", "interest_sent", "interest_withdrawn", "feedback_given", "details_changed")
 
 
 def tell_person(person: Contributor, what: str, actor_name: str) -> None:

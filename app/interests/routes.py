@@ -17,7 +17,7 @@ from app.forms import Form
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from app import db, security
+from app import access, db, security
 from app.account import data, drafts, service as accounts
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, PaymentForm
 from app.account.models import Contributor
@@ -438,8 +438,9 @@ def withdraw(reference: str):  # type: ignore[no-untyped-def]
     validate_csrf(request.form.get("csrf_token"))
     person = g.get("acting_for") or current_contributor()
     interest = db.session().scalar(select(Interest).where(Interest.reference == reference))
-    if interest is None or interest.contributor_id != person.id:
+    if interest is None or interest.contributor_id != person.id or not access.may(
+            current_contributor(), interest.contributor_id, "fill_in"):
         abort(404)
-    service.withdraw(interest, actor_now())
+    service.withdraw(interest, actor_now(), acted_by=current_contributor())
     flash(_("You have withdrawn your interest. Thank you for letting us know."))
     return redirect(url_for("interest.yours"))

@@ -145,8 +145,8 @@ def submit(draft: drafts.Draft, role: Role, me: Contributor | None, locale: str,
                 mail.compose("supporter_waiting", to=subject.email, locale=locale, easy_read=easy_read,
                              purpose="supporter_waiting", contributor_id=subject.id, helper=submitter.display_name,
                              sign_in=current_app.config["SETTINGS"].base_url + url_for("account.sign_in"))
-        elif not new:
-            confirmed = None  # an existing person: they have not said so themselves
+        # Only the person can confirm an interest a helper lodged for them: by signing in.
+        confirmed = None
     else:  # someone the signed-in helper already supports
         assert me is not None
         decision = policy.decide(me, int(who), "fill_in")
@@ -163,12 +163,15 @@ def submit(draft: drafts.Draft, role: Role, me: Contributor | None, locale: str,
                                                           "best_times")}
     by = accounts.actor(me) if me is not None and submitter is None else (
         accounts.supporter_actor(submitter, subject) if submitter is not None else accounts.actor(subject))
+    changed: list[str] = []
     if known and "yes" in (access.get("save_to_profile") or []):
-        accounts.update_profile(subject, {"access_needs": access.get("access_needs") or [],
-                                          "interpreter_language": access.get("interpreter_language") or "",
-                                          "access_other": access.get("access_other") or ""}, by=by)
+        changed += accounts.update_profile(subject, {"access_needs": access.get("access_needs") or [],
+                                                     "interpreter_language": access.get("interpreter_language") or "",
+                                                     "access_other": access.get("access_other") or ""}, by=by)
     if known and payment and not subject.payment_preference:
-        accounts.update_profile(subject, {"payment_preference": payment}, by=by)  # makes the benefits task
+        changed += accounts.update_profile(subject, {"payment_preference": payment}, by=by)  # the benefits task
+    if changed and submitter is not None and submitter.id != subject.id:
+        accounts.tell_person(subject, "details_changed", submitter.display_name)
     elif payment == "benefits_talk":
         session.add(StaffTask(kind="benefits_talk", contributor_id=subject.id, created_at=utcnow()))
         audit.record("task.created", "contributor", subject.id, actor=by, after={"task": "benefits_talk"})
@@ -196,7 +199,9 @@ def submit(draft: drafts.Draft, role: Role, me: Contributor | None, locale: str,
     audit.record("interest.submitted", "interest", interest.id, actor=by,
                  after={"role": role.id, "reference": interest.reference, "contributor": subject.id,
                         "filled_in_by": submitter.id if submitter else None})
-    messages = _received_emails(interest, role, subject, submitter, sign_in_link_for, new_people, locale, easy_read)
+    _received_emails(interest, role, subject, submitter, sign_in_link_for, new_people, locale, easy_read)
+    if submitter is not None and submitter.id != subject.id and not subject.email:
+        accounts.tell_person(subject, "interest_sent", submitter.display_name)  # the team tells them
     session.commit()
     return interest
 
@@ -230,11 +235,10 @@ def _received_emails(interest: Interest, role: Role, subject: Contributor, submi
 
 
 def confirm_for(person: Contributor) -> int:
-    """The owner of an email address has signed in: their interests are now confirmed."""
+    """The owner of an email address has signed in: interests lodged for *them* are now confirmed
+    (a helper signing in confirms nothing about the person they named)."""
     result = db.session().execute(update(Interest).where(
-        Interest.confirmed_at.is_(None),
-        or_(Interest.submitted_by_id == person.id,
-            (Interest.contributor_id == person.id) & Interest.submitted_by_id.is_(None)),
+        Interest.confirmed_at.is_(None), Interest.contributor_id == person.id,
     ).values(confirmed_at=utcnow()))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -245,13 +249,19 @@ def export(person: Contributor) -> list[dict[str, Any]]:
     """Interests made by or for ``person``, for "your data" (staff notes are not personal answers)."""
     rows = db.session().scalars(select(Interest).where(
         or_(Interest.contributor_id == person.id, Interest.submitted_by_id == person.id)).order_by(Interest.id))
-    return [{"reference": i.reference, "role": i.role_id, "status": i.status, "sent": i.created_at.isoformat(),
-             "for_someone_else": i.contributor_id != person.id, "name": i.name, "email": i.email, "phone": i.phone,
-             "ways": i.ways, "availability": i.availability, "availability_note": i.availability_note,
-             "access_needs": i.access_needs, "interpreter_language": i.interpreter_language,
-             "access_other": i.access_other, "hopes": i.hopes, "brings": i.brings,
-             "payment_preference": i.payment_preference, "reason": i.reason,
-             "deleted_on": i.delete_after.isoformat()} for i in rows]
+    def row(i: Interest) -> dict[str, Any]:
+        answers = {"reference": i.reference, "role": i.role_id, "sent": i.created_at.isoformat(),
+                   "for_someone_else": i.contributor_id != person.id, "name": i.name, "email": i.email,
+                   "phone": i.phone, "ways": i.ways, "availability": i.availability,
+                   "availability_note": i.availability_note, "access_needs": i.access_needs,
+                   "interpreter_language": i.interpreter_language, "access_other": i.access_other,
+                   "hopes": i.hopes, "brings": i.brings, "payment_preference": i.payment_preference,
+                   "deleted_on": i.delete_after.isoformat()}
+        if i.contributor_id == person.id:  # what happened next is the person's, not their helper's
+            answers |= {"status": i.status, "reason": i.reason}
+        return answers
+
+    return [row(i) for i in rows]
 
 
 def erase(person: Contributor) -> None:
@@ -279,9 +289,13 @@ def for_person(person: Contributor) -> list[tuple[Interest, Role]]:
     ).all())
 
 
-def withdraw(interest: Interest, by: Actor) -> None:
+def withdraw(interest: Interest, by: Actor, acted_by: Contributor | None = None) -> None:
+    """The person (or a supporter acting for them: ``acted_by``, and the person is told) withdraws."""
     if interest.status == "withdrawn":
         return
+    person = db.session().get(Contributor, interest.contributor_id)
+    if acted_by is not None and person is not None and acted_by.id != person.id:
+        accounts.tell_person(person, "interest_withdrawn", acted_by.display_name)
     before = interest.status
     interest.status, interest.status_changed_at = "withdrawn", utcnow()
     audit.record("interest.status_changed", "interest", interest.id, actor=by,
@@ -309,13 +323,16 @@ def counts_by_role() -> dict[int, Counter[str]]:
 
 
 def recipients(interest: Interest) -> list[Contributor]:
-    """Who hears about a decision: the person, or when they have no email, the supporter who filled it in."""
+    """Who hears about a decision: the person; when they have no email, the supporter who filled it
+    in only if the person lets them get copies, now (a helper's own word is not enough)."""
     session = db.session()
     person = session.get(Contributor, interest.contributor_id)
     if person is not None and person.email:
         return [person]
     helper = session.get(Contributor, interest.submitted_by_id) if interest.submitted_by_id else None
-    return [helper] if helper is not None and helper.email else []
+    if helper is None or not helper.email or not policy.may(helper, interest.contributor_id, "receive_copies"):
+        return []
+    return [helper]
 
 
 def other_open_roles(role: Role, locale: str, limit: int = 5) -> list[tuple[Role, dict[str, Any]]]:
@@ -342,6 +359,9 @@ def change_status(interest: Interest, to: str, reason: str, by: Actor) -> list[i
         role = session.get(Role, interest.role_id)
         assert role is not None
         cfg = current_app.config["SETTINGS"]
+        if not recipients(interest):  # nobody to email: the team tells them the way they asked
+            session.add(StaffTask(kind="tell_person", contributor_id=interest.contributor_id, created_at=utcnow(),
+                                  detail=f"{interest.reference}: {to}"))
         for person in recipients(interest):
             words, _ = roles.in_language(role, person.language)
             others = other_open_roles(role, person.language) if to == "not_this_time" else []

@@ -380,9 +380,13 @@ def export(person: Contributor) -> list[dict[str, Any]]:
         theirs = response.contributor_id == person.id or comment.written_by_id == person.id
         if response.id in {r.id for r in rows} and theirs:
             words.setdefault(response.id, []).append({"question": comment.question, "words": comment.text})
-    return [{"meeting": r.meeting_id, "answers": r.answers, "debrief": r.debrief,
-             "given_for_someone_else": r.contributor_id != person.id, "received": r.received_on.isoformat(),
-             "comments": words.get(r.id, [])} for r in rows]
+    # Feedback given for someone else belongs to them: the person may have changed the answers or
+    # asked for a debrief since (even after withdrawing the supporter), so only the words the
+    # supporter wrote themselves are theirs to see.
+    return [{"meeting": r.meeting_id, "given_for_someone_else": True, "received": r.received_on.isoformat(),
+             "comments": words.get(r.id, [])} if r.contributor_id != person.id else
+            {"meeting": r.meeting_id, "answers": r.answers, "debrief": r.debrief, "given_for_someone_else": False,
+             "received": r.received_on.isoformat(), "comments": words.get(r.id, [])} for r in rows]
 
 
 def _anonymise(condition: Any) -> int:

@@ -253,3 +253,81 @@ def test_every_action_for_every_relation_has_the_decision_and_reason_written_her
             if (got.allowed, got.reason) != (allowed, reason):
                 wrong.append(f"{relation} / {action}: expected {allowed} ({reason}), got {got.allowed} ({got.reason})")
     assert not wrong, "\n".join(wrong)
+
+
+# --- what the attacker's review of this change found ---------------------------------------------------------------
+
+def _stranger_lodges_for(app, role_id: int, contact: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    stranger = ClientRequest(app.test_client())
+    walk(stranger, role_id, {"who": {"for_whom": "someone"},
+                             "helper": {"helper_name": "Stan Ger", "helper_email": "stan@example.org",
+                                        "relationship": "friend", "agreed": "yes"},
+                             "contact": {"contact_channel": "phone", "address": "1 High Street"} | contact})
+    stranger.post_redirect(f"/roles/{role_id}/interest/check", {})
+
+
+def test_a_supporters_export_never_shows_the_persons_later_answers_or_debrief(app) -> None:
+    import json
+
+    from tests.meetings.test_meeting_pages import arranged
+
+    sam, sam_id, chris, _chris_id, link_id = _sam_and_chris(app, ["fill_forms"])
+    meeting, _officer = arranged(app, [sam_id])
+    chris.post_redirect(f"/m/{meeting.code}/feedback", {"named": "named", "whose": str(sam_id), "overall": "4"})
+    sam.post_redirect(f"/account/supporters/{link_id}/withdraw", {})
+    sam.post_redirect(f"/m/{meeting.code}/feedback", {"named": "named", "overall": "1", "debrief": "yes"})
+    [given] = json.loads(chris.client.get("/account/data.json").get_data(as_text=True))["feedback"]
+    assert given["given_for_someone_else"] and "answers" not in given and "debrief" not in given
+    [own] = json.loads(sam.client.get("/account/data.json").get_data(as_text=True))["feedback"]
+    assert own["answers"]["overall"] == 1 and own["debrief"] is True
+
+
+def test_a_decision_never_goes_to_a_helper_the_person_has_not_agreed_to(app) -> None:
+    from app.interests import service as interests
+    from app.interests.models import Interest
+    from tests.conftest import make_staff
+
+    role_id = published_role(app)
+    _stranger_lodges_for(app, role_id, {"name": "Lee New", "email": "", "phone": "07700 900 111"})
+    officer_id = make_staff(app, "officer", email="olu@example.org")
+    with app.test_request_context():
+        interest = db.session().scalar(select(Interest))
+        interests.change_status(interest, "not_this_time", "Lee told us about a recent crisis admission",
+                                ("staff", officer_id, "olu"))
+        decisions = db.session().scalars(select(OutboxMessage).where(OutboxMessage.purpose == "interest_decision"))
+        assert list(decisions) == []
+        tasks = db.session().scalars(select(StaffTask.kind).where(StaffTask.contributor_id == interest.contributor_id))
+        assert "tell_person" in list(tasks)
+
+
+def test_a_helpers_sign_in_confirms_nothing_about_the_person_they_named(app) -> None:
+    from app.interests import service as interests
+    from app.interests.models import Interest
+
+    _sam, sam_id, _chris, _chris_id, _link = _sam_and_chris(app, ["fill_forms"])
+    role_id = published_role(app)
+    _stranger_lodges_for(app, role_id, {"name": "Sam Example", "email": "sam@example.org", "phone": "07700 999 999"})
+    with app.app_context():
+        stan = db.session().scalar(select(Contributor).where(Contributor.email == "stan@example.org"))
+        interests.confirm_for(stan)
+        db.session().commit()
+        assert db.session().scalar(select(Interest)).confirmed_at is None
+        interests.confirm_for(db.session().get(Contributor, sam_id))
+        db.session().commit()
+        assert db.session().scalar(select(Interest)).confirmed_at is not None
+
+
+def test_the_person_is_told_when_a_supporter_withdraws_their_interest(app) -> None:
+    from app.interests.models import Interest
+
+    sam, sam_id, chris, _chris_id, _link = _sam_and_chris(app, ["fill_forms"])
+    role_id = published_role(app)
+    walk(sam, role_id)
+    sam.post_redirect(f"/roles/{role_id}/interest/check", {})
+    chris.post_redirect("/account/acting-for", {"contributor_id": str(sam_id)}, token_from="/account/supporters")
+    with app.app_context():
+        reference = db.session().scalar(select(Interest)).reference
+    chris.post_redirect(f"/account/interests/{reference}/withdraw", {}, token_from="/account/interests")
+    with app.app_context():
+        told = db.session().scalar(select(OutboxMessage).where(OutboxMessage.purpose == "acted_interest_withdrawn"))
+        assert told is not None and "Chris Carer withdrew your interest in a role for you." in told.text_body

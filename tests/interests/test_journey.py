@@ -288,7 +288,7 @@ def test_a_signed_in_person_can_add_someone_new_they_help(app) -> None:
         link = db.session().scalar(select(SupportLink))
         lee = db.session().get(Contributor, interest.contributor_id)
     assert (lee.name, interest.submitted_by_id, link.supporter_id, link.relationship) == ("Lee New", me, me, "friend")
-    assert interest.confirmed_at is not None  # the helper is signed in and the person is new
+    assert interest.confirmed_at is None  # only Lee, by signing in, confirms an interest lodged for Lee
     # The helper's word is not Lee's agreement: nothing more for Lee until Lee says yes
     # (a new form begins at "I'm interested"; the sent one's pages say it was sent).
     cr.get_redirect(f"/roles/{role_id}/interest")
