@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import smtplib
 import ssl
 import threading
@@ -202,8 +203,27 @@ def _send(message: OutboxMessage) -> bool:
     message.attempts += 1
     message.sent_at = utcnow()
     message.last_error = ""
+    _forget_secrets(message)
     session.commit()
     return True
+
+
+#: Sign-in links in any message (an interest's "received" email carries one too).
+_SIGN_IN_LINK = re.compile(r"(/account/sign-in/)[A-Za-z0-9_\-]{16,}")
+FORGOTTEN = "[removed after sending]"
+
+
+def _forget_secrets(message: OutboxMessage) -> None:
+    """Once sent, a message keeps no live way to sign in: the outbox table is no second key store.
+
+    A sign-in email loses its whole body (link and code); any other loses its sign-in links.
+    """
+    if message.purpose == "sign_in":
+        message.text_body, message.html_body = FORGOTTEN, None
+        return
+    message.text_body = _SIGN_IN_LINK.sub(rf"\1{FORGOTTEN}", message.text_body)
+    if message.html_body:
+        message.html_body = _SIGN_IN_LINK.sub(rf"\1{FORGOTTEN}", message.html_body)
 
 
 #: Jobs that queue email in bulk (e.g. "sent for payment" after an export); the worker runs them first.

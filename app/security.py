@@ -7,13 +7,15 @@ workers with only PostgreSQL beside them, so attempts are counted in the databas
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import timedelta
 from functools import wraps
 from typing import Any, Callable, TypeVar
 
 from flask import Flask, Response, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext
-from sqlalchemy import Integer, String, delete, func, select
+from sqlalchemy import Integer, String, delete, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import db
@@ -81,7 +83,8 @@ def _load_staff() -> None:
         flash(gettext("You were signed out because your session ended. Sign in again to carry on."))
         return
     user = db.session().get(StaffUser, staff_id)
-    if user is None or not user.active or user.session_version != session.get("staff_sv"):
+    if (user is None or not user.active or user.session_version != session.get("staff_sv")
+            or not session_alive("staff", user.id)):
         session.clear()
         return
     g.staff = user
@@ -162,6 +165,52 @@ def subject_required(view: F) -> F:
 
 def cookie_secure() -> bool:
     return bool(current_app.config["SESSION_COOKIE_SECURE"])
+
+
+# --- sessions that end on the server ---------------------------------------------
+
+
+class AccountSession(Base):
+    """One sign-in (staff or contributor). The signed cookie names it; signing out ends it here,
+    so a copy of the cookie taken before signing out no longer works."""
+
+    __tablename__ = "account_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "staff" or "contributor"
+    account_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[Any] = mapped_column(UTCDateTime)
+    ended_at: Mapped[Any] = mapped_column(UTCDateTime, nullable=True)
+
+
+def _sid_hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def start_session(kind: str, account_id: int) -> None:
+    """Record a new sign-in and put its id in the session cookie (the caller commits)."""
+    sid = secrets.token_urlsafe(24)
+    db.session().add(AccountSession(sid_hash=_sid_hash(sid), kind=kind, account_id=account_id, created_at=utcnow()))
+    session[f"{kind}_sid"] = sid
+
+
+def session_alive(kind: str, account_id: int) -> bool:
+    """Is this cookie's sign-in one we made for this account, and not yet ended?"""
+    sid = session.get(f"{kind}_sid")
+    if not sid:
+        return False
+    return db.session().scalar(select(AccountSession.id).where(
+        AccountSession.sid_hash == _sid_hash(sid), AccountSession.kind == kind,
+        AccountSession.account_id == account_id, AccountSession.ended_at.is_(None))) is not None
+
+
+def end_session(kind: str) -> None:
+    """Signing out: this sign-in ends on the server too (the caller commits)."""
+    sid = session.pop(f"{kind}_sid", None)
+    if sid:
+        db.session().execute(update(AccountSession).where(AccountSession.sid_hash == _sid_hash(sid))
+                             .values(ended_at=utcnow()))
 
 
 # --- rate limiting -------------------------------------------------------------

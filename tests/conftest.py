@@ -328,6 +328,25 @@ def deliver_mail(app: Flask) -> None:
         mail.deliver_pending()
 
 
+def signed_in_session(app: Flask, kind: str, account_id: int, version: int = 1) -> dict[str, Any]:
+    """What signing in leaves in a session cookie ("staff" or "contributor"), with its sign-in
+    recorded on the server as the sign-in pages do (``security.start_session``)."""
+    import secrets
+
+    from app.db import utcnow
+    from app.security import AccountSession, _sid_hash
+
+    sid = secrets.token_urlsafe(24)
+    with app.app_context():
+        db.session().add(AccountSession(sid_hash=_sid_hash(sid), kind=kind, account_id=account_id,
+                                        created_at=utcnow()))
+        db.session().commit()
+    values = {f"{kind}_id": account_id, f"{kind}_sv": version, f"{kind}_sid": sid}
+    if kind == "staff":
+        values["staff_at"] = int(utcnow().timestamp())
+    return values
+
+
 def eventually(check: Any, seconds: float = 10.0) -> Any:
     """Wait (polling, at most ``seconds``) until ``check()`` is truthy; returns its last value."""
     import time

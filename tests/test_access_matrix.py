@@ -34,7 +34,7 @@ from sqlalchemy import select
 
 from app import create_app, db
 from app.security import STAFF_ROLES
-from tests.conftest import fresh_database, make_settings, make_staff
+from tests.conftest import fresh_database, make_settings, make_staff, signed_in_session
 
 # --- the decisions --------------------------------------------------------------------------------
 
@@ -437,19 +437,15 @@ FORM: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 def client_as(world: World, who: str) -> FlaskClient:
     """A fresh browser signed in as ``who`` (as the sign-in pages leave the session)."""
     from app.account.models import Contributor
-    from app.db import utcnow
     from app.staff.models import StaffUser
 
     client = world.app.test_client()
     if who == "anonymous":
         return client
     with world.app.app_context():
-        if who in CONTRIBUTORS:
-            version = db.session().get(Contributor, world.ids[who]).session_version
-            values = {"contributor_id": world.ids[who], "contributor_sv": version}
-        else:
-            version = db.session().get(StaffUser, world.ids[who]).session_version
-            values = {"staff_id": world.ids[who], "staff_sv": version, "staff_at": int(utcnow().timestamp())}
+        kind, model = ("contributor", Contributor) if who in CONTRIBUTORS else ("staff", StaffUser)
+        version = db.session().get(model, world.ids[who]).session_version
+    values = signed_in_session(world.app, kind, world.ids[who], version)
     with client.session_transaction() as session:
         session.update(values)
     return client

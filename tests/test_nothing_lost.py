@@ -18,7 +18,7 @@ from app.claims.models import Claim
 from app.interests.models import Interest
 from tests.account.test_details import signed_in
 from tests.claims.test_claim_journey import ACTIVITY, TIME, base, start
-from tests.conftest import ClientRequest, check_page
+from tests.conftest import ClientRequest, check_page, signed_in_session
 from tests.interests.helpers import published_role, walk
 from tests.meetings.test_meeting_pages import arranged
 
@@ -157,7 +157,7 @@ def test_a_claim_page_posted_after_the_session_ended_keeps_the_words_through_sig
     assert response.status_code in (302, 303) and response.headers["Location"].startswith("/account/sign-in")
     with lost.session_transaction() as sess:  # what signing in again leaves in the session
         assert sess["kept_form"]["path"] == f"{url}/activity"
-        sess["contributor_id"], sess["contributor_sv"] = person_id, 1
+        sess.update(signed_in_session(app, "contributor", person_id))
     page = ClientRequest(lost).get(f"{url}/activity?lang=en")
     assert page.by_id("other_activity").get("value") == "Leaflet group, second draft"
     assert _kept_notice(page)

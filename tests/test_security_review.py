@@ -18,11 +18,10 @@ from sqlalchemy import func, select
 from app import create_app, db
 from app.account import service as accounts
 from app.account.models import Contributor
-from app.db import utcnow
 from app.mail import OutboxMessage
 from app.settings import Settings
 from tests.account.test_sign_in import ask_for_email, link_and_code, make_contributor
-from tests.conftest import STAFF_PASSWORD, ClientRequest, deliver_mail, make_staff
+from tests.conftest import STAFF_PASSWORD, ClientRequest, deliver_mail, make_staff, signed_in_session
 
 # --- session fixation -------------------------------------------------------------------------
 
@@ -207,12 +206,12 @@ def csp(header: str) -> dict[str, list[str]]:
 def test_every_kind_of_response_carries_the_security_headers(production_app: Flask) -> None:
     """One of each kind of response, over HTTPS with production settings."""
     def staff(role: str) -> FlaskClient:
-        return signed_in_client(production_app, {"staff_id": make_staff(production_app, role), "staff_sv": 1,
-                                                 "staff_at": int(utcnow().timestamp())})
+        return signed_in_client(production_app, signed_in_session(production_app, "staff",
+                                                                  make_staff(production_app, role)))
 
     anonymous = production_app.test_client()
-    person = signed_in_client(production_app, {"contributor_id": make_contributor(production_app),
-                                               "contributor_sv": 1})
+    person = signed_in_client(production_app, signed_in_session(production_app, "contributor",
+                                                                make_contributor(production_app)))
     responses = {
         "page": (anonymous.get("/", base_url=HTTPS), 200),
         "staff page": (staff("admin").get("/staff/", base_url=HTTPS), 200),
@@ -259,3 +258,28 @@ def test_the_session_cookie_is_locked_to_this_site_over_https(production_app: Fl
     flags = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
     assert {"secure", "httponly", "path"} <= flags and "domain" not in flags
     assert "SameSite=Lax" in cookie
+
+
+def test_signing_out_ends_the_session_for_a_copied_cookie_too(app) -> None:
+    """Found by the money-and-sign-in review: a cookie copied before sign-out still worked."""
+    from tests.account.test_sign_in import make_contributor
+
+    make_staff(app, "officer")
+    staff = ClientRequest(app.test_client())
+    staff.post_redirect("/staff/sign-in", {"email": "officer@example.org", "password": STAFF_PASSWORD})
+    copied = app.test_client()
+    for cookie in staff.client._cookies.values():
+        copied.set_cookie(cookie.key, cookie.value)
+    assert copied.get("/staff/").status_code == 200
+    staff.post_redirect("/staff/sign-out", {}, token_from="/staff/")
+    assert copied.get("/staff/").status_code == 302  # sent to sign in
+
+    person_id = make_contributor(app)
+    values = signed_in_session(app, "contributor", person_id)
+    person, copy = app.test_client(), app.test_client()
+    for client in (person, copy):
+        with client.session_transaction() as sess:
+            sess.update(values)
+    assert copy.get("/account/").status_code == 200
+    ClientRequest(person).post_redirect("/account/sign-out", {}, token_from="/account/")
+    assert copy.get("/account/").status_code == 302

@@ -63,9 +63,9 @@ class SignInForm(Form):
 class CodeForm(Form):
     code = StringField(
         _l("Sign-in code"), filters=[digits_only],
-        description=_l("The 6 numbers in the email we sent you."),
-        validators=[InputRequired(_l("Enter the 6-digit code from the email")),
-                    Length(min=6, max=6, message=_l("The code has 6 numbers. Check the email and try again"))],
+        description=_l("The 8 numbers in the email we sent you."),
+        validators=[InputRequired(_l("Enter the 8-digit code from the email")),
+                    Length(min=8, max=8, message=_l("The code has 8 numbers. Check the email and try again"))],
     )
 
 

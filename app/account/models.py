@@ -62,7 +62,7 @@ class Contributor(Base):
 
 
 class SignInToken(Base):
-    """A one-time sign-in: a link token and a 6-digit code, both stored only as hashes."""
+    """A one-time sign-in: a link token and an 8-digit code, both stored only as hashes."""
 
     __tablename__ = "sign_in_tokens"
 

@@ -42,8 +42,9 @@ def _load_contributor() -> None:
     if contributor_id is None:
         return
     contributor = db.session().get(Contributor, contributor_id)
-    if contributor is None or contributor.session_version != session.get("contributor_sv"):
-        for key in ("contributor_id", "contributor_sv", ACTING_FOR):
+    if (contributor is None or contributor.session_version != session.get("contributor_sv")
+            or not security.session_alive("contributor", contributor.id)):
+        for key in ("contributor_id", "contributor_sv", "contributor_sid", ACTING_FOR):
             session.pop(key, None)
         return
     g.contributor = contributor
@@ -125,14 +126,20 @@ def check_email():  # type: ignore[no-untyped-def]
     if not email:
         return redirect(url_for("account.sign_in"))
     form = CodeForm()
+    status = 200
     if form.validate_on_submit():
-        token = service.token_for_code(email, form.code.data)
-        if token is None:
+        try:
+            token = service.token_for_code(email, form.code.data, security.client_ip())
+        except service.CodeChecksLimited:
+            status = 429
+            form.code.errors.append(_("Too many codes have been tried. Ask for a new sign-in email later, "
+                                      "or call us and we will help you sign in."))
+        else:
+            if token is not None:
+                return _finish_sign_in(token)
             form.code.errors.append(_("That code is not right, or it has expired. Check the newest email, "
                                       "or ask for a new one"))
-        else:
-            return _finish_sign_in(token)
-    return render_template("account/check_email.html", form=form, email=email)
+    return render_template("account/check_email.html", form=form, email=email), status
 
 
 @bp.route("/sign-in/<token>", methods=["GET", "POST"])
@@ -156,11 +163,13 @@ def _finish_sign_in(token: Any):  # type: ignore[no-untyped-def]
     waiting = service.waiting_links(contributor)
     if waiting and not is_new:  # someone said they help them: ask first
         after = url_for("account.confirm_supporter", link_id=waiting[0][0].id)
-    keep = {k: session[k] for k in ("staff_id", "staff_sv", "staff_at", KEPT) if k in session}
+    keep = {k: session[k] for k in ("staff_id", "staff_sv", "staff_at", "staff_sid", KEPT) if k in session}
     session.clear()
     session.update(keep)
     session.permanent = True
     session.update(contributor_id=contributor.id, contributor_sv=contributor.session_version)
+    security.start_session("contributor", contributor.id)
+    db.session().commit()
     response = redirect(url_for("account.details_name", setup=1) if is_new else after)
     return _remember_preferences(response, contributor)
 
@@ -176,6 +185,8 @@ def _remember_preferences(response: Any, contributor: Contributor) -> Any:
 
 @bp.post("/sign-out")
 def sign_out():  # type: ignore[no-untyped-def]
+    security.end_session("contributor")  # a copy of the cookie stops working too
+    db.session().commit()
     for key in ("contributor_id", "contributor_sv", ACTING_FOR):
         session.pop(key, None)
     flash(_("You have signed out."))

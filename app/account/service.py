@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import access, audit, crypto, db, mail, security
 from app.account.models import Contributor, SignInToken, SupportLink
@@ -22,6 +22,7 @@ from app.db import utcnow
 from app.staff.models import StaffTask
 
 MAX_CODE_ATTEMPTS = 5
+CODE_DIGITS = 8  # 10^8 codes: with the limits below, guessing one is out of reach
 
 
 class SignInLimited(Exception):
@@ -76,7 +77,7 @@ def request_sign_in(email: str, ip: str, locale: str, easy_read: bool) -> int | 
         locale=contributor.language if contributor else locale,
         easy_read=contributor.easy_read if contributor else easy_read,
         purpose="sign_in", contributor_id=contributor.id if contributor else None,
-        link=cfg.base_url + url_for("account.use_link", token=token), code=code,
+        link=cfg.base_url + url_for("account.use_link", token=token), code=group_code(code),
         minutes=cfg.sign_in_link_minutes, known=contributor is not None,
     )
     db.session().commit()
@@ -87,7 +88,7 @@ def issue_sign_in(email: str, contributor: Contributor | None, lifetime: timedel
                   token: str | None = None) -> tuple[str, str]:
     """Store a new one-time sign-in (hashes only) and return its (link token, code); caller commits."""
     token = token or secrets.token_urlsafe(32)
-    code = f"{secrets.randbelow(10**6):06d}"
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     token_hash = _sha(token)
     now = utcnow()
     db.session().add(SignInToken(
@@ -108,20 +109,44 @@ def token_for_link(token: str) -> SignInToken | None:
     return _usable(db.session().scalar(select(SignInToken).where(SignInToken.token_hash == _sha(token))))
 
 
-def token_for_code(email: str, code: str) -> SignInToken | None:
-    """Check a typed code against the newest sign-in for ``email`` (5 tries per code)."""
+def group_code(code: str) -> str:
+    """``12345678`` as people read it: ``1234 5678``."""
+    return f"{code[:4]} {code[4:]}"
+
+
+class CodeChecksLimited(Exception):
+    """Too many wrong codes for this address today, or too many code checks from this network address."""
+
+
+def token_for_code(email: str, code: str, ip: str) -> SignInToken | None:
+    """Check a typed code against the newest sign-in for ``email``.
+
+    Guessing is bounded three ways: 5 tries per code, counted with one atomic UPDATE (so
+    parallel guesses cannot all be checked against a count read earlier);
+    ``SIGN_IN_CODE_DAILY_LIMIT`` wrong codes per address a day, across every code sent; and
+    ``SIGN_IN_CODE_IP_LIMIT`` code checks per network address per window. Commits the count.
+    """
+    cfg = current_app.config["SETTINGS"]
+    session = db.session()
     email = normalise_email(email)
     code = re.sub(r"\D", "", code)
-    latest = db.session().scalar(
+    fails_key, ip_key = f"sign-in-code-fail:{email}", f"sign-in-code-ip:{ip}"
+    if security.limited(fails_key, cfg.sign_in_code_daily_limit, timedelta(days=1)) or security.limited(
+            ip_key, cfg.sign_in_code_ip_limit, timedelta(minutes=cfg.sign_in_window_minutes)):
+        raise CodeChecksLimited()
+    security.hit(ip_key)
+    latest = session.scalar(
         select(SignInToken).where(SignInToken.email == email).order_by(SignInToken.id.desc()).limit(1)
     )
     token = _usable(latest)
-    if token is None or token.code_attempts >= MAX_CODE_ATTEMPTS:
-        return None
-    if hmac.compare_digest(token.code_hash, _code_hash(token.token_hash, code)):
+    counted = token is not None and session.execute(
+        update(SignInToken).where(SignInToken.id == token.id, SignInToken.code_attempts < MAX_CODE_ATTEMPTS)
+        .values(code_attempts=SignInToken.code_attempts + 1)).rowcount == 1  # type: ignore[attr-defined]
+    if token is not None and counted and hmac.compare_digest(token.code_hash, _code_hash(token.token_hash, code)):
+        session.commit()
         return token
-    token.code_attempts += 1
-    db.session().commit()
+    security.hit(fails_key)
+    session.commit()
     return None
 
 

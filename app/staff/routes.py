@@ -47,6 +47,8 @@ def sign_in():  # type: ignore[no-untyped-def]
                 session.permanent = True
                 session.update(staff_id=user.id, staff_sv=user.session_version,
                                staff_at=int(db.utcnow().timestamp()))
+                security.start_session("staff", user.id)
+                db.session().commit()
                 return redirect(security.safe_next(request.args.get("next"), url_for("staff.home")))
     return render_template("staff/sign_in.html", form=form), status
 
@@ -58,7 +60,8 @@ def sign_out():  # type: ignore[no-untyped-def]
         from app import audit
 
         audit.record("staff.signed_out", "staff_user", staff.id)
-        db.session().commit()
+    security.end_session("staff")  # a copy of the cookie stops working too
+    db.session().commit()
     session.clear()
     flash(_("You have signed out."))
     return redirect(url_for("staff.sign_in"))

@@ -12,16 +12,16 @@ from app.account.models import Contributor
 from app.audit import AuditEvent
 from app.staff.models import StaffTask
 from tests.account.test_sign_in import make_contributor
-from tests.conftest import ClientRequest
+from tests.conftest import ClientRequest, signed_in_session
 
 
 def signed_in(app, **fields) -> tuple[ClientRequest, int]:  # type: ignore[no-untyped-def]
     """A client signed in as a new contributor (session set as sign-in would)."""
     contributor_id = make_contributor(app, **fields)
     client = app.test_client()
+    values = signed_in_session(app, "contributor", contributor_id)
     with client.session_transaction() as sess:
-        sess["contributor_id"] = contributor_id
-        sess["contributor_sv"] = 1
+        sess.update(values)
     return ClientRequest(client), contributor_id
 
 

@@ -34,9 +34,9 @@ def ask_for_email(cr: ClientRequest, email: str, **kwargs) -> str:  # type: igno
 def link_and_code(message) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     text = body_text(message)
     link = re.search(r"https?://\S+/account/sign-in/(\S+)", text)
-    code = re.search(r"\b(\d{6})\b", text)
+    code = re.search(r"\b(\d{4} \d{4})\b", text)  # 8 digits, grouped for reading
     assert link and code, text
-    return f"/account/sign-in/{link.group(1)}", code.group(1)
+    return f"/account/sign-in/{link.group(1)}", code.group(1).replace(" ", "")
 
 
 def known_person_asks(app, cr: ClientRequest, smtp_server) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -48,7 +48,7 @@ def known_person_asks(app, cr: ClientRequest, smtp_server) -> tuple[str, str]:  
 
 
 def other_code(code: str) -> str:
-    return "000000" if code != "000000" else "111111"
+    return "00000000" if code != "00000000" else "11111111"
 
 
 @pytest.fixture
@@ -199,3 +199,99 @@ def test_emails_are_in_the_persons_language_and_easy_read(mail_app, cr, smtp_ser
     assert "You asked to sign in." not in text and link_and_code(message)
     html = message.get_body(preferencelist=("html",)).get_content()
     assert '<html lang="cy"' in html
+
+
+# --- codes that cannot be guessed (the money-and-sign-in review) -------------------------------------------------
+
+def _settings_app(settings, smtp_server, **limits):  # type: ignore[no-untyped-def]
+    from app import create_app
+
+    return create_app(settings.replace(mail_server="127.0.0.1", mail_port=smtp_server[1], **limits))
+
+
+def test_codes_have_eight_digits_grouped_for_reading(mail_app, cr, smtp_server) -> None:
+    _link, code = known_person_asks(mail_app, cr, smtp_server)
+    assert len(code) == 8 and f"{code[:4]} {code[4:]}" in body_text(smtp_server[0].messages[-1])
+
+
+def test_parallel_guesses_are_each_counted_so_only_five_are_ever_checked(settings, smtp_server) -> None:
+    """60 guesses at once: the attempt count is one atomic UPDATE, so no guess past the fifth is checked."""
+    import threading
+
+    from app.account import service
+
+    app = _settings_app(settings, smtp_server, sign_in_code_daily_limit=1000, sign_in_code_ip_limit=1000)
+    make_contributor(app)
+    with app.test_request_context():
+        _token, code = service.issue_sign_in("sam@example.org", None, timedelta(minutes=60))
+        db.session().commit()
+    wrong = "00000000" if code != "00000000" else "11111111"
+    barrier, results = threading.Barrier(12), []
+
+    def guess() -> None:
+        with app.app_context():
+            barrier.wait(timeout=10)
+            for _ in range(5):
+                results.append(service.token_for_code("sam@example.org", wrong, "198.51.100.7"))
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(results) == 60 and not any(results)
+    with app.app_context():
+        assert db.session().scalar(select(SignInToken.code_attempts)) == 5
+        assert service.token_for_code("sam@example.org", code, "198.51.100.7") is None  # the right code: too late
+    app.extensions["db_engine"].dispose()
+
+
+def test_wrong_codes_are_capped_per_address_per_day_across_new_codes(settings, smtp_server) -> None:
+    app = _settings_app(settings, smtp_server, sign_in_code_daily_limit=7, contributor_sign_in_limit=50)
+    make_contributor(app)
+    cr = ClientRequest(app.test_client())
+    for tries in (4, 3):  # 7 wrong codes today; a fresh code each time does not reset the count
+        ask_for_email(cr, "sam@example.org")
+        for _ in range(tries):
+            cr.post("/account/check-email", {"code": "00000001"})
+    ask_for_email(cr, "sam@example.org")
+    deliver_mail(app)
+    _link, code = link_and_code(smtp_server[0].messages[-1])
+    refused = cr.post("/account/check-email?lang=en", {"code": code}, expected_status=429)
+    assert "Too many codes have been tried" in refused.error_summary()[0][1]
+    app.extensions["db_engine"].dispose()
+
+
+def test_code_checks_are_limited_per_network_address(settings, smtp_server) -> None:
+    app = _settings_app(settings, smtp_server, sign_in_code_ip_limit=3)
+    for n in range(4):
+        make_contributor(app, email=f"p{n}@example.org")
+    statuses = []
+    for n in range(4):  # four addresses, one network address
+        cr = ClientRequest(app.test_client())
+        ask_for_email(cr, f"p{n}@example.org")
+        token = cr.csrf_token("/account/check-email")
+        statuses.append(cr.client.post("/account/check-email", data={"code": "00000001", "csrf_token": token})
+                        .status_code)
+    assert statuses == [200, 200, 200, 429]
+    app.extensions["db_engine"].dispose()
+
+
+def test_sent_sign_in_emails_keep_no_link_or_code(mail_app, cr, smtp_server) -> None:
+    from app.mail import FORGOTTEN, OutboxMessage
+
+    link, code = known_person_asks(mail_app, cr, smtp_server)
+    with mail_app.app_context():
+        stored = db.session().scalar(select(OutboxMessage).where(OutboxMessage.purpose == "sign_in"))
+        assert stored.sent_at is not None and stored.text_body == FORGOTTEN and stored.html_body is None
+    admin_page = as_admin_outbox(mail_app)
+    assert code not in admin_page and link.rsplit("/", 1)[1] not in admin_page
+
+
+def as_admin_outbox(app) -> str:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_staff, sign_in
+
+    make_staff(app, "admin")
+    admin = ClientRequest(app.test_client())
+    sign_in(admin, "admin@example.org")
+    return admin.get("/staff/outbox?lang=en").html

@@ -8,7 +8,7 @@ from app import db
 from app.account.models import Contributor, SupportLink
 from app.audit import AuditEvent
 from tests.account.test_details import contributor, signed_in
-from tests.conftest import ClientRequest, body_text, deliver_mail
+from tests.conftest import ClientRequest, body_text, deliver_mail, signed_in_session
 
 ADD = {"name": "Chris Carer", "email": "chris@example.org", "relationship": "carer",
        "permissions": ["fill_forms", "see_claims"], "agree": ["yes"]}
@@ -16,9 +16,9 @@ ADD = {"name": "Chris Carer", "email": "chris@example.org", "relationship": "car
 
 def sign_in_as(app, contributor_id: int) -> ClientRequest:  # type: ignore[no-untyped-def]
     client = app.test_client()
+    values = signed_in_session(app, "contributor", contributor_id)
     with client.session_transaction() as sess:
-        sess["contributor_id"] = contributor_id
-        sess["contributor_sv"] = 1
+        sess.update(values)
     return ClientRequest(client)
 
 
