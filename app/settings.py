@@ -80,6 +80,7 @@ class Settings:
     contributor_sign_in_limit: int = 5
     sign_in_limit: int = 5
     sign_in_ip_limit: int = 30
+    four_eyes_days: int = 90
     sign_in_code_daily_limit: int = 10
     sign_in_code_ip_limit: int = 50
     sign_in_window_minutes: int = 15

@@ -110,12 +110,16 @@ class Claim(Base):
     hours: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(0))
     preparation: Mapped[str] = mapped_column(String(20), default="none")
     fee_pence: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_fee_pence: Mapped[int] = mapped_column(Integer, default=0)  # the fee as priced when sent
     fee_note: Mapped[str] = mapped_column(Text, default="")  # staff's reason for a different fee
     expenses_pence: Mapped[int] = mapped_column(Integer, default=0)
     total_pence: Mapped[int] = mapped_column(Integer, default=0)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"), index=True)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Approving more than was claimed takes two people: the first approval waits here.
+    first_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    first_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str] = mapped_column(Text, default="")
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("payment_batches.id"), index=True)
     export_row: Mapped[str | None] = mapped_column(Text)  # encrypted: the finance row as exported

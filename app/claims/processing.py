@@ -133,6 +133,7 @@ def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-unt
         paid_form=forms.get("paid_form") or PaidForm(), line_errors=forms.get("line_errors") or {},
         overdue=claim.status in OPEN and claim.submitted_at < _overdue_before(),
         own=service.own_claim(current_staff(), claim),
+        conflict=service.conflict(current_staff(), claim), four_eyes_days=current_app.config["SETTINGS"].four_eyes_days,
     )
     return render_template("claims/staff/claim.html", **context), code
 
@@ -256,7 +257,11 @@ def _act(item: Claim, to: str, **kwargs: Any):  # type: ignore[no-untyped-def]
     except service.NotAllowed:
         flash(_("That change is not allowed for this claim, or not for your role."), "error")
         return redirect(url_for("claims_staff.claim", claim_id=item.id))
-    flash(_("Claim %(reference)s: %(status)s.", reference=item.reference, status=status_words()[item.status]))
+    if to == "approved" and item.status != "approved":
+        flash(_("Claim %(reference)s pays more than was claimed, so a second member of staff must approve it too.",
+                reference=item.reference))
+    else:
+        flash(_("Claim %(reference)s: %(status)s.", reference=item.reference, status=status_words()[item.status]))
     return redirect(url_for("claims_staff.claim", claim_id=item.id))
 
 

@@ -6,13 +6,15 @@ writes the audit event and queues the email, then commits once).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app import audit, db, mail
+from app.audit import AuditEvent
 from app.account.models import Contributor
 from app.account import drafts
 from app.claims import pricing
@@ -208,7 +210,7 @@ def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor |
         activity=values["activity"], activity_date=day, tax_year=pricing.tax_year(day), status="submitted",
         payment_choice=choice, advance_requested=bool(values.get("advance")), rate_card_version=priced.card_version,
         fee_code=priced.fee_code, hours=Decimal(values.get("hours") or 0), preparation=values.get("preparation", "none"),
-        fee_pence=priced.fee_pence, expenses_pence=priced.expenses_pence, total_pence=priced.total_pence,
+        fee_pence=priced.fee_pence, claimed_fee_pence=priced.fee_pence, expenses_pence=priced.expenses_pence, total_pence=priced.total_pence,
         submitted_at=now, updated_at=now,
     )
     session.add(claim)
@@ -231,11 +233,33 @@ def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor |
 
 # --- changes of state -----------------------------------------------------------------------------
 
+def same_mailbox(email: str) -> str:
+    """An address as its mailbox: case and ``+tags`` do not make another person."""
+    local, _, domain = email.strip().lower().partition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
 def own_claim(staff: StaffUser, claim: Claim) -> bool:
-    """Is this staff member the payee or the person who filled it in (by email address)?"""
+    """Is this staff member the payee or the person who filled it in (the same mailbox)?"""
     emails = db.session().scalars(select(Contributor.email).where(
         Contributor.id.in_([i for i in (claim.contributor_id, claim.submitted_by_id) if i]))).all()
-    return staff.email.lower() in {e.lower() for e in emails if e}
+    return same_mailbox(staff.email) in {same_mailbox(e) for e in emails if e}
+
+
+def conflict(staff: StaffUser, claim: Claim) -> str | None:
+    """Why ``staff`` may not decide this claim, or ``None``.
+
+    Nobody decides their own claim; and nobody who acted for the person or changed anything of
+    theirs (bank details above all) in the last ``FOUR_EYES_DAYS`` days decides their claims:
+    every audited change a staff member makes to a person's record counts.
+    """
+    if own_claim(staff, claim):
+        return "their own claim"
+    since = utcnow() - timedelta(days=current_app.config["SETTINGS"].four_eyes_days)
+    recent = db.session().scalar(select(AuditEvent.id).where(
+        AuditEvent.actor_type == "staff", AuditEvent.actor_id == staff.id, AuditEvent.record_type == "contributor",
+        AuditEvent.record_id == str(claim.contributor_id), AuditEvent.at >= since).limit(1))
+    return "they acted for the person or changed their details recently" if recent is not None else None
 
 
 def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
@@ -247,14 +271,15 @@ def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
         raise NotAllowed(f"a {claim.status} claim cannot become {to}")
     if staff.role not in ROLES_FOR.get(to, ()):
         raise NotAllowed(f"{staff.role} cannot make a claim {to}")
-    if to in ("approved", "rejected") and own_claim(staff, claim):
-        raise NotAllowed("nobody decides their own claim")
+    if to in ("approved", "rejected") and conflict(staff, claim):
+        raise NotAllowed(f"this person may not decide this claim: {conflict(staff, claim)}")
     if to in ("query", "rejected") and not note.strip():
         raise NotAllowed("a question or a reason is needed")
     session = db.session()
     before = {"status": claim.status, "total": claim.total_pence}
     if to == "approved":
         lines = {line.id: line for line in session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id))}
+        changed = False
         for line_id, (allowed, reason) in (line_changes or {}).items():
             line = lines[line_id]
             if allowed != line.allowed_pence:
@@ -262,15 +287,26 @@ def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
                     raise NotAllowed("say why an amount changed")
                 if allowed < 0:
                     raise NotAllowed("an amount cannot be negative")
-                line.allowed_pence, line.change_reason = allowed, reason
+                line.allowed_pence, line.change_reason, changed = allowed, reason, True
         if fee_change is not None and fee_change[0] != claim.fee_pence:
             if not fee_change[1].strip():
                 raise NotAllowed("say why the fee changed")
             if fee_change[0] < 0:
                 raise NotAllowed("a fee cannot be negative")
-            claim.fee_pence, claim.fee_note = fee_change[0], fee_change[1]
+            claim.fee_pence, claim.fee_note, changed = fee_change[0], fee_change[1], True
         claim.expenses_pence = sum(line.allowed_pence for line in lines.values())
         claim.total_pence = claim.fee_pence + claim.expenses_pence
+        more = claim.fee_pence > claim.claimed_fee_pence or any(
+            line.allowed_pence > line.claimed_pence for line in lines.values())
+        if more and (changed or claim.first_approved_by_id in (None, staff.id)):
+            # More than was claimed: this approval waits for someone else's (who may not change it).
+            if claim.first_approved_by_id == staff.id and not changed:
+                raise NotAllowed("a second approver must be someone else")
+            claim.first_approved_by_id, claim.first_approved_at, claim.updated_at = staff.id, utcnow(), utcnow()
+            audit.record("claim.first_approval", "claim", claim.id, actor=("staff", staff.id, staff.email),
+                         before=before, after={"total": claim.total_pence, "waiting_for": "a second approver"})
+            session.commit()
+            return None
         claim.approved_by_id, claim.approved_at = staff.id, utcnow()
     if to == "paid":
         claim.paid_on, claim.payment_reference = paid_on or date.today(), payment_reference

@@ -111,6 +111,11 @@ def act_for(contributor_id: int):  # type: ignore[no-untyped-def]
     if person is None or person.erased_at is not None:
         abort(404)
     session[STAFF_ACTING_FOR] = person.id
+    from app import audit
+
+    # Recorded: for FOUR_EYES_DAYS they may not decide this person's claims (claims.service.conflict).
+    audit.record("staff.acted_for", "contributor", person.id, actor=_staff_actor())
+    db.session().commit()
     return redirect(url_for("account.home"))
 
 
