@@ -145,6 +145,8 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "staff.contributor": CASEWORK,
     "staff.send_sign_in_email": CASEWORK,
     "staff.act_for": CASEWORK,
+    "staff.decide_bank_change": CASEWORK,
+    "staff.link_staff_account": ADMIN,  # which staff account is this person's own  # the second pair of eyes on bank details (never the one who entered them)
     "staff.stop_acting_for": CASEWORK,
     "staff.new_supporter": CASEWORK,
     "staff.withdraw_supporter": CASEWORK,
@@ -281,6 +283,13 @@ def _seed(app: Flask) -> World:
                                    can_receive_emails=True, consent_how="supporter_said", consent_at=now,
                                    consent_recorded_by="supporter 0", created_at=now, confirmed_at=None)
         s.add(waiting_link)
+        from app import crypto
+        from app.account.models import BankDetailsChange
+
+        bank_change = BankDetailsChange(contributor_id=a.id, details=crypto.encrypt_json(
+            {"account_name": "A Ownerly", "sort_code": "309452", "account_number": "00733445", "roll_number": ""}),
+            requested_by_id=spare_staff, requested_at=now, outcome="")
+        s.add(bank_change)
         s.flush()
         ids.update(a=a.id, b=b.id, helper=links["helper"].supporter_id, nosupport=links["nosupport"].supporter_id,
                    replier=links["replier"].supporter_id, filler=links["filler"].supporter_id, withdrawn=links["withdrawn"].supporter_id,
@@ -347,7 +356,7 @@ def _seed(app: Flask) -> World:
             draft_receipt=draft_receipt.id, other_draft=other_draft.public_id, interest=interest.id,
             interest_ref=interest.reference, interest_draft=interest_draft.public_id, done_task=done_task.id,
             erase_task=erase_task.id, spare_link=links["spare"].id, spare2_link=links["spare2"].id,
-            waiting_link=waiting_link.id,
+            waiting_link=waiting_link.id, bank_change=bank_change.id,
             spare_staff=spare_staff, batch=batch.id,
         )
     return World(app, ids, refs, receipt_bytes)
@@ -387,6 +396,8 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "staff.contributor": lambda r: {"contributor_id": r["a"]},
     "staff.send_sign_in_email": lambda r: {"contributor_id": r["a"]},
     "staff.act_for": lambda r: {"contributor_id": r["a"]},
+    "staff.decide_bank_change": lambda r: {"contributor_id": r["a"], "change_id": r["bank_change"]},
+    "staff.link_staff_account": lambda r: {"contributor_id": r["a"]},
     "staff.new_supporter": lambda r: {"contributor_id": r["a"]},
     "staff.withdraw_supporter": lambda r: {"contributor_id": r["a"], "link_id": r["spare2_link"]},
     "roles.edit": lambda r: {"role_id": r["staff_role"]},

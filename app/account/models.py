@@ -50,6 +50,8 @@ class Contributor(Base):
     access_other: Mapped[str] = mapped_column(Text, default="")
     payment_preference: Mapped[str | None] = mapped_column(String(20))
     bank_details: Mapped[str | None] = mapped_column(Text)  # Fernet token, never plaintext
+    # When details already given were replaced: the finance export marks the person's next payment.
+    bank_details_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -128,3 +130,19 @@ class SupportLink(Base):
     def waiting(self) -> bool:
         """Made on a helper's word: waiting for the person to say yes or no."""
         return self.withdrawn_at is None and self.confirmed_at is None
+
+
+class BankDetailsChange(Base):
+    """Bank details a member of staff entered for someone: they take effect only when a second
+    member of staff approves them; until then payments use the details in force before."""
+
+    __tablename__ = "bank_details_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contributor_id: Mapped[int] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)
+    details: Mapped[str] = mapped_column(Text)  # Fernet token
+    requested_by_id: Mapped[int] = mapped_column(Integer)  # a staff user
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(Integer)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(String(20), default="")  # "", "approved" or "refused"

@@ -169,6 +169,8 @@ def _finish_sign_in(token: Any):  # type: ignore[no-untyped-def]
     session.permanent = True
     session.update(contributor_id=contributor.id, contributor_sv=contributor.session_version)
     security.start_session("contributor", contributor.id)
+    if g.get("staff") is not None and g.staff.contributor_id is None:  # one browser, one person
+        service.link_staff(g.staff, contributor, ("staff", g.staff.id, g.staff.email))
     db.session().commit()
     response = redirect(url_for("account.details_name", setup=1) if is_new else after)
     return _remember_preferences(response, contributor)
@@ -310,11 +312,15 @@ def details_bank():  # type: ignore[no-untyped-def]
     contributor = subject()
     form = BankForm()
     if form.validate_on_submit():
-        service.save_bank_details(contributor, {
-            "account_name": form.account_name.data, "sort_code": form.sort_code.data,
-            "account_number": form.account_number.data, "roll_number": form.roll_number.data or "",
-        }, by=who())
-        flash(_("Your bank details have been saved."))
+        details = {"account_name": form.account_name.data, "sort_code": form.sort_code.data,
+                   "account_number": form.account_number.data, "roll_number": form.roll_number.data or ""}
+        if current_contributor() is None:  # staff acting for the person: four eyes before it counts
+            service.request_bank_change(contributor, details, g.staff)
+            flash(_("Saved for approval: a second member of staff must approve these bank details before "
+                    "payments use them. We have told %(name)s.", name=contributor.display_name))
+        else:
+            service.save_bank_details(contributor, details, by=who())
+            flash(_("Your bank details have been saved."))
         return redirect(url_for("account.home"))
     return render_template("account/details_bank.html", form=form, bank=service.masked_bank_details(contributor),
                            setup=bool(request.args.get("setup")))

@@ -17,7 +17,7 @@ from flask import current_app, url_for
 from sqlalchemy import func, select, update
 
 from app import access, audit, crypto, db, mail, security
-from app.account.models import Contributor, SignInToken, SupportLink
+from app.account.models import BankDetailsChange, Contributor, SignInToken, SupportLink
 from app.db import utcnow
 from app.staff.models import StaffTask
 
@@ -150,6 +150,15 @@ def token_for_code(email: str, code: str, ip: str) -> SignInToken | None:
     return None
 
 
+def link_staff(staff: Any, contributor: Contributor, by: tuple[str, int | None, str]) -> None:
+    """Record that a staff account and a contributor record are the same person (the caller commits):
+    from now on they never decide that record's claims or bank details."""
+    if staff.contributor_id == contributor.id:
+        return
+    staff.contributor_id = contributor.id
+    audit.record("staff.linked_to_contributor", "staff_user", staff.id, actor=by, after={"contributor": contributor.id})
+
+
 def complete_sign_in(token: SignInToken, locale: str, easy_read: bool) -> Contributor:
     """Use up ``token`` and return its contributor, creating the account on first sign-in."""
     session = db.session()
@@ -222,21 +231,49 @@ def update_profile(contributor: Contributor, changes: dict[str, Any], by: tuple[
 
 def save_bank_details(contributor: Contributor, details: dict[str, str], by: tuple[str, int | None, str]) -> None:
     """Encrypt and store bank details; the audit trail records that they changed, never what to."""
-    contributor.bank_details = crypto.encrypt_json(details)
-    contributor.updated_at = utcnow()
-    audit.record("contributor.bank_details_changed", "contributor", contributor.id, actor=by)
+    _apply_bank_details(contributor, crypto.encrypt_json(details), by)
     db.session().commit()
 
 
-def bank_details(contributor: Contributor) -> dict[str, str] | None:
-    return crypto.decrypt_json(contributor.bank_details) if contributor.bank_details else None
+def _apply_bank_details(contributor: Contributor, token: str, by: tuple[str, int | None, str]) -> None:
+    if contributor.bank_details is not None:
+        contributor.bank_details_changed_at = utcnow()
+    contributor.bank_details = token
+    contributor.updated_at = utcnow()
+    audit.record("contributor.bank_details_changed", "contributor", contributor.id, actor=by)
 
 
-def masked_bank_details(contributor: Contributor) -> dict[str, str] | None:
-    """What may be shown back: the name, and only the last digits of the numbers."""
-    details = bank_details(contributor)
-    if details is None:
-        return None
+class NotAllowed(Exception):
+    """A change the four-eyes rules refuse."""
+
+
+def request_bank_change(contributor: Contributor, details: dict[str, str], staff: Any) -> BankDetailsChange:
+    """A member of staff enters bank details for someone: stored apart, waiting for a second member
+    of staff; the person is told at once. Payments keep using the details in force before."""
+    session = db.session()
+    for waiting in session.scalars(select(BankDetailsChange).where(
+            BankDetailsChange.contributor_id == contributor.id, BankDetailsChange.outcome == "")):
+        waiting.outcome, waiting.decided_at, waiting.decided_by_id = "replaced", utcnow(), staff.id
+    change = BankDetailsChange(contributor_id=contributor.id, details=crypto.encrypt_json(details),
+                               requested_by_id=staff.id, requested_at=utcnow(), outcome="")
+    session.add(change)
+    session.flush()
+    audit.record("contributor.bank_change_requested", "contributor", contributor.id,
+                 actor=("staff", staff.id, staff.email), after={"change": change.id})
+    tell_person(contributor, "bank_change_requested", staff.name or staff.email)
+    session.commit()
+    return change
+
+
+def pending_bank_change(contributor: Contributor) -> BankDetailsChange | None:
+    return db.session().scalar(select(BankDetailsChange).where(
+        BankDetailsChange.contributor_id == contributor.id, BankDetailsChange.outcome == "")
+        .order_by(BankDetailsChange.id.desc()).limit(1))
+
+
+def masked(token: str) -> dict[str, str]:
+    """Stored bank details as they may be shown: the name, and only the last digits of the numbers."""
+    details = crypto.decrypt_json(token)
     return {
         "account_name": details["account_name"],
         "sort_code": "**-**-" + details["sort_code"][-2:],
@@ -245,12 +282,46 @@ def masked_bank_details(contributor: Contributor) -> dict[str, str] | None:
     }
 
 
+def decide_bank_change(change: BankDetailsChange, staff: Any, approve: bool) -> None:
+    """The second member of staff approves (the details take effect) or refuses; never the one who
+    entered them, nor someone deciding for their own mailbox."""
+    from app.claims.service import same_mailbox
+
+    session = db.session()
+    person = session.get(Contributor, change.contributor_id)
+    if change.outcome or person is None:
+        raise NotAllowed("this change has been decided already")
+    if staff.id == change.requested_by_id:
+        raise NotAllowed("a second member of staff must approve a change they did not enter")
+    if staff.contributor_id == person.id or (person.email and same_mailbox(person.email) == same_mailbox(staff.email)):
+        raise NotAllowed("nobody approves a change to their own bank details")
+    change.outcome, change.decided_by_id, change.decided_at = ("approved" if approve else "refused"), staff.id, utcnow()
+    actor_ = ("staff", staff.id, staff.email)
+    if approve:
+        _apply_bank_details(person, change.details, actor_)
+    else:
+        audit.record("contributor.bank_change_refused", "contributor", person.id, actor=actor_,
+                     after={"change": change.id})
+    session.commit()
+
+
+def bank_details(contributor: Contributor) -> dict[str, str] | None:
+    return crypto.decrypt_json(contributor.bank_details) if contributor.bank_details else None
+
+
+def masked_bank_details(contributor: Contributor) -> dict[str, str] | None:
+    """What may be shown back: the name, and only the last digits of the numbers."""
+    return masked(contributor.bank_details) if contributor.bank_details else None
+
+
 def rotate_encryption() -> int:
     """Re-encrypt every stored value with the newest key; returns how many were rotated."""
     session = db.session()
     rows = session.scalars(select(Contributor).where(Contributor.bank_details.is_not(None))).all()
     for contributor in rows:
         contributor.bank_details = crypto.rotate(contributor.bank_details)  # type: ignore[arg-type]
+    for change in session.scalars(select(BankDetailsChange)):  # details waiting for (or past) approval
+        change.details = crypto.rotate(change.details)
     if rows:
         audit.record("encryption.rotated", "contributor", "*", after={"count": len(rows)})
     session.commit()
@@ -352,7 +423,8 @@ def waiting_links(person: Contributor) -> list[Any]:
 
 
 #: What a supporter (or staff member) did in someone's name, for the email telling the person.
-ACTED = ("claim_sent", "claim_reply", "interest_sent", "interest_withdrawn", "feedback_given", "details_changed")
+ACTED = ("claim_sent", "claim_reply", "interest_sent", "interest_withdrawn", "feedback_given", "details_changed",
+         "bank_change_requested")
 
 
 def tell_person(person: Contributor, what: str, actor_name: str) -> None:

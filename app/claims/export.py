@@ -12,7 +12,7 @@ import csv
 import io
 from functools import lru_cache
 from decimal import Decimal
-from typing import Iterator
+from typing import Any, Iterator
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -26,7 +26,7 @@ from app.staff.models import StaffUser
 
 #: The columns, in order. Change only by adding at the end: finance systems import by position.
 COLUMNS = ("reference", "payee_name", "sort_code", "account_number", "roll_number", "amount", "fee", "expenses",
-           "cost_code", "tax_year", "approved_by", "approved_at")
+           "cost_code", "tax_year", "approved_by", "approved_at", "bank_details_changed")
 CHUNK = 1000
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -47,6 +47,27 @@ def ready() -> tuple[int, int]:
     return int(count), int(total)
 
 
+def _last_paid() -> Any:
+    """Each person's most recent payment day (a subquery)."""
+    return (select(Claim.contributor_id.label("person"), func.max(Claim.paid_on).label("paid_on"))
+            .where(Claim.paid_on.is_not(None)).group_by(Claim.contributor_id).subquery())
+
+
+def _changed_since_paid(last: Any) -> Any:
+    """Bank details replaced after the person was last paid: finance checks before paying them."""
+    return Contributor.bank_details_changed_at.is_not(None) & last.c.paid_on.is_not(None) & (
+        func.date(Contributor.bank_details_changed_at) >= last.c.paid_on)
+
+
+def changed_bank_details() -> int:
+    """How many approved claims, ready to export, go to bank details changed since that person was last paid."""
+    last = _last_paid()
+    return int(db.session().scalar(
+        select(func.count()).select_from(Claim).join(Contributor, Contributor.id == Claim.contributor_id)
+        .join(last, last.c.person == Claim.contributor_id).where(Claim.status == "approved",
+                                                                 _changed_since_paid(last))) or 0)
+
+
 def make_batch(staff: StaffUser) -> PaymentBatch | None:
     """Freeze every approved claim into a new batch and mark them sent; ``None`` if there are none."""
     if staff.role not in ("admin", "finance"):
@@ -61,13 +82,15 @@ def make_batch(staff: StaffUser) -> PaymentBatch | None:
     approvers = {s.id: s.email for s in session.scalars(select(StaffUser))}
     cost_code = current_app.config["SETTINGS"].finance_cost_code
     bank_of = lru_cache(maxsize=4096)(crypto.decrypt_json)  # one decryption per payee, not per claim
+    last = _last_paid()
     last_id = 0
     while True:
         rows = session.execute(
             select(Claim.id, Claim.reference, Claim.total_pence, Claim.fee_pence, Claim.expenses_pence,
                    Claim.tax_year, Claim.approved_by_id, Claim.approved_at, Contributor.name,
-                   Contributor.bank_details)
+                   Contributor.bank_details, _changed_since_paid(last).label("changed"))
             .join(Contributor, Contributor.id == Claim.contributor_id)
+            .outerjoin(last, last.c.person == Claim.contributor_id)
             .where(Claim.status == "approved", Claim.id > last_id).order_by(Claim.id).limit(CHUNK)).all()
         if not rows:
             break
@@ -81,6 +104,7 @@ def make_batch(staff: StaffUser) -> PaymentBatch | None:
                 "fee": pounds(row.fee_pence), "expenses": pounds(row.expenses_pence), "cost_code": cost_code,
                 "tax_year": pricing.tax_year_label(row.tax_year), "approved_by": approvers.get(row.approved_by_id, ""),
                 "approved_at": row.approved_at.isoformat(timespec="seconds") if row.approved_at else "",
+                "bank_details_changed": "yes" if row.changed else "",
             }
             changes.append({"id": row.id, "export_row": crypto.encrypt_json(frozen), "batch_id": batch.id,
                             "status": "sent", "updated_at": utcnow()})

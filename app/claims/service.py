@@ -240,9 +240,12 @@ def same_mailbox(email: str) -> str:
 
 
 def own_claim(staff: StaffUser, claim: Claim) -> bool:
-    """Is this staff member the payee or the person who filled it in (the same mailbox)?"""
-    emails = db.session().scalars(select(Contributor.email).where(
-        Contributor.id.in_([i for i in (claim.contributor_id, claim.submitted_by_id) if i]))).all()
+    """Is this staff member the payee or the person who filled it in: their linked contributor
+    record, or the same mailbox?"""
+    people = [i for i in (claim.contributor_id, claim.submitted_by_id) if i]
+    if staff.contributor_id is not None and staff.contributor_id in people:
+        return True
+    emails = db.session().scalars(select(Contributor.email).where(Contributor.id.in_(people))).all()
     return same_mailbox(staff.email) in {same_mailbox(e) for e in emails if e}
 
 

@@ -131,7 +131,8 @@ def expense_rules():  # type: ignore[no-untyped-def]
 def finance():  # type: ignore[no-untyped-def]
     count, total = export.ready()
     batches = db.session().scalars(select(PaymentBatch).order_by(PaymentBatch.id.desc()).limit(50)).all()
-    return render_template("claims/finance.html", count=count, total=total, batches=batches)
+    return render_template("claims/finance.html", count=count, total=total, batches=batches,
+                           changed=export.changed_bank_details() if count else 0)
 
 
 @bp.post("/finance/export")

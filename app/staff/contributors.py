@@ -11,14 +11,14 @@ from sqlalchemy import func, or_, select
 from app import db, security
 from app.account import service as accounts
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES
-from app.account.models import Contributor, SupportLink
+from app.account.models import BankDetailsChange, Contributor, SupportLink
 from app.account.routes import STAFF_ACTING_FOR
 from app.audit import AuditEvent
 from app.htmx import partial
 from app.i18n import available
 from app.security import current_staff, role_required
 from app.staff.forms import StaffContributorForm, StaffSupporterForm
-from app.staff.models import StaffTask
+from app.staff.models import StaffTask, StaffUser
 from app.staff.routes import bp
 
 PAGE_SIZE = 50
@@ -74,15 +74,52 @@ def contributor(contributor_id: int):  # type: ignore[no-untyped-def]
     tasks = db.session().scalars(
         select(StaffTask).where(StaffTask.contributor_id == person.id, StaffTask.done_at.is_(None))
     ).all()
+    waiting = accounts.pending_bank_change(person)
     return render_template(
         "staff/contributor.html", person=person, events=events, tasks=tasks,
         bank=accounts.masked_bank_details(person), helpers=accounts.links_for(person),
+        bank_change=waiting, bank_change_shown=accounts.masked(waiting.details) if waiting else None,
+        staff_users=(staff_users := list(db.session().scalars(select(StaffUser).order_by(StaffUser.name)))),
+        staff_names={s.id: s.name or s.email for s in staff_users},
         relationship_names={c.value: c.label for c in RELATIONSHIP_CHOICES},
         channel_names={c.value: c.label for c in CHANNEL_CHOICES},
         access_names={c.value: c.label for c in ACCESS_CHOICES},
         payment_names={c.value: c.label for c in PAYMENT_CHOICES},
         language_names={lang.code: lang.name for lang in available()},
     )
+
+
+@bp.post("/contributors/<int:contributor_id>/staff-account")
+@role_required("admin")
+def link_staff_account(contributor_id: int):  # type: ignore[no-untyped-def]
+    """An administrator records that this person also has a staff account (or that none does)."""
+    person = db.get_or_404(Contributor, contributor_id)
+    chosen = request.form.get("staff_id", type=int)
+    for user in db.session().scalars(select(StaffUser).where(StaffUser.contributor_id == person.id)):
+        if user.id != chosen:
+            user.contributor_id = None
+    if chosen is not None:
+        accounts.link_staff(db.get_or_404(StaffUser, chosen), person, _staff_actor())
+    db.session().commit()
+    flash(_("Saved. Staff linked to this record never decide its claims or bank details."))
+    return redirect(url_for("staff.contributor", contributor_id=person.id))
+
+
+@bp.post("/contributors/<int:contributor_id>/bank-change/<int:change_id>")
+@role_required("admin", "officer")
+def decide_bank_change(contributor_id: int, change_id: int):  # type: ignore[no-untyped-def]
+    """The second pair of eyes on bank details someone else on the team entered."""
+    change = db.get_or_404(BankDetailsChange, change_id)
+    if change.contributor_id != contributor_id:
+        abort(404)
+    try:
+        accounts.decide_bank_change(change, current_staff(), approve=request.form.get("decision") == "approve")
+    except accounts.NotAllowed:
+        flash(_("Someone else on the team must decide this: not the person who entered the details."), "error")
+    else:
+        flash(_("The new bank details are in use.") if change.outcome == "approved"
+              else _("The new bank details were refused. The details before stay in use."))
+    return redirect(url_for("staff.contributor", contributor_id=contributor_id))
 
 
 @bp.post("/contributors/<int:contributor_id>/sign-in-email")

@@ -25,6 +25,9 @@ class StaffUser(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Their own contributor record, if they also take part (and are paid): they never decide its
+    # claims or bank details. Set by an administrator, or when they sign in as both in one browser.
+    contributor_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="SET NULL", use_alter=True))
 
 
 TASK_KINDS = ("benefits_talk", "erasure_request", "debrief", "private_help", "tell_person")

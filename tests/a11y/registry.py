@@ -159,6 +159,9 @@ NOT_PAGES: dict[str, str] = {
     "staff.send_sign_in_email": "POST only; redirects to the contributor's record",
     "roles.status": "POST only; redirects to the role",
     "staff.act_for": "POST only; redirects to the person's details, filled in by staff",
+    "staff.link_staff_account": "POST only; redirects to the contributor's record",
+    "staff.decide_bank_change": "POST only; redirects to the contributor's record (its waiting change: "
+                                "tests/a11y/test_four_eyes_pages.py)",
     "staff.stop_acting_for": "POST only; redirects to the contributor's record",
     "staff.withdraw_supporter": "POST only; redirects to the contributor's record",
     "account.sign_out": "POST only; redirects to the sign-in page",

@@ -83,3 +83,86 @@ def test_paying_less_than_was_claimed_needs_one_approver(app) -> None:
     olu.post_redirect(f"/staff/claims/{claim_id}/approve", {"allowed-fee": "10.00", "reason-fee": "one hour"})
     with app.app_context():
         assert db.session().get(Claim, claim_id).status == "approved"
+
+
+def test_bank_details_entered_by_staff_wait_for_a_second_member_of_staff(app) -> None:
+    import csv
+    import io
+
+    from sqlalchemy import update
+
+    from app.account import service as accounts
+    from app.account.models import BankDetailsChange, Contributor
+    from app.mail import OutboxMessage
+
+    old = {"account_name": "S Example", "sort_code": "309452", "account_number": "00733445", "roll_number": ""}
+    with app.app_context():
+        sam = person(app)
+        accounts.save_bank_details(sam, old, ("system", None, "t"))
+        paid = claim_for(sam, DAY - timedelta(days=30), "paid-before")
+        db.session().execute(update(Claim).where(Claim.id == paid.id).values(status="paid", paid_on=DAY - timedelta(days=20)))
+        db.session().commit()
+        sam_id = sam.id
+    olu = staff_client(app, "officer")
+    olu.post_redirect(f"/staff/contributors/{sam_id}/act", {}, token_from=f"/staff/contributors/{sam_id}")
+    olu.post_redirect("/account/details/bank", {"account_name": "O Officer", "sort_code": "40-11-62",
+                                                "account_number": "99999999", "roll_number": ""})
+    with app.app_context():
+        sam = db.session().get(Contributor, sam_id)
+        assert accounts.bank_details(sam) == old  # payments still go where they went before
+        told = db.session().scalar(select(OutboxMessage).where(OutboxMessage.purpose == "acted_bank_change_requested"))
+        assert told.to_address == "sam@example.org" and "second member of the team approves" in told.text_body
+    page = olu.get(f"/staff/contributors/{sam_id}?lang=en")
+    assert "You entered them, so someone else on the team must approve them." in page.text()
+    with app.app_context():
+        change_id = db.session().scalar(select(BankDetailsChange.id))
+    olu.post_redirect(f"/staff/contributors/{sam_id}/bank-change/{change_id}", {"decision": "approve"},
+                      token_from=f"/staff/contributors/{sam_id}")
+    with app.app_context():
+        assert db.session().get(BankDetailsChange, change_id).outcome == ""
+    ola = staff_client(app, "officer", email="ola@example.org")
+    ola.post_redirect(f"/staff/contributors/{sam_id}/bank-change/{change_id}", {"decision": "approve"},
+                      token_from=f"/staff/contributors/{sam_id}")
+    with app.app_context():
+        sam = db.session().get(Contributor, sam_id)
+        assert accounts.bank_details(sam)["account_number"] == "99999999"
+    # A claim approved after the change (by someone who did not touch Sam's record) is marked for finance.
+    with app.app_context():
+        claim_id = claim_for(db.session().get(Contributor, sam_id), DAY, "after-the-change").id
+    staff_client(app, "admin").post_redirect(f"/staff/claims/{claim_id}/approve", {})
+    finance = staff_client(app, "finance")
+    assert "check it with the person before paying" in finance.get("/staff/finance?lang=en").text()
+    finance.post_redirect("/staff/finance/export", {}, token_from="/staff/finance")
+    rows = list(csv.DictReader(io.StringIO(finance.client.get("/staff/finance/batches/1.csv")
+                                           .get_data(as_text=True).lstrip("\ufeff"))))
+    assert [(r["account_number"], r["bank_details_changed"]) for r in rows] == [("99999999", "yes")]
+
+
+def test_a_staff_account_linked_to_the_payee_never_decides_their_claim(app) -> None:
+    claim_id = _claim(app, email="olu.at.home@example.net")  # another address altogether
+    with app.app_context():
+        payee_id = db.session().get(Claim, claim_id).contributor_id
+    admin = staff_client(app, "admin")
+    admin.post_redirect(f"/staff/contributors/{payee_id}/staff-account", {"staff_id": "1"},
+                        token_from=f"/staff/contributors/{payee_id}")  # the admin's own account, id 1
+    admin.post_redirect(f"/staff/claims/{claim_id}/approve", {})
+    with app.app_context():
+        assert db.session().get(Claim, claim_id).status == "submitted"
+        from app.staff.models import StaffUser
+
+        assert db.session().get(StaffUser, 1).contributor_id == payee_id
+    # Signing in as a contributor in a browser signed in as staff links the two as well.
+    olu = staff_client(app, "officer")
+    other_id = _claim(app, email="someone@example.org")
+    with app.app_context():
+        other_payee = db.session().get(Claim, other_id).contributor_id
+        from app.account import service as accounts
+        from app.account.models import Contributor
+
+        token, _code = accounts.issue_sign_in("someone@example.org", db.session().get(Contributor, other_payee),
+                                              timedelta(minutes=5))
+        db.session().commit()
+    olu.post_redirect(f"/account/sign-in/{token}", {}, token_from=f"/account/sign-in/{token}")
+    olu.post_redirect(f"/staff/claims/{other_id}/approve", {}, token_from=f"/staff/claims/{other_id}")
+    with app.app_context():
+        assert db.session().get(Claim, other_id).status == "submitted"

@@ -81,12 +81,16 @@ def test_staff_fill_in_details_for_someone_and_it_is_recorded(app, as_officer) -
     home = as_officer.get("/account/?lang=en")
     assert home.h1 == "Details for Pat Phone" and "You are filling in forms for Pat Phone." in home.html
     as_officer.post_redirect("/account/details/access", {"access_needs": ["large_print"]})
-    # Staff may set bank details for someone (supporters may not).
+    # Staff may enter bank details for someone (supporters may not): they wait for a second
+    # member of staff before payments use them (tests/claims/test_four_eyes.py).
     as_officer.post_redirect("/account/details/bank", {"account_name": "Pat Phone", "sort_code": "309452",
                                                        "account_number": "00733445"})
     with app.app_context():
+        from app.account import service as accounts
+
         person = db.session().get(C, cid)
-        assert person.access_needs == ["large_print"] and person.bank_details
+        assert person.access_needs == ["large_print"] and person.bank_details is None
+        assert accounts.pending_bank_change(person) is not None
         event = db.session().scalars(select(AuditEvent).where(AuditEvent.action == "contributor.updated")).all()[-1]
         assert (event.actor_type, event.actor_label, event.record_id) == ("staff", "officer@example.org", str(cid))
     note = as_officer.get("/account/?lang=en").by_id("on-behalf-note")
