@@ -379,6 +379,8 @@ def add_supporter(contributor: Contributor, *, name: str, email: str, relationsh
         purpose="supporter_added", contributor_id=supporter.id, person=contributor.display_name,
         sign_in=mail.absolute_url("account.sign_in"),
     )
+    if by[0] == "staff":  # agreement given on the phone or in writing: the person hears it was recorded
+        tell_person(contributor, "supporter_recorded", supporter.display_name)
     session.commit()
     return link, message.id
 
@@ -424,7 +426,7 @@ def waiting_links(person: Contributor) -> list[Any]:
 
 #: What a supporter (or staff member) did in someone's name, for the email telling the person.
 ACTED = ("claim_sent", "claim_reply", "interest_sent", "interest_withdrawn", "feedback_given", "details_changed",
-         "bank_change_requested")
+         "bank_change_requested", "supporter_recorded")
 
 
 def tell_person(person: Contributor, what: str, actor_name: str) -> None:

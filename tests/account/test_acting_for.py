@@ -331,3 +331,17 @@ def test_the_person_is_told_when_a_supporter_withdraws_their_interest(app) -> No
     with app.app_context():
         told = db.session().scalar(select(OutboxMessage).where(OutboxMessage.purpose == "acted_interest_withdrawn"))
         assert told is not None and "Chris Carer withdrew your interest in a role for you." in told.text_body
+
+
+def test_the_person_is_told_when_staff_record_their_agreement(app) -> None:
+    from tests.account.test_sign_in import make_contributor
+    from tests.claims.test_processing import staff_client as staff
+
+    pat_id = make_contributor(app, "pat@example.org", name="Pat Phone")
+    officer = staff(app, "officer")
+    officer.post_redirect(f"/staff/contributors/{pat_id}/supporters/new", {
+        "name": "Alex Advocate", "email": "alex@example.org", "relationship": "advocate", "permissions": ["fill_forms"],
+        "consent_how": "verbally", "consent_date-day": "1", "consent_date-month": "12", "consent_date-year": "2026"})
+    with app.app_context():
+        told = db.session().scalar(select(OutboxMessage).where(OutboxMessage.purpose == "acted_supporter_recorded"))
+        assert told.to_address == "pat@example.org" and "you agreed Alex Advocate can act for you" in told.text_body
