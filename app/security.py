@@ -79,6 +79,8 @@ def _load_staff() -> None:
     started = session.get("staff_at", 0)
     hours = current_app.config["STAFF_SESSION_HOURS"]
     if utcnow().timestamp() - started > hours * 3600:
+        end_session("staff")  # a copy of this cookie must not outlive the timeout either
+        db.session().commit()
         session.clear()
         flash(gettext("You were signed out because your session ended. Sign in again to carry on."))
         return

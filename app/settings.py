@@ -32,6 +32,17 @@ class SettingsError(RuntimeError):
     """Raised when the environment would make the app unsafe to run."""
 
 
+def _key_bytes(key: str) -> bytes | None:
+    """A Fernet key as the bytes it stands for: base64 spelt differently is still the same key."""
+    import base64
+    import binascii
+
+    try:
+        return base64.urlsafe_b64decode(key.encode())
+    except (binascii.Error, ValueError):
+        return None
+
+
 def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -163,11 +174,12 @@ class Settings:
             raise SettingsError(f"TAKEPART_ENV must be one of {', '.join(ENVIRONMENTS)} (exactly); got {self.env!r}")
         if not self.production:
             return
-        if DEV_SECRET_KEY in self.secret_key or len(self.secret_key) < 32:
+        if DEV_SECRET_KEY.lower() in self.secret_key.lower() or len(self.secret_key) < 32:
             raise SettingsError("Set SECRET_KEY to a random value of at least 32 characters "
                                 "(not the development key, nor one containing it).")
         keys = [key.strip() for key in self.data_encryption_key.split(",")]
-        if not self.data_encryption_key.strip() or DEV_ENCRYPTION_KEY in self.data_encryption_key or "" in keys:
+        if (not self.data_encryption_key.strip() or "" in keys or DEV_ENCRYPTION_KEY in self.data_encryption_key
+                or any(_key_bytes(key) == _key_bytes(DEV_ENCRYPTION_KEY) for key in keys)):
             raise SettingsError("Set DATA_ENCRYPTION_KEY to your own Fernet keys, comma-separated with no empty "
                                 "entries; the development key may not be among them (see README: Configuration).")
         from cryptography.fernet import Fernet

@@ -283,3 +283,37 @@ def test_signing_out_ends_the_session_for_a_copied_cookie_too(app) -> None:
     assert copy.get("/account/").status_code == 200
     ClientRequest(person).post_redirect("/account/sign-out", {}, token_from="/account/")
     assert copy.get("/account/").status_code == 302
+
+
+def test_a_copied_staff_cookie_dies_with_the_idle_timeout_and_with_a_new_sign_in(app) -> None:
+    """Found by the review: the idle timeout, and signing in as someone else, left sessions open."""
+    from datetime import timedelta
+
+    from tests.account.test_sign_in import make_contributor
+
+    make_staff(app, "officer")
+    staff = ClientRequest(app.test_client())
+    staff.post_redirect("/staff/sign-in", {"email": "officer@example.org", "password": STAFF_PASSWORD})
+    copied = app.test_client()
+    for cookie in staff.client._cookies.values():
+        copied.set_cookie(cookie.key, cookie.value)
+    with staff.client.session_transaction() as sess:  # the owner's browser sat idle too long
+        sess["staff_at"] -= int(timedelta(hours=13).total_seconds())
+    assert staff.client.get("/staff/").status_code == 302
+    assert copied.get("/staff/").status_code == 302
+
+    first, second = make_contributor(app, "ann@example.org"), make_contributor(app, "bob@example.org")
+    shared_pc, copy = app.test_client(), app.test_client()
+    values = signed_in_session(app, "contributor", first)
+    for client in (shared_pc, copy):
+        with client.session_transaction() as sess:
+            sess.update(values)
+    from app.account import service as accounts
+    from app.account.models import Contributor
+
+    with app.app_context():
+        token, _code = accounts.issue_sign_in("bob@example.org", db.session().get(Contributor, second),
+                                              timedelta(minutes=5))
+        db.session().commit()
+    ClientRequest(shared_pc).post_redirect(f"/account/sign-in/{token}", {}, token_from=f"/account/sign-in/{token}")
+    assert copy.get("/account/").status_code == 302  # Ann's copied cookie ended when Bob signed in

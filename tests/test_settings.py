@@ -45,6 +45,9 @@ def test_every_variable_is_read() -> None:
         ({"DATA_ENCRYPTION_KEY": f"{GOOD['DATA_ENCRYPTION_KEY']},{DEV_ENCRYPTION_KEY}"}, "DATA_ENCRYPTION_KEY"),
         ({"DATA_ENCRYPTION_KEY": f"{GOOD['DATA_ENCRYPTION_KEY']},"}, "DATA_ENCRYPTION_KEY"),
         ({"SECRET_KEY": f"{DEV_SECRET_KEY}-and-some-more"}, "SECRET_KEY"),
+        ({"SECRET_KEY": DEV_SECRET_KEY.upper()}, "SECRET_KEY"),
+        # The same key spelt differently (the last base64 character carries unused bits).
+        ({"DATA_ENCRYPTION_KEY": DEV_ENCRYPTION_KEY[:-2] + "N="}, "DATA_ENCRYPTION_KEY"),
         # An environment name it does not know exactly is refused, never run as development.
         ({"TAKEPART_ENV": "Production"}, "TAKEPART_ENV"),
         ({"TAKEPART_ENV": "prod"}, "TAKEPART_ENV"),

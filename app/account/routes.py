@@ -164,6 +164,7 @@ def _finish_sign_in(token: Any):  # type: ignore[no-untyped-def]
     if waiting and not is_new:  # someone said they help them: ask first
         after = url_for("account.confirm_supporter", link_id=waiting[0][0].id)
     keep = {k: session[k] for k in ("staff_id", "staff_sv", "staff_at", "staff_sid", KEPT) if k in session}
+    security.end_session("contributor")  # whoever was signed in here before is signed out for real
     session.clear()
     session.update(keep)
     session.permanent = True

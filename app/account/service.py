@@ -291,7 +291,10 @@ def decide_bank_change(change: BankDetailsChange, staff: Any, approve: bool) -> 
     person = session.get(Contributor, change.contributor_id)
     if change.outcome or person is None:
         raise NotAllowed("this change has been decided already")
-    if staff.id == change.requested_by_id:
+    from app.claims.service import same_person
+    from app.staff.models import StaffUser
+
+    if same_person(session.get(StaffUser, change.requested_by_id), staff) or staff.id == change.requested_by_id:
         raise NotAllowed("a second member of staff must approve a change they did not enter")
     if staff.contributor_id == person.id or (person.email and same_mailbox(person.email) == same_mailbox(staff.email)):
         raise NotAllowed("nobody approves a change to their own bank details")

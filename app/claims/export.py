@@ -48,9 +48,11 @@ def ready() -> tuple[int, int]:
 
 
 def _last_paid() -> Any:
-    """Each person's most recent payment day (a subquery)."""
-    return (select(Claim.contributor_id.label("person"), func.max(Claim.paid_on).label("paid_on"))
-            .where(Claim.paid_on.is_not(None)).group_by(Claim.contributor_id).subquery())
+    """Each person's most recent payment: the day a claim was marked paid, or for one sent to
+    finance and not yet marked paid, the day it was sent (a subquery)."""
+    day = func.coalesce(Claim.paid_on, func.date(Claim.updated_at))
+    return (select(Claim.contributor_id.label("person"), func.max(day).label("paid_on"))
+            .where(Claim.status.in_(("sent", "paid"))).group_by(Claim.contributor_id).subquery())
 
 
 def _changed_since_paid(last: Any) -> Any:

@@ -220,6 +220,12 @@ class RejectForm(Form):
 
 class PaidForm(Form):
     paid_on = DatePartsField(_l("Date paid"), validators=[InputRequired(_l("Enter the date it was paid"))])
+
+    def validate_paid_on(self, field: Any) -> None:
+        from datetime import date
+
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The date must be today or in the past"))
     payment_reference = StringField(_l("Payment reference (optional)"), filters=[strip],
                                     validators=[Length(max=100, message=_l("This must be 100 characters or fewer"))])
 

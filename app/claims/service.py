@@ -239,6 +239,20 @@ def same_mailbox(email: str) -> str:
     return f"{local.split('+', 1)[0]}@{domain}"
 
 
+def same_person(a: StaffUser | None, b: StaffUser | None) -> bool:
+    """Two staff accounts that are one person as far as we can tell: the same account, mailbox or
+    linked contributor record. Four eyes means two of these, not two logins."""
+    if a is None or b is None:
+        return False
+    return a.id == b.id or same_mailbox(a.email) == same_mailbox(b.email) or (
+        a.contributor_id is not None and a.contributor_id == b.contributor_id)
+
+
+def _accounts_of(staff: StaffUser) -> list[int]:
+    """Every staff account that is the same person as ``staff``."""
+    return [user.id for user in db.session().scalars(select(StaffUser)) if same_person(user, staff)]
+
+
 def own_claim(staff: StaffUser, claim: Claim) -> bool:
     """Is this staff member the payee or the person who filled it in: their linked contributor
     record, or the same mailbox?"""
@@ -260,7 +274,8 @@ def conflict(staff: StaffUser, claim: Claim) -> str | None:
         return "their own claim"
     since = utcnow() - timedelta(days=current_app.config["SETTINGS"].four_eyes_days)
     recent = db.session().scalar(select(AuditEvent.id).where(
-        AuditEvent.actor_type == "staff", AuditEvent.actor_id == staff.id, AuditEvent.record_type == "contributor",
+        AuditEvent.actor_type == "staff", AuditEvent.actor_id.in_(_accounts_of(staff)),
+        AuditEvent.record_type == "contributor",
         AuditEvent.record_id == str(claim.contributor_id), AuditEvent.at >= since).limit(1))
     return "they acted for the person or changed their details recently" if recent is not None else None
 
@@ -301,9 +316,10 @@ def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
         claim.total_pence = claim.fee_pence + claim.expenses_pence
         more = claim.fee_pence > claim.claimed_fee_pence or any(
             line.allowed_pence > line.claimed_pence for line in lines.values())
-        if more and (changed or claim.first_approved_by_id in (None, staff.id)):
+        first = session.get(StaffUser, claim.first_approved_by_id) if claim.first_approved_by_id else None
+        if more and (changed or first is None or same_person(first, staff)):
             # More than was claimed: this approval waits for someone else's (who may not change it).
-            if claim.first_approved_by_id == staff.id and not changed:
+            if first is not None and same_person(first, staff) and not changed:
                 raise NotAllowed("a second approver must be someone else")
             claim.first_approved_by_id, claim.first_approved_at, claim.updated_at = staff.id, utcnow(), utcnow()
             audit.record("claim.first_approval", "claim", claim.id, actor=("staff", staff.id, staff.email),

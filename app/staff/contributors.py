@@ -95,11 +95,20 @@ def link_staff_account(contributor_id: int):  # type: ignore[no-untyped-def]
     """An administrator records that this person also has a staff account (or that none does)."""
     person = db.get_or_404(Contributor, contributor_id)
     chosen = request.form.get("staff_id", type=int)
-    for user in db.session().scalars(select(StaffUser).where(StaffUser.contributor_id == person.id)):
+    me = current_staff()
+    linked = list(db.session().scalars(select(StaffUser).where(StaffUser.contributor_id == person.id)))
+    if chosen == me.id or any(user.id == me.id for user in linked):
+        flash(_("Another administrator must change which record is yours."), "error")
+        return redirect(url_for("staff.contributor", contributor_id=person.id))
+    for user in linked:
         if user.id != chosen:
             user.contributor_id = None
     if chosen is not None:
         accounts.link_staff(db.get_or_404(StaffUser, chosen), person, _staff_actor())
+    from app import audit
+
+    audit.record("contributor.staff_account_set", "contributor", person.id, actor=_staff_actor(),
+                 before={"staff": [user.id for user in linked]}, after={"staff": chosen})
     db.session().commit()
     flash(_("Saved. Staff linked to this record never decide its claims or bank details."))
     return redirect(url_for("staff.contributor", contributor_id=person.id))

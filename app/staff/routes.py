@@ -43,6 +43,8 @@ def sign_in():  # type: ignore[no-untyped-def]
                 # One message whether or not the address is known.
                 form.email.errors.append(_("The email address or password is not right"))
             else:
+                for kind in ("staff", "contributor"):  # earlier sign-ins in this browser end for real
+                    security.end_session(kind)
                 session.clear()
                 session.permanent = True
                 session.update(staff_id=user.id, staff_sv=user.session_version,

@@ -143,8 +143,9 @@ def test_a_staff_account_linked_to_the_payee_never_decides_their_claim(app) -> N
     with app.app_context():
         payee_id = db.session().get(Claim, claim_id).contributor_id
     admin = staff_client(app, "admin")
-    admin.post_redirect(f"/staff/contributors/{payee_id}/staff-account", {"staff_id": "1"},
-                        token_from=f"/staff/contributors/{payee_id}")  # the admin's own account, id 1
+    other_admin = staff_client(app, "admin", email="bea@example.org")  # nobody links their own account
+    other_admin.post_redirect(f"/staff/contributors/{payee_id}/staff-account", {"staff_id": "1"},
+                              token_from=f"/staff/contributors/{payee_id}")  # the first admin's account, id 1
     admin.post_redirect(f"/staff/claims/{claim_id}/approve", {})
     with app.app_context():
         assert db.session().get(Claim, claim_id).status == "submitted"
@@ -166,3 +167,95 @@ def test_a_staff_account_linked_to_the_payee_never_decides_their_claim(app) -> N
     olu.post_redirect(f"/staff/claims/{other_id}/approve", {}, token_from=f"/staff/claims/{other_id}")
     with app.app_context():
         assert db.session().get(Claim, other_id).status == "submitted"
+
+
+# --- what the attacker's review of the four-eyes work found --------------------------------------------------------
+
+def test_one_mailbox_holds_one_staff_account_and_two_logins_are_not_four_eyes(app) -> None:
+    from tests.conftest import make_staff
+
+    admin = staff_client(app, "admin", email="alex@example.org")
+    second = admin.post("/staff/accounts/new?lang=en", {"name": "Alex Two", "email": "Alex+2@example.org",
+                                                        "role": "officer", "password": "a long first password"})
+    assert second.error_summary() == [("#email", "There is already a staff account with this email address")]
+    # Accounts made before this rule (or straight in the database) are still one person.
+    make_staff(app, "officer", email="alex+old@example.org")
+    claim_id = _claim(app)
+    admin.post_redirect(f"/staff/claims/{claim_id}/approve", {"allowed-fee": "4999.00", "reason-fee": "extra"})
+    old = ClientRequestFor(app, "alex+old@example.org")
+    old.post_redirect(f"/staff/claims/{claim_id}/approve", {}, token_from=f"/staff/claims/{claim_id}")
+    with app.app_context():
+        assert db.session().get(Claim, claim_id).status == "submitted"
+
+
+def ClientRequestFor(app, email: str):  # type: ignore[no-untyped-def]  # noqa: N802 - reads as a constructor
+    from tests.conftest import ClientRequest, sign_in
+
+    client = ClientRequest(app.test_client())
+    sign_in(client, email)
+    return client
+
+
+def test_nobody_unlinks_or_links_their_own_record(app) -> None:
+    from app.staff.models import StaffUser
+
+    claim_id = _claim(app, email="ada.home@example.net")
+    with app.app_context():
+        payee_id = db.session().get(Claim, claim_id).contributor_id
+    ada = staff_client(app, "admin", email="ada@example.org")
+    bea = staff_client(app, "admin", email="bea@example.org")
+    with app.app_context():
+        ada_id = db.session().scalar(select(StaffUser.id).where(StaffUser.email == "ada@example.org"))
+    bea.post_redirect(f"/staff/contributors/{payee_id}/staff-account", {"staff_id": str(ada_id)},
+                      token_from=f"/staff/contributors/{payee_id}")
+    ada.post_redirect(f"/staff/contributors/{payee_id}/staff-account", {"staff_id": ""},
+                      token_from=f"/staff/contributors/{payee_id}")
+    with app.app_context():
+        assert db.session().get(StaffUser, ada_id).contributor_id == payee_id
+        events = list(db.session().scalars(select(AuditEvent.action).where(
+            AuditEvent.record_type == "contributor", AuditEvent.record_id == str(payee_id))))
+        assert "contributor.staff_account_set" in events
+    ada.post_redirect(f"/staff/claims/{claim_id}/approve", {})
+    with app.app_context():
+        assert db.session().get(Claim, claim_id).status == "submitted"
+
+
+def test_a_paid_date_cannot_be_in_the_future(app) -> None:
+    from tests.claims.test_export import approved_claims
+
+    with app.app_context():
+        [claim_id] = approved_claims(app, ["Ann Example"])
+    finance = staff_client(app, "finance")
+    finance.post_redirect("/staff/finance/export", {}, token_from="/staff/finance")
+    future = date.today() + timedelta(days=400)
+    page = finance.post(f"/staff/claims/{claim_id}/paid?lang=en", {"paid_on-day": str(future.day),
+                                                                    "paid_on-month": str(future.month),
+                                                                    "paid_on-year": str(future.year)},
+                        expected_status=400, token_from=f"/staff/claims/{claim_id}")
+    assert "The date must be today or in the past" in [m for _, m in page.error_summary()]
+
+
+def test_a_change_after_an_export_not_yet_marked_paid_is_flagged(app) -> None:
+    import csv
+    import io
+
+    from app.account import service as accounts
+    from app.account.models import Contributor
+    from tests.claims.test_export import approved_claims
+
+    with app.app_context():
+        approved_claims(app, ["Ann Example"])
+    finance = staff_client(app, "finance")
+    finance.post_redirect("/staff/finance/export", {}, token_from="/staff/finance")  # sent, not yet paid
+    with app.app_context():
+        ann = db.session().scalar(select(Contributor).where(Contributor.name == "Ann Example"))
+        accounts.save_bank_details(ann, {"account_name": "Ann New", "sort_code": "401162",
+                                         "account_number": "11112222", "roll_number": ""}, ("system", None, "t"))
+        from app.staff.models import StaffUser
+
+        later = claim_for(ann, DAY, "after")
+        service.transition(later, "approved", db.session().scalar(select(StaffUser).where(StaffUser.role == "officer")))
+    finance.post_redirect("/staff/finance/export", {}, token_from="/staff/finance")
+    rows = list(csv.DictReader(io.StringIO(finance.client.get("/staff/finance/batches/2.csv")
+                                           .get_data(as_text=True).lstrip("\ufeff"))))
+    assert [(r["account_number"], r["bank_details_changed"]) for r in rows] == [("11112222", "yes")]
