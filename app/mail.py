@@ -21,6 +21,7 @@ import re
 import smtplib
 import ssl
 import threading
+import time
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -31,6 +32,7 @@ from typing import Any, Callable
 from flask import Flask, current_app, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import Integer, String, Text, event, func, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app import db
@@ -38,7 +40,11 @@ from app.db import Base, UTCDateTime, utcnow
 from app.i18n import FORMAT_LOCALES
 
 MAX_ATTEMPTS = 8
-CLAIM_MINUTES = 5
+#: A message taken for sending and not marked sent or failed within this time is taken again: its
+#: sender died, or the database went away between taking it and recording the outcome. Sending
+#: itself is bounded well below this (SMTP_TIMEOUT per step).
+CLAIM_MINUTES = 1
+SMTP_TIMEOUT = 15
 #: A message still unsent this long after it was queued is late: shown on the staff outbox page
 #: and reported by ``flask mail-status``.
 LATE_MINUTES = 5
@@ -168,7 +174,7 @@ def _transport(message: OutboxMessage) -> None:
         msg.add_alternative(message.html_body, subtype="html")
     msg["Content-Language"] = message.locale  # after set_content, which clears Content-* headers
     if cfg.mail_server:
-        with smtplib.SMTP(cfg.mail_server, cfg.mail_port, timeout=30) as smtp:
+        with smtplib.SMTP(cfg.mail_server, cfg.mail_port, timeout=SMTP_TIMEOUT) as smtp:
             if cfg.mail_use_tls:
                 smtp.starttls(context=ssl.create_default_context())
             if cfg.mail_username:
@@ -200,12 +206,30 @@ def _send(message: OutboxMessage) -> bool:
         current_app.logger.warning("mail %s not sent (attempt %s): %s", message.id, message.attempts,
                                    message.last_error)
         return False
-    message.attempts += 1
-    message.sent_at = utcnow()
-    message.last_error = ""
-    _forget_secrets(message)
-    session.commit()
+    text, html = _without_secrets(message)
+    _record_sent(message.id, text, html)
     return True
+
+
+def _record_sent(message_id: int, text: str, html: str | None) -> None:
+    """Record a send that has happened. If the database is away at that moment (restarting),
+    try again for a while: giving up would let a worker send the message a second time."""
+    values = {"attempts": OutboxMessage.attempts + 1, "sent_at": utcnow(), "last_error": "", "text_body": text,
+              "html_body": html}
+    for wait in (0, 0.5, 1, 2, 4, 8, 15):
+        time.sleep(wait)
+        session = db.session()
+        try:
+            session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
+            session.commit()
+            return
+        except DBAPIError as exc:
+            current_app.logger.warning("mail %s sent, not yet recorded: %s", message_id, str(exc).splitlines()[0])
+            try:
+                session.rollback()
+            except DBAPIError:
+                pass
+    raise RuntimeError(f"mail {message_id} was sent but could not be recorded")
 
 
 #: Sign-in links in any message (an interest's "received" email carries one too).
@@ -213,17 +237,15 @@ _SIGN_IN_LINK = re.compile(r"(/account/sign-in/)[A-Za-z0-9_\-]{16,}")
 FORGOTTEN = "[removed after sending]"
 
 
-def _forget_secrets(message: OutboxMessage) -> None:
-    """Once sent, a message keeps no live way to sign in: the outbox table is no second key store.
+def _without_secrets(message: OutboxMessage) -> tuple[str, str | None]:
+    """What a sent message keeps: no live way to sign in (the outbox table is no second key store).
 
     A sign-in email loses its whole body (link and code); any other loses its sign-in links.
     """
     if message.purpose == "sign_in":
-        message.text_body, message.html_body = FORGOTTEN, None
-        return
-    message.text_body = _SIGN_IN_LINK.sub(rf"\1{FORGOTTEN}", message.text_body)
-    if message.html_body:
-        message.html_body = _SIGN_IN_LINK.sub(rf"\1{FORGOTTEN}", message.html_body)
+        return FORGOTTEN, None
+    html = _SIGN_IN_LINK.sub(rf"\1{FORGOTTEN}", message.html_body) if message.html_body else message.html_body
+    return _SIGN_IN_LINK.sub(rf"\1{FORGOTTEN}", message.text_body), html
 
 
 #: Jobs that queue email in bulk (e.g. "sent for payment" after an export); the worker runs them first.
@@ -336,4 +358,5 @@ def send_now(to: str, subject: str, text: str) -> OutboxMessage:
     session.add(message)
     session.commit()
     deliver(message.id)
+    session.refresh(message)  # the outcome was recorded with an UPDATE
     return message

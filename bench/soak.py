@@ -340,7 +340,8 @@ class Mailbox:
 
 
 def mail_check(database_url: str, tmp: str, mailbox: Mailbox, deadline: float) -> tuple[list[str], dict[str, int]]:
-    """Wait (bounded) for the outbox to empty; then every queued message must have arrived once."""
+    """Wait (bounded: a message taken just as the database went away is taken again after
+    ``mail.CLAIM_MINUTES``) for the outbox to empty; then every queued message must have arrived."""
     from sqlalchemy import func, select
 
     from app import create_app, db
@@ -413,7 +414,7 @@ def main() -> int:
                 thread.join(timeout=max(stop_at - time.time(), 1))
             elapsed = time.time() - started
             problems = check(database_url, tmp, results)
-            mail_problems, mail = mail_check(database_url, tmp, mailbox, time.time() + 120)
+            mail_problems, mail = mail_check(database_url, tmp, mailbox, time.time() + 180)
             problems += mail_problems
         finally:
             for process in (gunicorn, worker):
