@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.crypto import ENCRYPTED
 from app.db import Base, UTCDateTime
 
 CONTACT_CHANNELS = ("email", "phone", "text", "post")
@@ -49,7 +50,7 @@ class Contributor(Base):
     interpreter_language: Mapped[str] = mapped_column(String(100), default="")
     access_other: Mapped[str] = mapped_column(Text, default="")
     payment_preference: Mapped[str | None] = mapped_column(String(20))
-    bank_details: Mapped[str | None] = mapped_column(Text)  # Fernet token, never plaintext
+    bank_details: Mapped[str | None] = mapped_column(Text, info=ENCRYPTED)  # Fernet token, never plaintext
     # When details already given were replaced: the finance export marks the person's next payment.
     bank_details_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -140,7 +141,7 @@ class BankDetailsChange(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contributor_id: Mapped[int] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)
-    details: Mapped[str] = mapped_column(Text)  # Fernet token
+    details: Mapped[str] = mapped_column(Text, info=ENCRYPTED)  # Fernet token
     requested_by_id: Mapped[int] = mapped_column(Integer)  # a staff user
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(Integer)

@@ -318,17 +318,15 @@ def masked_bank_details(contributor: Contributor) -> dict[str, str] | None:
 
 
 def rotate_encryption() -> int:
-    """Re-encrypt every stored value with the newest key; returns how many were rotated."""
+    """Re-encrypt every stored encrypted value (every column marked ``crypto.ENCRYPTED``: bank
+    details, bank details waiting for approval, frozen finance rows) with the newest key."""
     session = db.session()
-    rows = session.scalars(select(Contributor).where(Contributor.bank_details.is_not(None))).all()
-    for contributor in rows:
-        contributor.bank_details = crypto.rotate(contributor.bank_details)  # type: ignore[arg-type]
-    for change in session.scalars(select(BankDetailsChange)):  # details waiting for (or past) approval
-        change.details = crypto.rotate(change.details)
-    if rows:
-        audit.record("encryption.rotated", "contributor", "*", after={"count": len(rows)})
+    counts = crypto.rotate_all(session, db.Base.metadata)
+    total = sum(counts.values())
+    if total:
+        audit.record("encryption.rotated", "contributor", "*", after=counts)
     session.commit()
-    return len(rows)
+    return total
 
 
 # --- supporters ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.crypto import ENCRYPTED
 from app.db import Base, UTCDateTime
 
 #: Where a claim is. "query" waits for the person; "sent" means exported to finance.
@@ -122,7 +123,7 @@ class Claim(Base):
     first_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str] = mapped_column(Text, default="")
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("payment_batches.id"), index=True)
-    export_row: Mapped[str | None] = mapped_column(Text)  # encrypted: the finance row as exported
+    export_row: Mapped[str | None] = mapped_column(Text, info=ENCRYPTED)  # the finance row as exported
     paid_on: Mapped[date | None] = mapped_column(Date)
     payment_reference: Mapped[str] = mapped_column(String(100), default="")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
