@@ -74,20 +74,6 @@ def may(me: Any, person_id: int | None, action: str) -> bool:
     return decide(me, person_id, action).allowed
 
 
-def people_for(me: Any, action: str) -> list[Any]:
-    """The people ``me`` may do ``action`` for now (themselves not included), as Contributors."""
-    from app.account.models import Contributor, SupportLink
-
-    if me is None or action in OWN_ONLY:
-        return []
-    column = getattr(SupportLink, PERMISSIONS[action])
-    return list(db.session().scalars(
-        select(Contributor).join(SupportLink, SupportLink.contributor_id == Contributor.id)
-        .where(SupportLink.supporter_id == me.id, SupportLink.withdrawn_at.is_(None),
-               SupportLink.confirmed_at.is_not(None), column.is_(True))
-        .order_by(SupportLink.id)).unique())
-
-
 def actor_for(me: Any, person: Any) -> tuple[str, int, str]:
     """The audit actor: the person themselves, or a supporter on their behalf."""
     if person is None or person.id == me.id:

@@ -169,6 +169,24 @@ def cookie_secure() -> bool:
     return bool(current_app.config["SESSION_COOKIE_SECURE"])
 
 
+# --- one person, however many addresses or accounts -------------------------------
+
+
+def same_mailbox(email: str) -> str:
+    """An address as its mailbox: case and ``+tags`` do not make another person."""
+    local, _, domain = email.strip().lower().partition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def same_person(a: Any, b: Any) -> bool:
+    """Two staff accounts that are one person as far as we can tell: the same account, mailbox or
+    linked contributor record. Four eyes means two of these, not two logins."""
+    if a is None or b is None:
+        return False
+    return a.id == b.id or same_mailbox(a.email) == same_mailbox(b.email) or (
+        a.contributor_id is not None and a.contributor_id == b.contributor_id)
+
+
 # --- sessions that end on the server ---------------------------------------------
 
 

@@ -260,16 +260,22 @@ def test_the_session_cookie_is_locked_to_this_site_over_https(production_app: Fl
     assert "SameSite=Lax" in cookie
 
 
-def test_signing_out_ends_the_session_for_a_copied_cookie_too(app) -> None:
-    """Found by the money-and-sign-in review: a cookie copied before sign-out still worked."""
-    from tests.account.test_sign_in import make_contributor
-
+def _officer_and_a_copy_of_their_cookie(app):  # type: ignore[no-untyped-def]
+    """An officer signed in, and another browser holding a copy of their session cookie."""
     make_staff(app, "officer")
     staff = ClientRequest(app.test_client())
     staff.post_redirect("/staff/sign-in", {"email": "officer@example.org", "password": STAFF_PASSWORD})
     copied = app.test_client()
     for cookie in staff.client._cookies.values():
         copied.set_cookie(cookie.key, cookie.value)
+    return staff, copied
+
+
+def test_signing_out_ends_the_session_for_a_copied_cookie_too(app) -> None:
+    """Found by the money-and-sign-in review: a cookie copied before sign-out still worked."""
+    from tests.account.test_sign_in import make_contributor
+
+    staff, copied = _officer_and_a_copy_of_their_cookie(app)
     assert copied.get("/staff/").status_code == 200
     staff.post_redirect("/staff/sign-out", {}, token_from="/staff/")
     assert copied.get("/staff/").status_code == 302  # sent to sign in
@@ -291,12 +297,7 @@ def test_a_copied_staff_cookie_dies_with_the_idle_timeout_and_with_a_new_sign_in
 
     from tests.account.test_sign_in import make_contributor
 
-    make_staff(app, "officer")
-    staff = ClientRequest(app.test_client())
-    staff.post_redirect("/staff/sign-in", {"email": "officer@example.org", "password": STAFF_PASSWORD})
-    copied = app.test_client()
-    for cookie in staff.client._cookies.values():
-        copied.set_cookie(cookie.key, cookie.value)
+    staff, copied = _officer_and_a_copy_of_their_cookie(app)
     with staff.client.session_transaction() as sess:  # the owner's browser sat idle too long
         sess["staff_at"] -= int(timedelta(hours=13).total_seconds())
     assert staff.client.get("/staff/").status_code == 302

@@ -285,18 +285,16 @@ def masked(token: str) -> dict[str, str]:
 def decide_bank_change(change: BankDetailsChange, staff: Any, approve: bool) -> None:
     """The second member of staff approves (the details take effect) or refuses; never the one who
     entered them, nor someone deciding for their own mailbox."""
-    from app.claims.service import same_mailbox
-
     session = db.session()
     person = session.get(Contributor, change.contributor_id)
     if change.outcome or person is None:
         raise NotAllowed("this change has been decided already")
-    from app.claims.service import same_person
     from app.staff.models import StaffUser
 
-    if same_person(session.get(StaffUser, change.requested_by_id), staff) or staff.id == change.requested_by_id:
+    if security.same_person(session.get(StaffUser, change.requested_by_id), staff):
         raise NotAllowed("a second member of staff must approve a change they did not enter")
-    if staff.contributor_id == person.id or (person.email and same_mailbox(person.email) == same_mailbox(staff.email)):
+    if staff.contributor_id == person.id or (
+            person.email and security.same_mailbox(person.email) == security.same_mailbox(staff.email)):
         raise NotAllowed("nobody approves a change to their own bank details")
     change.outcome, change.decided_by_id, change.decided_at = ("approved" if approve else "refused"), staff.id, utcnow()
     actor_ = ("staff", staff.id, staff.email)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from app import audit, db, mail
 from app.audit import AuditEvent
+from app.security import same_mailbox, same_person
 from app.account.models import Contributor
 from app.account import drafts
 from app.claims import pricing
@@ -233,21 +234,6 @@ def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor |
 
 # --- changes of state -----------------------------------------------------------------------------
 
-def same_mailbox(email: str) -> str:
-    """An address as its mailbox: case and ``+tags`` do not make another person."""
-    local, _, domain = email.strip().lower().partition("@")
-    return f"{local.split('+', 1)[0]}@{domain}"
-
-
-def same_person(a: StaffUser | None, b: StaffUser | None) -> bool:
-    """Two staff accounts that are one person as far as we can tell: the same account, mailbox or
-    linked contributor record. Four eyes means two of these, not two logins."""
-    if a is None or b is None:
-        return False
-    return a.id == b.id or same_mailbox(a.email) == same_mailbox(b.email) or (
-        a.contributor_id is not None and a.contributor_id == b.contributor_id)
-
-
 def _accounts_of(staff: StaffUser) -> list[int]:
     """Every staff account that is the same person as ``staff``."""
     return [user.id for user in db.session().scalars(select(StaffUser)) if same_person(user, staff)]
@@ -289,8 +275,9 @@ def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
         raise NotAllowed(f"a {claim.status} claim cannot become {to}")
     if staff.role not in ROLES_FOR.get(to, ()):
         raise NotAllowed(f"{staff.role} cannot make a claim {to}")
-    if to in ("approved", "rejected") and conflict(staff, claim):
-        raise NotAllowed(f"this person may not decide this claim: {conflict(staff, claim)}")
+    why = conflict(staff, claim) if to in ("approved", "rejected") else None
+    if why:
+        raise NotAllowed(f"this person may not decide this claim: {why}")
     if to in ("query", "rejected") and not note.strip():
         raise NotAllowed("a question or a reason is needed")
     session = db.session()

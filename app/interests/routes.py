@@ -100,6 +100,12 @@ def _draft(role: Role, create: bool = False) -> drafts.Draft | None:
     return draft
 
 
+def _remember(key: str, role_id: int, value: Any) -> None:
+    """Set this browser's entry for ``role_id`` in ``session[key]``, or drop it (``None``)."""
+    entries = {k: v for k, v in session.get(key, {}).items() if k != str(role_id)}
+    session[key] = entries | ({str(role_id): value} if value is not None else {})
+
+
 def _sent(role: Role) -> drafts.Draft | None:
     """The form this browser sent for ``role``, if its draft is gone from the session (sent here) or
     was sent by another tap or device holding the same session."""
@@ -197,9 +203,9 @@ def _form(page: str, answers: dict[str, Any], me: Contributor | None, formdata: 
 def start(role_id: int):  # type: ignore[no-untyped-def]
     """"I'm interested": carry on with this browser's form for the role, or begin a new one (a form
     already sent stays sent; its old pages say so)."""
-    session[DONE] = {k: v for k, v in session.get(DONE, {}).items() if k != str(role_id)}
+    _remember(DONE, role_id, None)
     if _sent(_role(role_id)) is not None:
-        session[DRAFTS] = {k: v for k, v in session.get(DRAFTS, {}).items() if k != str(role_id)}
+        _remember(DRAFTS, role_id, None)
     return redirect(url_for("interest.page", role_id=role_id, page="who"))
 
 
@@ -225,8 +231,8 @@ def page(role_id: int, page: str):  # type: ignore[no-untyped-def]
     draft = _draft(role)
     if draft is None and (sent := _sent(role)) is not None:
         if request.method == "POST" and page == "check":  # a second tap: the first one sent it
-            session[DRAFTS] = {k: v for k, v in session.get(DRAFTS, {}).items() if k != str(role.id)}
-            session[DONE] = session.get(DONE, {}) | {str(role.id): sent.reference}
+            _remember(DRAFTS, role.id, None)
+            _remember(DONE, role.id, sent.reference)
             return redirect(url_for("interest.done", role_id=role.id))
         return drafts.already_sent(sent, url_for("interest.done", role_id=role.id),
                                    url_for("interest.start", role_id=role.id))
@@ -265,8 +271,8 @@ def page(role_id: int, page: str):  # type: ignore[no-untyped-def]
                         abort(403)
                 else:  # sent by another tap or device a moment ago
                     reference = draft.reference
-                session[DRAFTS] = {k: v for k, v in session.get(DRAFTS, {}).items() if k != str(role.id)}
-                session[DONE] = session.get(DONE, {}) | {str(role.id): reference}
+                _remember(DRAFTS, role.id, None)
+                _remember(DONE, role.id, reference)
                 session[EQUALITY] = sorted(set(session.get(EQUALITY, [])) | {role.id})
                 return redirect(url_for("interest.done", role_id=role.id))
     helping = _helping_name(answers, me)

@@ -31,13 +31,11 @@ def normalise_email(email: str) -> str:
 def find_by_email(email: str) -> StaffUser | None:
     """The staff account for this mailbox: case and ``+tags`` make no second person, so nobody can
     hold two accounts at one address (and be their own second pair of eyes)."""
-    from app.claims.service import same_mailbox
-
-    wanted = same_mailbox(email)
+    wanted = security.same_mailbox(email)
     local, _, domain = wanted.partition("@")
     candidates = db.session().scalars(select(StaffUser).where(
         func.lower(StaffUser.email).like(f"%@{domain}"), func.lower(StaffUser.email).like(f"{local}%")))
-    return next((user for user in candidates if same_mailbox(user.email) == wanted), None)
+    return next((user for user in candidates if security.same_mailbox(user.email) == wanted), None)
 
 
 def create_staff(name: str, email: str, role: str, password: str) -> StaffUser:

@@ -167,7 +167,29 @@ def seeded_app(tmp: Path, name: str = "a11y") -> Flask:
         seed_claims(person)
         seed_meetings(published, person, helper)
         service.update_profile(person, {"best_times": "mornings"}, by=service.supporter_actor(helper))
+        seed_four_eyes(person)
     return app
+
+
+def seed_four_eyes(person) -> None:  # type: ignore[no-untyped-def]
+    """What the staff pages show when something waits: bank details the officer entered for Casey
+    (a second member of staff must approve them), a private message to the team, a late email."""
+    from datetime import timedelta
+
+    from app import mail
+    from app.account import service as accounts
+    from app.db import utcnow
+    from app.staff.models import StaffTask, StaffUser
+
+    officer = db.session().scalar(select(StaffUser).where(StaffUser.role == "officer"))
+    accounts.request_bank_change(person, {"account_name": "Casey Person", "sort_code": "309452",
+                                          "account_number": "12345678", "roll_number": ""}, officer)
+    db.session().add(StaffTask(kind="private_help", contributor_id=person.id, created_at=utcnow(),
+                               detail="Please phone me, not my carer."))
+    late = mail.compose("sign_in", to="late@example.org", locale="en", easy_read=False, purpose="sign_in",
+                        link="https://example.org/x", code="1234 5678", minutes=60, known=True)
+    late.created_at -= timedelta(minutes=10)
+    db.session().commit()
 
 
 @pytest.fixture(scope="session")

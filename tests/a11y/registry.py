@@ -79,6 +79,8 @@ PAGES: list[Entry] = [
     Entry("contributors", "staff.contributors", "/staff/contributors", who="officer"),
     Entry("add a contributor", "staff.new_contributor", "/staff/contributors/new", who="officer", error_state=True),
     Entry("a contributor's record", "staff.contributor", "/staff/contributors/1", who="officer"),
+    Entry("a contributor's record, bank details to approve (administrator)", "staff.contributor",
+          "/staff/contributors/1?approve", who="admin"),
     Entry("record someone who helps", "staff.new_supporter", "/staff/contributors/1/supporters/new", who="officer",
           error_state=True),
     Entry("email outbox", "staff.outbox", "/staff/outbox", who="admin"),
