@@ -181,9 +181,12 @@ def seed_four_eyes(person) -> None:  # type: ignore[no-untyped-def]
     from app.db import utcnow
     from app.staff.models import StaffTask, StaffUser
 
-    officer = db.session().scalar(select(StaffUser).where(StaffUser.role == "officer"))
+    from app.staff import service as staff_service
+
+    # Entered by a third member of staff, so the officer and admin sessions may still decide Casey's claims.
+    sid = staff_service.create_staff("Sol Spare", "spare@example.org", "officer", STAFF_PASSWORD)
     accounts.request_bank_change(person, {"account_name": "Casey Person", "sort_code": "309452",
-                                          "account_number": "12345678", "roll_number": ""}, officer)
+                                          "account_number": "12345678", "roll_number": ""}, sid)
     db.session().add(StaffTask(kind="private_help", contributor_id=person.id, created_at=utcnow(),
                                detail="Please phone me, not my carer."))
     late = mail.compose("sign_in", to="late@example.org", locale="en", easy_read=False, purpose="sign_in",
