@@ -140,6 +140,12 @@ def long_date(value: date | datetime) -> str:
     return format_date(value, format="long")
 
 
+def month_name(value: str) -> str:
+    """"2026-11" as the locale says a month and year ("November 2026")."""
+    year, month = value.split("-")
+    return format_date(date(int(year), int(month), 1), format="LLLL y")
+
+
 def time_of_day(value: datetime) -> str:
     """14:30 (or the locale's way), in the organisation's time zone."""
     return format_time(value, format="short")
@@ -234,5 +240,5 @@ def init_app(app: Flask) -> None:
         current_locale=current_language,
     )
     app.jinja_env.filters.update(money=money, number=number, long_date=long_date, date_time=date_time,
-                                 time_of_day=time_of_day)
+                                 time_of_day=time_of_day, month_name=month_name)
 

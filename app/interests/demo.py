@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import select, update
 
 from app import db
 from app.account import service as accounts
 from app.db import utcnow
 from app.interests import service
-from app.interests.models import Interest
+from app.interests.models import EqualityResponse, Interest
 from app.roles.models import Role
 
 EQUALITY = [
@@ -43,4 +45,8 @@ def load() -> int:
     db.session().commit()
     for answers in EQUALITY:
         service.record_equality(role.id, answers)
+    # Given last month, so the report (which shows only months that have ended) has them.
+    last_month = (now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    db.session().execute(update(EqualityResponse).values(month=last_month))
+    db.session().commit()
     return 1

@@ -23,7 +23,7 @@ from typing import Any
 from flask import current_app, url_for
 from sqlalchemy import delete, or_, select, update
 
-from app import access as policy, audit, db, mail
+from app import access as policy, audit, db, disclosure, mail
 from app.account import drafts, service as accounts
 from app.account.models import Contributor, SupportLink
 from app.db import utcnow
@@ -35,7 +35,6 @@ from app.staff.models import StaffTask
 #: How long the sign-in link in the "we have your interest" email works.
 LINK_LIFETIME = timedelta(hours=24)
 #: Counts below this are never shown (equality monitoring).
-SMALLEST_COUNT = 5
 Actor = tuple[str, int | None, str]
 
 
@@ -407,22 +406,49 @@ def record_equality(role_id: int, answers: dict[str, str]) -> bool:
     return True
 
 
-def equality_report(questions: dict[str, list[str]], role_id: int | None = None) -> dict[str, Any]:
-    """Counts per answer for each question; any count from 1 to 4 is hidden (``None``)."""
-    query = select(EqualityResponse.answers)
-    if role_id is not None:
-        query = query.where(EqualityResponse.role_id == role_id)
-    rows = list(db.session().scalars(query))
-    total = len(rows)
-    if total < SMALLEST_COUNT:
-        return {"total": None if total else 0, "questions": {}}
-    report: dict[str, list[tuple[str, int | None]]] = {}
+def equality_months() -> list[str]:
+    """Closed calendar months with answers, newest first: this month is never reported (it would
+    change as each person answers, and the change would be their answer)."""
+    this_month = utcnow().strftime("%Y-%m")
+    return list(db.session().scalars(select(EqualityResponse.month).where(EqualityResponse.month < this_month)
+                                     .distinct().order_by(EqualityResponse.month.desc())))
+
+
+def equality_tables(rows: list[tuple[int, dict[str, str]]], questions: dict[str, list[str]]
+                    ) -> tuple[dict[tuple[Any, ...], int], list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]]:
+    """Every figure of one month's equality pages (each role's and all roles') and how they add up.
+
+    ``rows`` are (role id, answers). Keys: ``("n", role)`` people who answered, ``(question, role,
+    option)`` how many chose the option (``""``: not answered); ``role`` ``None`` is all roles.
+    """
+    roles = sorted({role for role, _answers in rows})
+    counts: dict[tuple[Any, ...], int] = {}
+    for role in [None, *roles]:
+        mine = [answers for r, answers in rows if role is None or r == role]
+        counts[("n", role)] = len(mine)
+        for question, options in questions.items():
+            counted = Counter(answers.get(question, "") for answers in mine)
+            for option in [*options, ""]:
+                counts[(question, role, option)] = counted[option]
+    sums = [(("n", None), [("n", role) for role in roles])]
     for question, options in questions.items():
-        counted = Counter(answers.get(question, "") for answers in rows)
-        report[question] = [(option, _shown(counted[option])) for option in options] + [
-            ("", _shown(counted[""]))]
-    return {"total": total, "questions": report}
+        for role in [None, *roles]:
+            sums.append((("n", role), [(question, role, option) for option in [*options, ""]]))
+        for option in [*options, ""]:
+            sums.append(((question, None, option), [(question, role, option) for role in roles]))
+    return counts, sums
 
 
-def _shown(count: int) -> int | None:
-    return None if 0 < count < SMALLEST_COUNT else count
+def equality_report(questions: dict[str, list[str]], month: str, role_id: int | None = None) -> dict[str, Any]:
+    """One closed month's counts per answer, for one role or all, protected by ``disclosure.protect``
+    over every role's table and the all-roles table together (so none can be taken from another)."""
+    rows = [(role, answers) for role, answers in db.session().execute(
+        select(EqualityResponse.role_id, EqualityResponse.answers).where(EqualityResponse.month == month))]
+    counts, sums = equality_tables(rows, questions)
+    shown = disclosure.protect(counts, sums)
+    total = shown.get(("n", role_id), 0)
+    if total == 0:
+        return {"total": 0, "questions": {}}
+    return {"total": total, "questions": {
+        question: [(option, shown[(question, role_id, option)]) for option in [*options, ""]]
+        for question, options in questions.items()}}

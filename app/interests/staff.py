@@ -12,7 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import db
+from app import db, disclosure
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES
 from app.account.models import Contributor
 from app.htmx import partial
@@ -162,9 +162,13 @@ def add_note(interest_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/equality")
 @role_required("admin", "officer")
 def equality():  # type: ignore[no-untyped-def]
+    """One closed month at a time, for one role or all (see ``app.disclosure``)."""
+    months = service.equality_months()
+    month = request.args.get("month", "")
+    month = month if month in months else (months[0] if months else "")
     role_id = request.args.get("role", type=int)
     role = db.session().get(Role, role_id) if role_id else None
-    report = service.equality_report(QUESTIONS, role.id if role else None)
+    report = service.equality_report(QUESTIONS, month, role.id if role else None) if month else None
     roles_with_answers = db.session().scalars(select(Role).where(Role.status != "draft").order_by(Role.title)).all()
     return render_template("interests/staff/equality.html", report=report, role=role, roles=roles_with_answers,
-                           questions=QUESTION_TEXT, smallest=service.SMALLEST_COUNT)
+                           months=months, month=month, questions=QUESTION_TEXT, smallest=disclosure.SMALLEST)

@@ -17,20 +17,21 @@ SCALE_LABELS: dict[str, list[Any]] = {name: [c.label for c in (OVERALL if name =
                                                    "adjustments", "safe_to_disagree")}
 
 
-def bars(counts: dict[int, int], labels: list[Any], width: int = 320) -> Markup:
-    """Horizontal bars, one per answer (best at the top), each with its words and count."""
+def bars(counts: dict[int, int | None], labels: list[Any], width: int = 320) -> Markup:
+    """Horizontal bars, one per answer (best at the top), each with its words and count; a hidden
+    count (``None``) has no bar and a dash."""
     row, label_width, gap = 28, 130, 8
-    most = max(counts.values(), default=0) or 1
+    most = max((v for v in counts.values() if v is not None), default=0) or 1
     room = width - label_width - 40
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {row * 5 + gap}" '
              f'width="{width}" height="{row * 5 + gap}" aria-hidden="true" focusable="false">']
     for index, answer in enumerate(range(5, 0, -1)):
         y = index * row + gap
-        length = round(room * counts.get(answer, 0) / most)
+        length = round(room * (counts.get(answer) or 0) / most)
         parts.append(f'<text x="0" y="{y + 16}" fill="{INK}" font-size="13">{escape(str(labels[answer - 1]))}</text>')
         parts.append(f'<rect x="{label_width}" y="{y + 2}" width="{max(length, 1)}" height="18" fill="{BAR}"/>')
         parts.append(f'<text x="{label_width + length + 6}" y="{y + 16}" fill="{INK}" font-size="13">'
-                     f'{counts.get(answer, 0)}</text>')
+                     f'{"–" if counts.get(answer, 0) is None else counts.get(answer, 0)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -148,6 +148,20 @@ class FeedbackForm(Form):
         SelectChoice("yes", _l("Yes, please contact me")), SelectChoice("no", _l("No, thank you"))],
         validators=[Optional()])
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        """An entirely empty form is not feedback: say so gently, at the first question."""
+        from app.meetings.models import SCALES, TEXTS
+        from app.meetings.service import is_empty
+
+        valid = super().validate(extra_validators)
+        answers = {name: self[name].data for name in SCALES}
+        texts = {name: self[name].data or "" for name in TEXTS}
+        if valid and is_empty(answers, texts, self.debrief.data == "yes" and self.named.data == "named"):
+            self.overall.errors = [_l("You have not answered anything yet. Answer any question, or write "
+                                      "something, then send it.")]
+            return False
+        return valid
+
     def validate_named(self, field: Any) -> None:
         """Asked only of people signed in who came (the route empties the choices otherwise)."""
         if self.named.choices and field.data not in ("named", "anonymous"):

@@ -1,13 +1,16 @@
 """Meetings under a role, who came, feedback after them, and "you said, we did".
 
 Anonymous feedback is anonymous in the schema: a check constraint keeps every link to
-a person empty on an anonymous response, and it records only the day it arrived. Free
+a person, and every date, empty on an anonymous response and its words. Responses and
+comments are named by random ids, so nothing about them says which came before which, and
+making named feedback anonymous gives it new ones (see ``service._anonymise``). Free
 text lives in ``feedback_comments``, which the database refuses to delete from: staff
 can redact personal details (with a reason, audited) but never hide what was said.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -16,6 +19,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
+
+def random_id() -> str:
+    """An id that says nothing about when a row was made."""
+    return secrets.token_hex(16)
+
 
 FORMATS = ("in_person", "online", "phone")
 #: The scale questions, in the order asked; each answer is 1 (worst) to 5 (best), or absent.
@@ -78,11 +86,13 @@ class FeedbackResponse(Base):
     __tablename__ = "feedback_responses"
     __table_args__ = (
         CheckConstraint("anonymous = false OR (contributor_id IS NULL AND submitted_by_id IS NULL "
-                        "AND created_at IS NULL AND updated_at IS NULL)", name="anonymous_has_no_person"),
-        CheckConstraint("anonymous = true OR contributor_id IS NOT NULL", name="named_has_a_person"),
+                        "AND created_at IS NULL AND updated_at IS NULL AND received_on IS NULL)",
+                        name="anonymous_has_no_person"),
+        CheckConstraint("anonymous = true OR (contributor_id IS NOT NULL AND received_on IS NOT NULL)",
+                        name="named_has_a_person"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     anonymous: Mapped[bool] = mapped_column(Boolean)
     contributor_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="SET NULL"),
@@ -90,7 +100,7 @@ class FeedbackResponse(Base):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="SET NULL"))
     answers: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # SCALES -> 1..5
     debrief: Mapped[bool] = mapped_column(Boolean, default=False)
-    received_on: Mapped[date] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)  # named only
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # named only
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # named only
 
@@ -100,14 +110,14 @@ class FeedbackComment(Base):
 
     __tablename__ = "feedback_comments"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("feedback_responses.id"), index=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    response_id: Mapped[str] = mapped_column(ForeignKey("feedback_responses.id", onupdate="CASCADE"), index=True)
     question: Mapped[str] = mapped_column(String(20))  # one of TEXTS
     text: Mapped[str] = mapped_column(Text)
     # Who wrote these words, on named feedback only (the person, or a supporter for them);
     # always empty on anonymous feedback, and emptied when feedback is made anonymous.
     written_by_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="SET NULL"))
-    received_on: Mapped[date] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)  # named only
     redactions: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -103,11 +103,11 @@ def feedback(code: str):  # type: ignore[no-untyped-def]
                                              person=person, giver=current_contributor() if person else None)
             if person is None:
                 return redirect(url_for("meetings.thanks", code=code))
-            return redirect(url_for("meetings.thanks", code=code, named=response.id))
+            return redirect(url_for("meetings.thanks", code=code, named="yes"))
     return render_template("meetings/feedback.html", meeting=meeting, role=_role_words(meeting), form=form,
                            people=people, support_now=_support_now(), signed_in=current_contributor() is not None,
                            contact=db.session().get(Role, meeting.role_id),
-                           closes=service.feedback_closes(meeting))
+                           closes=service.feedback_closes(meeting)), 400 if request.method == "POST" else 200
 
 
 def _support_now() -> list[str]:
@@ -120,7 +120,7 @@ def _support_now() -> list[str]:
 def thanks(code: str):  # type: ignore[no-untyped-def]
     meeting = _meeting(code)
     return render_template("meetings/thanks.html", meeting=meeting, role=_role_words(meeting),
-                           named=request.args.get("named", type=int) is not None,
+                           named=request.args.get("named") == "yes",
                            open=service.feedback_open(meeting), closes=service.feedback_closes(meeting))
 
 

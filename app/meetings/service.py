@@ -16,16 +16,16 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Sequence
 
 from flask import current_app
 from sqlalchemy import delete as sql_delete, func, select, update as sql_update
 
-from app import access, audit, db, mail
+from app import access, audit, db, disclosure, mail
 from app.account.models import Contributor
 from app.db import utcnow
 from app.meetings.models import (
-    SCALES, TEXTS, Attendance, FeedbackComment, FeedbackResponse, Meeting, MeetingChange, YouSaidWeDid,
+    SCALES, TEXTS, Attendance, FeedbackComment, FeedbackResponse, Meeting, MeetingChange, YouSaidWeDid, random_id,
 )
 from app.roles.models import Role
 from app.staff.models import StaffTask
@@ -168,11 +168,13 @@ def give_feedback(meeting: Meeting, answers: dict[str, Any], texts: dict[str, st
     """
     if not feedback_open(meeting):
         raise NotAllowed("feedback on this meeting is not open")
+    if is_empty(answers, texts, debrief and person is not None):
+        raise NotAllowed("nothing was answered")
     session = db.session()
     today = utcnow().date()
     if person is None:
         response = FeedbackResponse(meeting_id=meeting.id, anonymous=True, answers=clean_answers(answers),
-                                    debrief=False, received_on=today)
+                                    debrief=False, received_on=None)
         session.add(response)
     else:
         if giver is None or not may_give_for(giver, person):
@@ -196,17 +198,24 @@ def give_feedback(meeting: Meeting, answers: dict[str, Any], texts: dict[str, st
         words = (texts.get(question) or "").strip()
         if words:
             session.add(FeedbackComment(response_id=response.id, question=question, text=words[:5000],
-                                        received_on=today,
+                                        received_on=today if person is not None else None,
                                         written_by_id=giver.id if person is not None and giver else None))
     if person is not None:  # an anonymous response leaves no trace of who gave it
+        # Named feedback is audited against the meeting, never the response: the audit trail
+        # cannot be changed, and a response id kept there would outlive the response's name.
         audit.record("feedback.given", "meeting", meeting.id, actor=access.actor_for(giver, person),
-                     after={"response": response.id, "for": person.id, "on_behalf": giver.id != person.id})
+                     after={"for": person.id, "on_behalf": giver.id != person.id})
         if giver.id != person.id:
             from app.account import service as accounts
 
             accounts.tell_person(person, "feedback_given", giver.display_name)
     session.commit()
     return response
+
+
+def is_empty(answers: dict[str, Any], texts: dict[str, str], debrief: bool) -> bool:
+    """Nothing answered, nothing written and no debrief asked for: not a response at all."""
+    return not clean_answers(answers) and not any((texts.get(q) or "").strip() for q in TEXTS) and not debrief
 
 
 def _debrief_task(meeting: Meeting, person: Contributor) -> None:
@@ -217,11 +226,13 @@ def _debrief_task(meeting: Meeting, person: Contributor) -> None:
 
 
 def comments(meeting_ids: list[int]) -> list[tuple[FeedbackComment, FeedbackResponse]]:
-    """Every comment on these meetings, oldest first: none can be left out."""
-    return list(db.session().execute(
+    """Every comment on these meetings (none can be left out), question by question, and within a
+    question in the order of their random ids: nothing in the order says who came first."""
+    found = db.session().execute(
         select(FeedbackComment, FeedbackResponse).join(FeedbackResponse,
                                                        FeedbackResponse.id == FeedbackComment.response_id)
-        .where(FeedbackResponse.meeting_id.in_(meeting_ids)).order_by(FeedbackComment.id)).all())
+        .where(FeedbackResponse.meeting_id.in_(meeting_ids))).all()
+    return sorted(((c, r) for c, r in found), key=lambda pair: (TEXTS.index(pair[0].question), pair[0].id))
 
 
 def redact(comment: FeedbackComment, words: str, reason: str, by: Actor) -> None:
@@ -243,40 +254,82 @@ def redact(comment: FeedbackComment, words: str, reason: str, by: Actor) -> None
 
 @dataclass
 class Summary:
-    """What people said about one or more meetings, counted."""
+    """What people said about one or more meetings, counted; ``None`` is a hidden figure."""
 
-    responses: int
-    anonymous: int
-    on_behalf: int
-    debriefs: int
-    counts: dict[str, dict[int, int]]  # question -> answer (1..5) -> how many
+    responses: int | None
+    anonymous: int | None
+    on_behalf: int | None
+    debriefs: int | None
+    counts: dict[str, dict[int, int | None]]  # question -> answer (1..5) -> how many
+    answers: dict[str, int | None]  # question -> how many answered it
 
-    def answered(self, question: str) -> int:
-        return sum(self.counts[question].values())
+    def answered(self, question: str) -> int | None:
+        return self.answers[question]
 
     def average(self, question: str) -> float | None:
-        total = self.answered(question)
-        return sum(k * v for k, v in self.counts[question].items()) / total if total else None
+        """Only when every count of the question is shown: an average over hidden counts
+        would give them away."""
+        counts, total = self.counts[question], self.answers[question]
+        if not total or any(v is None for v in counts.values()):
+            return None
+        return sum(k * (v or 0) for k, v in counts.items()) / total
 
 
-def summary(meeting_ids: list[int]) -> Summary:
-    rows = db.session().scalars(select(FeedbackResponse).where(FeedbackResponse.meeting_id.in_(meeting_ids))).all()
-    counts: dict[str, Counter[int]] = {name: Counter() for name in SCALES}
+FIGURES = ("responses", "anonymous", "on_behalf", "debriefs")
+
+
+def feedback_closed(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Feedback is counted and read once its window has closed: while it is open, the page
+    would change as each person answered."""
+    return not meeting.cancelled and feedback_closes(meeting) <= (now or utcnow())
+
+
+def feedback_tables(rows: Sequence[FeedbackResponse], meeting_ids: list[int]
+                    ) -> tuple[dict[tuple[Any, ...], int], list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]]:
+    """Every figure of a role's feedback pages and how they add up. Keys: ``(figure, meeting)``
+    for ``FIGURES``, ``(question, answer, meeting)``, ``("answered", question, meeting)``;
+    meeting ``None`` is all of them together."""
+    counted: Counter[tuple[Any, ...]] = Counter()
     for row in rows:
-        for name, value in (row.answers or {}).items():
-            if name in counts:
-                counts[name][int(value)] += 1
-    return Summary(
-        responses=len(rows), anonymous=sum(r.anonymous for r in rows),
-        on_behalf=sum(1 for r in rows if r.submitted_by_id is not None), debriefs=sum(r.debrief for r in rows),
-        counts={name: {k: counts[name].get(k, 0) for k in range(1, 6)} for name in SCALES})
+        for where in (row.meeting_id, None):
+            counted[("responses", where)] += 1
+            counted[("anonymous", where)] += row.anonymous
+            counted[("on_behalf", where)] += row.submitted_by_id is not None
+            counted[("debriefs", where)] += row.debrief
+            for name, value in (row.answers or {}).items():
+                if name in SCALES:
+                    counted[(name, int(value), where)] += 1
+                    counted[("answered", name, where)] += 1
+    places = [*meeting_ids, None]
+    keys = [*((f, w) for f in FIGURES for w in places),
+            *((q, a, w) for q in SCALES for a in range(1, 6) for w in places),
+            *(("answered", q, w) for q in SCALES for w in places)]
+    sums = [*(((f, None), [(f, m) for m in meeting_ids]) for f in FIGURES),
+            *(((q, a, None), [(q, a, m) for m in meeting_ids]) for q in SCALES for a in range(1, 6)),
+            *((("answered", q, None), [("answered", q, m) for m in meeting_ids]) for q in SCALES),
+            *((("answered", q, w), [(q, a, w) for a in range(1, 6)]) for q in SCALES for w in places)]
+    return {key: counted[key] for key in keys}, sums
 
 
-def trend(role: Role) -> list[tuple[Meeting, Summary]]:
-    """Each past meeting of a role with its feedback, oldest first (for trends across meetings)."""
-    meetings = db.session().scalars(select(Meeting).where(Meeting.role_id == role.id, Meeting.starts_at <= utcnow())
-                                    .order_by(Meeting.starts_at)).all()
-    return [(m, summary([m.id])) for m in meetings]
+def summaries(role: Role) -> tuple[list[tuple[Meeting, Summary]], Summary]:
+    """Each meeting of ``role`` whose feedback has closed, oldest first, and all of them together.
+
+    Every figure is a count of people, so all of them (each meeting's and the role's, which
+    adds them up) go through ``disclosure.protect`` at once.
+    """
+    meetings = [m for m in db.session().scalars(select(Meeting).where(Meeting.role_id == role.id)
+                                                .order_by(Meeting.starts_at)) if feedback_closed(m)]
+    rows = db.session().scalars(select(FeedbackResponse).where(
+        FeedbackResponse.meeting_id.in_([m.id for m in meetings]))).all()
+    counts, sums = feedback_tables(rows, [m.id for m in meetings])
+    shown = disclosure.protect(counts, sums)
+
+    def at(where: int | None) -> Summary:
+        return Summary(*(shown[(f, where)] for f in FIGURES),
+                       counts={q: {a: shown[(q, a, where)] for a in range(1, 6)} for q in SCALES},
+                       answers={q: shown[("answered", q, where)] for q in SCALES})
+
+    return [(m, at(m.id)) for m in meetings], at(None)
 
 
 # --- you said, we did ---------------------------------------------------------------------------
@@ -390,13 +443,23 @@ def export(person: Contributor) -> list[dict[str, Any]]:
 
 
 def _anonymise(condition: Any) -> int:
-    """Named feedback becomes anonymous: what was said stays, who said it (and wrote it) goes."""
-    db.session().execute(sql_update(FeedbackComment).where(FeedbackComment.response_id.in_(
-        select(FeedbackResponse.id).where(condition))).values(written_by_id=None))
-    result = db.session().execute(sql_update(FeedbackResponse).where(condition).values(
-        anonymous=True, contributor_id=None, submitted_by_id=None, created_at=None, updated_at=None,
-        debrief=False))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    """Named feedback becomes anonymous: what was said stays; who said it, who wrote it, when,
+    and the ids it was known by go (new random ids, so nothing seen before can be matched)."""
+    session = db.session()
+    responses = list(session.scalars(select(FeedbackResponse.id).where(condition)))
+    for old in responses:
+        new = random_id()
+        session.execute(sql_update(FeedbackResponse).where(FeedbackResponse.id == old).values(
+            id=new, anonymous=True, contributor_id=None, submitted_by_id=None, created_at=None, updated_at=None,
+            received_on=None, debrief=False).execution_options(synchronize_session=False))
+        # ... and its comments follow (ON UPDATE CASCADE), then get new ids of their own
+
+        for comment in list(session.scalars(select(FeedbackComment.id).where(FeedbackComment.response_id == new))):
+            session.execute(sql_update(FeedbackComment).where(FeedbackComment.id == comment).values(
+                id=random_id(), written_by_id=None, received_on=None).execution_options(synchronize_session=False))
+    for loaded in [o for o in session.identity_map.values() if isinstance(o, (FeedbackResponse, FeedbackComment))]:
+        session.expunge(loaded)  # known by ids that no longer exist
+    return len(responses)
 
 
 def erase(person: Contributor) -> None:

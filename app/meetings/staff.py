@@ -163,16 +163,21 @@ def _charts(summary: service.Summary) -> list[dict[str, Any]]:
     names = question_names()
     return [{"name": name, "title": names[name], "counts": summary.counts[name],
              "answered": summary.answered(name), "average": summary.average(name),
+             "hidden": any(v is None for v in summary.counts[name].values()),
              "svg": charts.bars(summary.counts[name], labels=charts.SCALE_LABELS[name])} for name in SCALES]
 
 
 @bp.get("/meetings/<int:meeting_id>/feedback")
 @role_required(*TEAM)
-def feedback(meeting_id: int, redact_errors: dict[int, RedactForm] | None = None,
+def feedback(meeting_id: int, redact_errors: dict[str, RedactForm] | None = None,
              code: int = 200):  # type: ignore[no-untyped-def]
     item = _meeting(meeting_id)
-    summary = service.summary([item.id])
-    return render_template("meetings/staff/feedback.html", meeting=item, role=_role(item.role_id), summary=summary,
+    role = _role(item.role_id)
+    if not service.feedback_closed(item):
+        return render_template("meetings/staff/feedback.html", meeting=item, role=role, summary=None,
+                               closes=service.feedback_closes(item)), code
+    summary = dict(service.summaries(role)[0])[item]
+    return render_template("meetings/staff/feedback.html", meeting=item, role=role, summary=summary,
                            charts=_charts(summary), comments=service.comments([item.id]),
                            redact_forms=redact_errors or {}, blank_redact=RedactForm(formdata=None)), code
 
@@ -184,17 +189,19 @@ def feedback_csv(meeting_id: int):  # type: ignore[no-untyped-def]
     from app.claims.export import safe
 
     item = _meeting(meeting_id)
-    rows = db.session().execute(
+    if not service.feedback_closed(item):
+        return redirect(url_for("meetings_staff.feedback", meeting_id=item.id))
+    rows = sorted(db.session().execute(
         select(FeedbackResponse, Contributor.name).outerjoin(Contributor, Contributor.id == FeedbackResponse.contributor_id)
-        .where(FeedbackResponse.meeting_id == item.id).order_by(FeedbackResponse.id)).all()
-    words: dict[int, dict[str, list[str]]] = {}
+        .where(FeedbackResponse.meeting_id == item.id)).all(), key=lambda row: row[0].id)  # random ids: no order
+    words: dict[str, dict[str, list[str]]] = {}
     for comment, response in service.comments([item.id]):
         words.setdefault(response.id, {}).setdefault(comment.question, []).append(comment.text)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["response", "received_on", "name", "given_by_supporter", "debrief", *SCALES, *TEXTS])
     for number, (response, name) in enumerate(rows, start=1):
-        writer.writerow([number, response.received_on.isoformat(), safe(name or ""),
+        writer.writerow([number, response.received_on.isoformat() if response.received_on else "", safe(name or ""),
                          "yes" if response.submitted_by_id else "", "yes" if response.debrief else "",
                          *[(response.answers or {}).get(q, "") for q in SCALES],
                          *[safe(" / ".join(words.get(response.id, {}).get(q, []))) for q in TEXTS]])
@@ -203,9 +210,9 @@ def feedback_csv(meeting_id: int):  # type: ignore[no-untyped-def]
         "Content-Disposition": f'attachment; filename="feedback-meeting-{item.id}.csv"'})
 
 
-@bp.post("/feedback/comments/<int:comment_id>/redact")
+@bp.post("/feedback/comments/<comment_id>/redact")
 @role_required(*TEAM)
-def redact(comment_id: int):  # type: ignore[no-untyped-def]
+def redact(comment_id: str):  # type: ignore[no-untyped-def]
     comment = db.get_or_404(FeedbackComment, comment_id)
     response = db.get_or_404(FeedbackResponse, comment.response_id)
     form = RedactForm()
@@ -225,8 +232,7 @@ def redact(comment_id: int):  # type: ignore[no-untyped-def]
 def role_feedback(role_id: int):  # type: ignore[no-untyped-def]
     """All the role's meetings together, and how each went over time."""
     role = _role(role_id)
-    trend = service.trend(role)
-    summary = service.summary([m.id for m, _s in trend])
+    trend, summary = service.summaries(role)
     averages = [(m, s.average("overall"), s.responses) for m, s in trend]
     return render_template("meetings/staff/role_feedback.html", role=role, summary=summary, charts=_charts(summary),
                            trend=averages, trend_svg=charts.trend([a for _m, a, _n in averages]))

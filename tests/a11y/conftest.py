@@ -271,9 +271,29 @@ def seed_meetings(role, person, helper) -> None:  # type: ignore[no-untyped-def]
     meetings.add_response(past, {"you_said": "More breaks", "we_did": "The room is booked for an hour only",
                                  "changed": False}, by)
     old_start = old.starts_at
-    old.starts_at = utcnow() - timedelta(hours=2)  # open, to take an answer; then back in the past
-    meetings.give_feedback(old, {"overall": 3}, {}, False, person=None, giver=None)
+    old.starts_at = utcnow() - timedelta(hours=2)  # open, to take answers; then back in the past (closed)
+    for overall in (3, 3, 3, 3, 3, 5, 4):  # enough to show, with some counts hidden
+        meetings.give_feedback(old, {"overall": overall}, {"change": f"More time ({overall})"}, False,
+                               person=None, giver=None)
     old.starts_at = old_start
+    db.session().commit()
+    seed_equality(role)
+
+
+def seed_equality(role) -> None:  # type: ignore[no-untyped-def]
+    """Equality answers given last month (reports show only months that have ended)."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.db import utcnow
+    from app.interests import service as interests
+    from app.interests.models import EqualityResponse
+
+    for age in ("25_34",) * 6 + ("35_44",) * 2:
+        interests.record_equality(role.id, {"age": age, "sex": "prefer_not"})
+    last_month = (utcnow().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    db.session().execute(update(EqualityResponse).values(month=last_month))
     db.session().commit()
 
 

@@ -34,6 +34,12 @@ def meeting(app, ended_hours_ago: float = 2, people: list[Contributor] | None = 
     return item
 
 
+def close(item: Meeting) -> None:
+    """Move a meeting back in time so its feedback window has closed (feedback shows to staff then)."""
+    item.starts_at -= timedelta(days=30)
+    db.session().commit()
+
+
 def supporter_of(app, sam: Contributor) -> Contributor:  # type: ignore[no-untyped-def]
     chris = person(app, email="chris@example.org", name="Chris")
     db.session().add(SupportLink(contributor_id=sam.id, supporter_id=chris.id, relationship="carer",
@@ -70,12 +76,14 @@ def test_anonymous_feedback_has_no_link_to_anyone_in_the_schema(app) -> None:
         anonymous = service.give_feedback(item, {"overall": 1}, {"change": "Nobody listened"}, False,
                                           person=None, giver=None)
         assert (anonymous.contributor_id, anonymous.submitted_by_id, anonymous.created_at) == (None, None, None)
+        [words] = db.session().scalars(select(FeedbackComment)).all()
+        assert anonymous.received_on is None and words.received_on is None  # not even the day it came
         assert not db.session().scalars(select(AuditEvent).where(AuditEvent.action == "feedback.given")).all()
         named = service.give_feedback(item, {"overall": 5}, {}, False, person=sam, giver=sam)
         assert named.contributor_id == sam.id and named.created_at is not None
         # The database itself refuses an anonymous response that names someone.
         db.session().add(FeedbackResponse(meeting_id=item.id, anonymous=True, contributor_id=sam.id, answers={},
-                                          debrief=False, received_on=utcnow().date()))
+                                          debrief=False))
         with pytest.raises(IntegrityError):
             db.session().commit()
         db.session().rollback()
@@ -98,7 +106,8 @@ def test_a_supporter_gives_feedback_for_someone_and_their_own(app) -> None:
             service.give_feedback(item, {"overall": 1}, {}, False, person=sam, giver=stranger)
         with pytest.raises(service.NotAllowed):  # named feedback only from people who came
             service.give_feedback(item, {"overall": 1}, {}, False, person=stranger, giver=stranger)
-        assert service.summary([item.id]).on_behalf == 1
+        assert db.session().scalars(select(FeedbackResponse.submitted_by_id).where(
+            FeedbackResponse.submitted_by_id.is_not(None))).all() == [chris.id]
 
 
 def test_asking_for_a_debrief_makes_a_task_for_the_named_contact(app) -> None:
@@ -112,18 +121,20 @@ def test_asking_for_a_debrief_makes_a_task_for_the_named_contact(app) -> None:
         assert task.contributor_id == sam.id and role.contact_name in task.detail and "Service design" in task.detail
 
 
-def test_the_summary_counts_each_answer(app) -> None:
+def test_the_summary_counts_each_answer_once_feedback_has_closed(app) -> None:
     with app.app_context():
-        people = [person(app, email=f"p{i}@example.org") for i in range(3)]
+        people = [person(app, email=f"p{i}@example.org") for i in range(10)]
         item = meeting(app, people=people)
-        for p, overall in zip(people, (5, 4, 4)):
-            service.give_feedback(item, {"overall": overall, "jargon": 2, "listened": "9"}, {}, False,
-                                  person=p, giver=p)
-        service.give_feedback(item, {"overall": 1}, {}, False, person=None, giver=None)
-        result = service.summary([item.id])
-        assert (result.responses, result.anonymous) == (4, 1)
-        assert result.counts["overall"] == {1: 1, 2: 0, 3: 0, 4: 2, 5: 1}
-        assert result.average("overall") == pytest.approx(3.5)
+        for i, p in enumerate(people):
+            service.give_feedback(item, {"overall": 4 + i % 2, "jargon": 2, "listened": "9"}, {}, False,
+                                  person=None if i < 5 else p, giver=None if i < 5 else p)
+        role = db.session().get(Role, item.role_id)
+        assert service.summaries(role) == ([], service.summaries(role)[1])  # still open: nothing counted
+        close(item)
+        [(shown, result)], _everything = service.summaries(role)
+        assert shown is item and (result.responses, result.anonymous, result.on_behalf) == (10, 5, 0)
+        assert result.counts["overall"] == {1: 0, 2: 0, 3: 0, 4: 5, 5: 5}
+        assert result.average("overall") == pytest.approx(4.5)
         assert result.answered("listened") == 0  # 9 is not on the scale
 
 
