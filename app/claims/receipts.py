@@ -2,15 +2,18 @@
 
 A photo's EXIF (including GPS location) never reaches storage: every image is decoded
 and written out again with only its pixels (turned the right way up first). HEIC
-photos from iPhones become JPEG. PDFs are checked to be PDFs and kept as they are,
-unless they carry scripts or launch programs: those are refused (and every PDF is
-served as a download, in a sandbox, in case a script is hidden some other way).
+photos from iPhones become JPEG. A picture over 50 megapixels is refused from its header,
+before a pixel is decoded (a PNG of 300 KiB can say it has 98 megapixels). PDFs are
+checked to be PDFs and kept as they are, unless they carry scripts or launch programs:
+those are refused (and every PDF is served as a download, in a sandbox, in case a script
+is hidden some other way).
 """
 
 from __future__ import annotations
 
 import io
 import re
+import warnings
 import zlib
 from dataclasses import dataclass
 
@@ -22,7 +25,8 @@ pillow_heif.register_heif_opener()
 ACCEPT = ".jpg,.jpeg,.png,.heic,.heif,.pdf,image/jpeg,image/png,image/heic,image/heif,application/pdf"
 IMAGE_FORMATS = {"JPEG": "jpeg", "PNG": "png", "HEIF": "jpeg", "MPO": "jpeg"}
 LONGEST_SIDE = 3000  # plenty to read a receipt; keeps phone photos small
-Image.MAX_IMAGE_PIXELS = 50_000_000  # refuse decompression bombs
+MAX_PIXELS = 50_000_000  # a 48-megapixel phone photo fits; checked before decoding
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 # A PDF acts when opened through /JavaScript (or /JS) and /Launch actions. The names may be
 # spelt with #xx escapes, and the dictionaries may sit in compressed object streams.
@@ -33,8 +37,8 @@ _INFLATE_LIMIT = 5 * 1024 * 1024  # object streams hold only dictionaries: small
 
 
 class BadReceipt(ValueError):
-    """The file is not a receipt we can take; ``reason`` is "type", "size", "empty", "damaged" or "active"
-    (a PDF with scripts)."""
+    """The file is not a receipt we can take; ``reason`` is "type", "size", "empty", "damaged", "pixels"
+    (a picture over ``MAX_PIXELS``) or "active" (a PDF with scripts)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -61,28 +65,34 @@ def clean(data: bytes, max_bytes: int) -> CleanFile:
             raise BadReceipt("active")
         return CleanFile(data, "application/pdf", ".pdf")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format
-        if kind not in IMAGE_FORMATS:
-            raise BadReceipt("type")
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()  # decodes every pixel: a truncated or corrupt file fails here
-            upright = ImageOps.exif_transpose(image)
-            upright.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
-            # Only the pixels go on: Pillow would otherwise write back a JPEG comment (which can
-            # hold HTML) or a PNG colour profile from the original.
-            upright.info = {k: v for k, v in upright.info.items() if k == "transparency"}
-            out = io.BytesIO()
-            if IMAGE_FORMATS[kind] == "png":
-                upright.save(out, format="PNG", optimize=True)  # no text chunks, no EXIF
-                return CleanFile(out.getvalue(), "image/png", ".png")
-            upright.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)  # no EXIF passed on
-            return CleanFile(out.getvalue(), "image/jpeg", ".jpg")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:  # reads the header only
+                kind = image.format
+                if kind not in IMAGE_FORMATS:
+                    raise BadReceipt("type")
+                width, height = image.size
+                if width * height > MAX_PIXELS:  # holds even if another thread changes the warnings filter
+                    raise BadReceipt("pixels")
+                image.load()  # decodes every pixel: a truncated or corrupt file fails here
+                upright = ImageOps.exif_transpose(image)
+        upright.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
+        # Only the pixels go on: Pillow would otherwise write back a JPEG comment (which can
+        # hold HTML) or a PNG colour profile from the original.
+        upright.info = {k: v for k, v in upright.info.items() if k == "transparency"}
+        out = io.BytesIO()
+        if IMAGE_FORMATS[kind] == "png":
+            upright.save(out, format="PNG", optimize=True)  # no text chunks, no EXIF
+            return CleanFile(out.getvalue(), "image/png", ".png")
+        upright.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)  # no EXIF passed on
+        return CleanFile(out.getvalue(), "image/jpeg", ".jpg")
     except BadReceipt:
         raise
     except UnidentifiedImageError:
         raise BadReceipt("type") from None
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BadReceipt("pixels") from None
+    except (OSError, SyntaxError, ValueError):
         raise BadReceipt("damaged") from None
 
 

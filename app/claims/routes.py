@@ -252,6 +252,8 @@ def store_receipts(files: list[Any], owner: Contributor, draft_id: str | None = 
         "empty": lambda name: _("“%(name)s” is empty. Choose the file again.", name=name),
         "damaged": lambda name: _("“%(name)s” could not be opened. Take a new photo, or choose the file again.",
                                   name=name),
+        "pixels": lambda name: _("“%(name)s” is too big a picture (over 50 megapixels). Take a new photo, "
+                                 "or choose a smaller file.", name=name),
         "active": lambda name: _("“%(name)s” has scripts in it, so we cannot take it. Take a photo of the "
                                  "receipt instead, or choose another file.", name=name),
     }

@@ -6,6 +6,9 @@ Accepted receipts are then fetched back through every route that serves them (th
 person's own claim and the staff claim page) and must come back as an image or PDF that
 no browser will sniff, frame or run.
 
+Pictures are refused by their size in the header (over 50 megapixels), before a pixel is
+decoded: a 300 KiB PNG can say it is 98 megapixels.
+
 PDFs with scripts: refused. ``/JavaScript``, ``/JS`` and ``/Launch`` actions are looked for
 in plain objects and in compressed object streams, names spelt with ``#xx`` escapes
 included. That search cannot be perfect without a full PDF parser, so every PDF is also
@@ -59,16 +62,30 @@ def png() -> bytes:
     return out.getvalue()
 
 
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
 def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
     """A 1-bit 900-megapixel PNG of about 100 kB, written by hand so the test never holds its pixels."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
     rows = (b"\x00" + bytes((width + 7) // 8)) * 1000
     packer = zlib.compressobj(9)
     pixels = b"".join(packer.compress(rows) for _ in range(height // 1000)) + packer.flush()
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", pixels) + png_chunk(b"IEND", b"")
+
+
+def png_white(side: int = 9900, pixels: bool = True) -> bytes:
+    """A white RGB PNG of 98 megapixels and about 300 KiB (Pillow alone only refuses twice its limit).
+
+    Without ``pixels`` the file is only its header: any attempt to decode it fails, so a file
+    refused as too big was refused before decoding."""
+    packer = zlib.compressobj(6)
+    rows = (b"\x00" + b"\xff" * (3 * side)) * 100
+    data = b"".join(packer.compress(rows) for _ in range(side // 100)) + packer.flush() if pixels else b""
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
+            + (png_chunk(b"IDAT", data) if pixels else b"") + png_chunk(b"IEND", b""))
 
 
 def pdf(*objects: bytes) -> bytes:
@@ -97,6 +114,7 @@ PLAIN_PDF = pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction [4 0 R /Fit] >>", P
 
 TYPE = "“{}” is not a photo or PDF. Choose a JPG, PNG, HEIC or PDF file."
 DAMAGED = "“{}” could not be opened. Take a new photo, or choose the file again."
+PIXELS = "“{}” is too big a picture (over 50 megapixels). Take a new photo, or choose a smaller file."
 ACTIVE = "“{}” has scripts in it, so we cannot take it. Take a photo of the receipt instead, or choose another file."
 
 SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">' + SCRIPT + b"</svg>")
@@ -108,7 +126,9 @@ REFUSED: dict[str, tuple[bytes, str]] = {  # file name: (content, message)
     "setup.exe.jpg": (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(200), TYPE),
     "animation.gif.png": (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
                           b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;", TYPE),
-    "bomb.png": (png_bomb(), DAMAGED),
+    "bomb.png": (png_bomb(), PIXELS),
+    "white-98mp.png": (png_white(), PIXELS),
+    "header-only-98mp.png": (png_white(pixels=False), PIXELS),  # decoding it would fail as damaged
     "cut-off.jpg": (photo(gps=False)[:2000], DAMAGED),
     "empty.jpg": (b"", "“{}” is empty. Choose the file again."),
     "huge.jpg": (b"\xff\xd8\xff\xe0" + bytes(10 * 1024 * 1024),
@@ -137,6 +157,9 @@ def test_the_corpus_is_what_it_says() -> None:
     assert b"GPSLatitude" in ACCEPTED["location-xmp.jpg"][0]
     bomb = REFUSED["bomb.png"][0]
     assert len(bomb) < 200_000 and struct.unpack(">II", bomb[16:24]) == (30_000, 30_000)
+    white = REFUSED["white-98mp.png"][0]
+    assert len(white) < 320 * 1024 and struct.unpack(">II", white[16:24]) == (9900, 9900)
+    assert b"IDAT" not in REFUSED["header-only-98mp.png"][0]
 
 
 # --- refused on the page -------------------------------------------------------------------------------
