@@ -252,8 +252,10 @@ def store_receipts(files: list[Any], owner: Contributor, draft_id: str | None = 
         "empty": lambda name: _("“%(name)s” is empty. Choose the file again.", name=name),
         "damaged": lambda name: _("“%(name)s” could not be opened. Take a new photo, or choose the file again.",
                                   name=name),
-        "active": lambda name: _("“%(name)s” has scripts in it, so we cannot take it. Take a photo of the "
-                                 "receipt instead, or choose another file.", name=name),
+        "pixels": lambda name: _("“%(name)s” is too big a picture (over 50 megapixels). Take a new photo, "
+                                 "or choose a smaller file.", name=name),
+        "locked": lambda name: _("“%(name)s” needs a password to open, so we cannot read it. Take a photo of "
+                                 "the receipt instead, or choose a copy without a password.", name=name),
     }
     chosen = [f for f in files if f and f.filename]
     if len(chosen) > MAX_FILES:

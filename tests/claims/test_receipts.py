@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pikepdf
 import pillow_heif
 import pytest
 from PIL import Image
@@ -55,12 +56,20 @@ def test_png_stays_png_and_huge_photos_are_made_smaller() -> None:
         assert max(image.size) == 3000
 
 
-def test_pdfs_are_checked_and_kept() -> None:
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    assert clean(pdf, MB).content_type == "application/pdf"
-    with pytest.raises(BadReceipt) as cut_short:
-        clean(pdf[:20], MB)
-    assert cut_short.value.reason == "damaged"
+def test_pdfs_are_checked_and_written_again() -> None:
+    out = io.BytesIO()
+    with pikepdf.new() as doc:
+        doc.add_blank_page()
+        doc.save(out)
+    pdf = out.getvalue()
+    cleaned = clean(pdf, MB)
+    assert cleaned.content_type == "application/pdf" and cleaned.suffix == ".pdf"
+    with pikepdf.open(io.BytesIO(cleaned.data)) as doc:
+        assert len(doc.pages) == 1
+    for damaged in (pdf[:20], b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"):  # cut short; no pages
+        with pytest.raises(BadReceipt) as refused:
+            clean(damaged, MB)
+        assert refused.value.reason == "damaged"
 
 
 @pytest.mark.parametrize("data, reason", [
