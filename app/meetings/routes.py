@@ -107,7 +107,7 @@ def feedback(code: str):  # type: ignore[no-untyped-def]
     return render_template("meetings/feedback.html", meeting=meeting, role=_role_words(meeting), form=form,
                            people=people, support_now=_support_now(), signed_in=current_contributor() is not None,
                            contact=db.session().get(Role, meeting.role_id),
-                           closes=service.feedback_closes(meeting)), 400 if request.method == "POST" else 200
+                           closes=service.feedback_closes(meeting))
 
 
 def _support_now() -> list[str]:

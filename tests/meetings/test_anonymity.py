@@ -112,7 +112,7 @@ def test_retention_makes_old_named_feedback_anonymous_with_new_ids(app) -> None:
 def test_an_empty_feedback_form_is_not_counted_and_says_so_gently(app) -> None:
     meeting, _officer = arranged(app, [])
     anyone = ClientRequest(app.test_client())
-    page = anyone.post(f"/m/{meeting.code}/feedback?lang=en", {"change": "   "}, expected_status=400)
+    page = anyone.post(f"/m/{meeting.code}/feedback?lang=en", {"change": "   "})
     assert [m for _, m in page.error_summary()] == [
         "You have not answered anything yet. Answer any question, or write something, then send it."]
     with app.app_context():
