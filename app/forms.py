@@ -218,14 +218,17 @@ def error_target(field: Field) -> str:
 
 
 def form_errors(form: Any) -> list[tuple[str, str]]:
-    """Every field's first error, in page order, as (target id, message)."""
-    out: list[tuple[str, str]] = []
+    """Every field's first error, in page order, as (target id, message); first, any steps of a
+    journey still to finish (``form.unfinished``), as (their address, what to do)."""
+    out: list[tuple[str, str]] = [(link, str(message)) for message, link in getattr(form, "unfinished", None) or []]
     for field in form:
         if field.errors and field.type != "CSRFTokenField":
             first = field.errors[0]
             if isinstance(first, dict | list):  # nested FieldList/FormField errors
                 continue
             out.append((error_target(field), str(first)))
+            if field.type == "MultipleFileField":  # one message for each file refused
+                out += [(error_target(field), str(more)) for more in field.errors[1:]]
         if field.type == "FieldList":
             for entry in field:
                 out.extend(form_errors(entry.form) if hasattr(entry, "form") else [])

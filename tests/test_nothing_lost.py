@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app import db
+from app import db, journeys
 from app.account.drafts import Draft
 from app.claims.models import Claim
+from app.claims.routes import JOURNEY as claim_journey
 from app.interests.models import Interest
 from tests.account.test_details import signed_in
 from tests.claims.test_claim_journey import ACTIVITY, TIME, base, start
@@ -135,14 +136,14 @@ def test_a_claim_page_keeps_what_was_typed_when_the_token_no_longer_matches(app)
     assert any(el.get("id") == "kept-typing" for el in page.iter())
     with app.app_context():  # nothing was stored without a valid token
         draft = db.session().scalar(select(Draft))
-        assert draft.data["time"]["hours"] == TIME["hours"]
+        assert journeys.Visit(claim_journey, draft, None).values("time")["hours"] == TIME["hours"]
     # The page came with a fresh token: pressing the button again works.
     token = next(el for el in page.iter("input") if el.get("name") == "csrf_token").get("value")
     again = cr.client.post(f"{url}/time", data={"csrf_token": token, "hours": "2.5", "preparation": "none",
                                                "payment_choice": "paid"})
     assert again.status_code == 302
     with app.app_context():
-        assert db.session().scalar(select(Draft)).data["time"]["hours"] == "2.5"
+        assert journeys.Visit(claim_journey, db.session().scalar(select(Draft)), None).values("time")["hours"] == "2.5"
 
 
 def test_a_claim_page_posted_after_the_session_ended_keeps_the_words_through_sign_in(app) -> None:

@@ -140,8 +140,7 @@ def save_page(draft: Draft, page: str, values: dict[str, Any]) -> None:
     draft.page = page
     draft.updated_at = utcnow()
     draft.expires_at = draft.updated_at + _lifetime()
-    draft.reminder_sent_at = None
-    db.session().commit()
+    draft.reminder_sent_at = None  # the route that saved the page commits
 
 
 def open_drafts(owner: Contributor) -> list[Draft]:
@@ -186,24 +185,6 @@ def mark_submitted(draft: Draft) -> str:
     draft.reference = unique_reference()
     draft.submitted_at = utcnow()
     return draft.reference
-
-
-def submit(draft: Draft, by: tuple[str, int | None, str]) -> str:
-    """Mark the draft submitted, give it a reference, email the owner; returns the reference."""
-    session = db.session()
-    reference = mark_submitted(draft)
-    audit.record("form.submitted", "contributor", draft.subject_id, actor=by,
-                 after={"kind": draft.kind, "reference": reference, "filled_in_by": draft.owner_id})
-    owner = session.get(Contributor, draft.owner_id)
-    subject = session.get(Contributor, draft.subject_id)
-    if owner is not None and owner.email:
-        mail.compose(
-            "form_received", to=owner.email, locale=owner.language, easy_read=owner.easy_read,
-            purpose="form_received", contributor_id=owner.id, title=draft.title, reference=reference,
-            on_behalf_of=subject.display_name if subject and subject.id != owner.id else None,
-        )
-    session.commit()
-    return reference
 
 
 def send_reminders() -> int:

@@ -13,12 +13,10 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from app.forms import Form
 from sqlalchemy import func, select, update
 from wtforms.fields.choices import SelectChoice
-from werkzeug.datastructures import MultiDict
 
-from app import access, db, mail
+from app import access, db, journeys, mail
 from app.account import drafts, service as accounts
 from app.account.models import Contributor
 from app.claims import pricing, receipts, service
@@ -37,14 +35,7 @@ from app.storage import storage
 
 bp = Blueprint("claims", __name__)
 
-PAGES = ("activity", "time", "expenses", "receipts", "check")
-FORMS: dict[str, type[Form]] = {"activity": ActivityForm, "time": TimeForm, "expenses": ExpensesForm,
-                                     "receipts": ReceiptsForm, "check": DeclareForm}
 MAX_FILES = 5
-
-drafts.register_kind("claim", lambda: _("A payment and expenses claim"),
-                     lambda d: url_for("claims.page", public_id=d.public_id, page=d.page or "activity"))
-
 
 @bp.context_processor
 def _names() -> dict[str, Any]:
@@ -118,51 +109,12 @@ def _locale() -> str:
     return current_language()
 
 
-def _form(page: str, draft: drafts.Draft, formdata: Any = None) -> Form:
-    saved = (draft.data or {}).get(page)
-    if formdata is not None:
-        form = FORMS[page](formdata=formdata, meta={"csrf": False})
-    elif request.method == "POST":
-        form = FORMS[page]()
-    else:
-        form = FORMS[page](data=_restore(page, saved) if saved else None)
-    if page == "activity":
-        form.activity.choices = _activity_choices(_payee(draft))
-    if page == "receipts":
-        form.line.choices = [SelectChoice(*choice) for choice in _line_choices(draft)] + list(form.line.choices)
-    if page == "expenses":
-        offered = service.expense_rules()
-        for entry in form.expenses:
-            entry.form.kind.choices = [c for c in entry.form.kind.choices if c.value == "" or c.value in offered]
-    return form
-
-
-def _restore(page: str, saved: dict[str, Any]) -> dict[str, Any]:
-    values = dict(saved)
-    if page == "activity" and values.get("activity_date"):
-        values["activity_date"] = date.fromisoformat(values["activity_date"])
-    return values
-
-
-def _typed(form: Form) -> dict[str, Any]:
-    """What was typed, as JSON for the draft."""
-    values: dict[str, Any] = {}
-    for name, field in form._fields.items():
-        if name in ("csrf_token", "files"):
-            continue
-        data = field.data
-        if isinstance(data, date):
-            data = data.isoformat()
-        values[name] = data
-    return values
-
-
 # --- working out the money ------------------------------------------------------------------------
 
-def _expense_items(draft: drafts.Draft) -> list[dict[str, Any]]:
+def _expense_items(visit: journeys.Visit) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    counts = _receipt_counts(draft.public_id)
-    for position, row in enumerate(_expense_rows(draft)):
+    counts = _receipt_counts(visit.draft.public_id)
+    for position, row in enumerate(_expense_rows(visit)):
         items.append({"kind": row["kind"], "pence": row.get("amount") or 0, "vehicle": row.get("vehicle") or "car",
                       "miles": hours_value(row.get("miles")) or 0, "passengers": int(hours_value(row.get("passengers"))
                                                                                       or 0),
@@ -171,19 +123,19 @@ def _expense_items(draft: drafts.Draft) -> list[dict[str, Any]]:
     return items
 
 
-def _expense_rows(draft: drafts.Draft) -> list[dict[str, Any]]:
+def _expense_rows(visit: journeys.Visit) -> list[dict[str, Any]]:
     """The expenses typed so far; a row's index here is its line's position on the claim."""
-    return [row for row in (draft.data or {}).get("expenses", {}).get("expenses") or [] if row.get("kind")]
+    return [row for row in visit.values("expenses").get("expenses") or [] if row.get("kind")]
 
 
-def _line_choices(draft: drafts.Draft) -> list[tuple[str, str]]:
+def _line_choices(visit: journeys.Visit) -> list[tuple[str, str]]:
     """Which expense a receipt is for, in the person's words."""
     from app.claims.forms import EXPENSE_CHOICES
     from app.i18n import money
 
     names = {c.value: str(c.label) for c in EXPENSE_CHOICES}
     choices = []
-    for position, row in enumerate(_expense_rows(draft)):
+    for position, row in enumerate(_expense_rows(visit)):
         words = names.get(row["kind"], "")
         if row.get("description"):
             words += f": {row['description']}"
@@ -193,18 +145,16 @@ def _line_choices(draft: drafts.Draft) -> list[tuple[str, str]]:
     return choices
 
 
-def _priced(draft: drafts.Draft) -> service.Priced | None:
-    data = draft.data or {}
-    activity = data.get("activity", {})
-    time = data.get("time", {})
+def _priced(visit: journeys.Visit) -> service.Priced | None:
+    activity, time = visit.values("activity"), visit.values("time")
     try:
         day = date.fromisoformat(activity["activity_date"])
     except (KeyError, TypeError, ValueError):
         day = date.today()
     hours = hours_value(time.get("hours")) or Decimal(0)
     try:
-        return service.price(_payee(draft).id, day, hours, time.get("preparation") or "none", _expense_items(draft),
-                             fee_wanted=(time.get("payment_choice") or "paid") == "paid")
+        return service.price(_payee(visit.draft).id, day, hours, time.get("preparation") or "none",
+                             _expense_items(visit), fee_wanted=(time.get("payment_choice") or "paid") == "paid")
     except (LookupError, ValueError, KeyError):
         return None
 
@@ -230,10 +180,6 @@ def _receipt_counts(public_id: str) -> dict[int | None, int]:
     rows = db.session().execute(select(Receipt.line_position, func.count()).where(Receipt.draft_id == public_id)
                                 .group_by(Receipt.line_position)).all()
     return {position: int(n) for position, n in rows}
-
-
-def _unlink_receipts(public_id: str) -> None:
-    db.session().execute(update(Receipt).where(Receipt.draft_id == public_id).values(line_position=None))
 
 
 def _receipts(public_id: str) -> list[Receipt]:
@@ -272,8 +218,7 @@ def store_receipts(files: list[Any], owner: Contributor, draft_id: str | None = 
                                  storage_key=key,
                                  content_type=clean.content_type, size=len(clean.data), name=name,
                                  created_at=utcnow()))
-    db.session().commit()
-    return problems
+    return problems  # the route that took the files commits
 
 
 # --- the pages --------------------------------------------------------------------------------------
@@ -287,111 +232,96 @@ def new():  # type: ignore[no-untyped-def]
 @bp.route("/claims/<public_id>/<page>", methods=["GET", "POST"])
 @contributor_required
 def page(public_id: str, page: str):  # type: ignore[no-untyped-def]
-    if page not in FORMS:
-        abort(404)
-    draft = _draft(public_id)
-    form = _form(page, draft)
-    errors: list[str] = []
-    unfinished: list[tuple[str, str]] = []
-    if request.method == "POST":
-        if page == "receipts":
-            from flask_wtf.csrf import validate_csrf
-
-            validate_csrf(request.form.get("csrf_token"))
-            line = request.form.get("line", "")
-            errors = store_receipts(request.files.getlist("files"), current_contributor(), draft_id=public_id,
-                                    line_position=int(line) if line in {c.value for c in form.line.choices} and line.isdigit()
-                                    else None)
-            drafts.save_page(draft, page, {})
-            if errors:
-                pass  # shown on the page, with the receipts already kept
-            elif request.form.get("add"):
-                flash(_("Receipts added."))
-                return redirect(url_for("claims.page", public_id=public_id, page="receipts"))
-            else:
-                return redirect(url_for("claims.page", public_id=public_id, page="check"))
-        elif page == "expenses" and ("add-expenses" in request.form or "remove-expenses" in request.form):
-            rows = list(_typed(form).get("expenses") or [])
-            if "add-expenses" in request.form:
-                rows.append({})
-            else:
-                index = request.form.get("remove-expenses", -1, type=int)
-                rows = [r for i, r in enumerate(rows) if i != index]
-                _unlink_receipts(public_id)  # the lines move up: the person says again what each is for
-            drafts.save_page(draft, page, {"expenses": rows})
-            return redirect(url_for("claims.page", public_id=public_id, page="expenses") + "#expenses")
-        elif page != "check":
-            drafts.save_page(draft, page, _typed(form))  # never lose what was typed, valid or not
-            if partial():
-                return render_template("claims/_saved.html", time=utcnow().strftime("%H:%M"),
-                                       why=_why(_priced(draft)) if page == "time" else None)
-            if form.validate():
-                return redirect(url_for("claims.page", public_id=public_id, page=PAGES[PAGES.index(page) + 1]))
-        elif form.validate():
-            unfinished = _unfinished(draft)
-            if not unfinished:
-                return _send(draft)
-        else:
-            unfinished = _unfinished(draft)
-    priced = _priced(draft)
-    context = dict(form=form, draft=draft, page=page, payee=_payee(draft), priced=priced, why=_why(priced),
-                   errors=errors, receipts=_receipts(public_id),
-                   line_names=dict(_line_choices(draft)) if page == "receipts" else {}, step=(PAGES.index(page) + 1, len(PAGES)),
-                   back=PAGES[PAGES.index(page) - 1] if page != PAGES[0] else None,
-                   helping=_payee(draft).display_name if draft.subject_id and draft.subject_id != draft.owner_id
-                   else None)
-    if page == "check":
-        context.update(rows=_check_rows(draft, priced), unfinished=unfinished,
-                       bank=accounts.masked_bank_details(_payee(draft)))
-    return render_template(f"claims/{page}.html", **context)
+    return journeys.handle(journeys.Visit(JOURNEY, _draft(public_id), current_contributor()), page)
 
 
-def _unfinished(draft: drafts.Draft) -> list[tuple[str, str]]:
-    missing = []
-    labels = {"activity": _("Say what the claim is for and when it was"),
-              "time": _("Say how long it took and whether you would like to be paid"),
-              "expenses": _("Check your expenses")}
-    for page in ("activity", "time", "expenses"):
-        saved = (draft.data or {}).get(page)
-        if page == "expenses" and not saved:
-            continue
-        form = _form(page, draft, formdata=MultiDict(_formdata(page, saved or {})))
-        if not form.validate():
-            missing.append((labels[page], url_for("claims.page", public_id=draft.public_id, page=page)))
-    return missing
+def _url(visit: journeys.Visit, step: str) -> str:
+    return url_for("claims.page", public_id=visit.draft.public_id, page=step)
 
 
-def _formdata(page: str, saved: dict[str, Any]) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for key, value in saved.items():
-        if page == "activity" and key == "activity_date" and value:
-            day = date.fromisoformat(value)
-            pairs += [("activity_date-day", str(day.day)), ("activity_date-month", str(day.month)),
-                      ("activity_date-year", str(day.year))]
-        elif page == "expenses" and key == "expenses":
-            for i, row in enumerate(value or []):
-                for k, v in (row or {}).items():
-                    if v not in (None, ""):
-                        pairs.append((f"expenses-{i}-{k}", f"{v / 100:.2f}" if k == "amount" else str(v)))
-        elif isinstance(value, list):
-            pairs += [(key, str(v)) for v in value]
-        elif value is not None:
-            pairs.append((key, str(value)))
-    return pairs
+def _context(visit: journeys.Visit) -> dict[str, Any]:
+    draft, payee = visit.draft, _payee(visit.draft)
+    priced = _priced(visit)
+    helping = payee.display_name if draft.subject_id and draft.subject_id != draft.owner_id else None
+    return dict(journey_title=_("Claim for payment and expenses"), title_suffix=_("Claim"), payee=payee,
+                priced=priced, why=_why(priced), receipts=_receipts(draft.public_id), helping_name=helping,
+                helping=_("You are filling this in for %(name)s. Payment goes to them.", name=helping)
+                if helping else None,
+                line_names=dict(_line_choices(visit)), rows=_check_rows(visit, priced),
+                bank=accounts.masked_bank_details(payee))
 
 
-def _check_rows(draft: drafts.Draft, priced: service.Priced | None) -> list[dict[str, Any]]:
+def _setup_activity(form: Any, visit: journeys.Visit) -> None:
+    form.activity.choices = _activity_choices(_payee(visit.draft))
+
+
+def _setup_expenses(form: Any, visit: journeys.Visit) -> None:
+    offered = service.expense_rules()
+    for entry in form.expenses:
+        entry.form.kind.choices = [c for c in entry.form.kind.choices if c.value == "" or c.value in offered]
+
+
+def _setup_receipts(form: Any, visit: journeys.Visit) -> None:
+    form.line.choices = [SelectChoice(*choice) for choice in _line_choices(visit)] + list(form.line.choices)
+
+
+def _add_receipts(visit: journeys.Visit, form: Any):  # type: ignore[no-untyped-def]
+    """Receipts are kept as they are added (a file refused is listed, the others stay)."""
+    public_id = visit.draft.public_id
+    line = request.form.get("line", "")
+    problems = store_receipts(request.files.getlist("files"), current_contributor(), draft_id=public_id,
+                              line_position=int(line) if line.isdigit() and line in {c.value for c in form.line.choices}
+                              else None)
+    journeys.keep(visit.draft, "receipts", [])
+    db.session().commit()
+    if problems:
+        form.files.errors = problems
+        return journeys.render(visit, JOURNEY.step("receipts"), form)
+    if request.form.get("add"):
+        flash(_("Receipts added."))
+        return redirect(_url(visit, "receipts"))
+    return redirect(_url(visit, "check"))
+
+
+def _expenses_moved(visit: journeys.Visit, form: Any, removed: int) -> None:
+    """A row was removed: the lines below move up, so the person says again what each receipt is for."""
+    db.session().execute(update(Receipt).where(Receipt.draft_id == visit.draft.public_id).values(line_position=None))
+
+
+def _fee_now(visit: journeys.Visit) -> dict[str, Any]:
+    return {"oob": [("fee-preview", _why(_priced(visit)) or _("Fill in the hours to see it."))]}
+
+
+JOURNEY = journeys.Journey(
+    kind="claim",
+    steps=[
+        journeys.Step("activity", ActivityForm, "claims/activity.html", setup=_setup_activity,
+                      title=lambda: _("Say what the claim is for and when it was")),
+        journeys.Step("time", TimeForm, "claims/time.html", saved=_fee_now,
+                      title=lambda: _("Say how long it took and whether you would like to be paid")),
+        journeys.Step("expenses", ExpensesForm, "claims/expenses.html", setup=_setup_expenses,
+                      hook=journeys.add_another("expenses", on_remove=_expenses_moved),
+                      title=lambda: _("Check your expenses")),
+        journeys.Step("receipts", ReceiptsForm, "claims/receipts.html", setup=_setup_receipts, hook=_add_receipts,
+                      upload=True, required=False),
+        journeys.Step("check", DeclareForm, "claims/check.html", check=True),
+    ],
+    url=_url, submit=lambda visit: _send(visit), context=_context)
+drafts.register_kind("claim", lambda: _("A payment and expenses claim"),
+                     lambda d: url_for("claims.page", public_id=d.public_id, page=d.page or "activity"))
+
+
+def _check_rows(visit: journeys.Visit, priced: service.Priced | None) -> list[dict[str, Any]]:
     from app.i18n import long_date, money
 
-    data = draft.data or {}
-    activity, time = data.get("activity", {}), data.get("time", {})
-    choices = dict(_activity_choices(_payee(draft)))
+    activity, time = visit.values("activity"), visit.values("time")
+    choices = dict(_activity_choices(_payee(visit.draft)))
     what = activity.get("other_activity") if activity.get("activity") == "other" else choices.get(
         activity.get("activity") or "", "")
     day = activity.get("activity_date")
 
-    def change(page: str) -> str:
-        return url_for("claims.page", public_id=draft.public_id, page=page)
+    def change(step: str) -> str:
+        return _url(visit, step)
 
     names = {c.value: str(c.label) for c in CHOICE_CHOICES}
     return [
@@ -404,15 +334,16 @@ def _check_rows(draft: drafts.Draft, priced: service.Priced | None) -> list[dict
         {"question": _("Fee"), "answer": money(priced.fee_pence) if priced else "", "change_url": change("time")},
         {"question": _("Expenses"), "answer": money(priced.expenses_pence) if priced else "",
          "change_url": change("expenses")},
-        {"question": _("Receipts"), "answer": str(len(_receipts(draft.public_id))), "change_url": change("receipts")},
+        {"question": _("Receipts"), "answer": str(len(_receipts(visit.draft.public_id))),
+         "change_url": change("receipts")},
     ]
 
 
-def _send(draft: drafts.Draft):  # type: ignore[no-untyped-def]
+def _send(visit: journeys.Visit):  # type: ignore[no-untyped-def]
+    draft = visit.draft
     if not drafts.begin_sending(draft):  # sent by another tap or device a moment ago
         return redirect(url_for("claims.done", public_id=draft.public_id))
-    data = draft.data or {}
-    activity, time = data["activity"], data["time"]
+    activity, time = visit.values("activity"), visit.values("time")
     role_id = int(activity["activity"]) if activity.get("activity", "").isdigit() else None
     title = activity.get("other_activity") if role_id is None else dict(_activity_choices(_payee(draft))).get(
         activity["activity"], "")
@@ -423,7 +354,7 @@ def _send(draft: drafts.Draft):  # type: ignore[no-untyped-def]
         "activity": title, "activity_date": date.fromisoformat(activity["activity_date"]), "role_id": role_id,
         "hours": hours_value(time.get("hours")) or 0, "preparation": time.get("preparation") or "none",
         "payment_choice": time.get("payment_choice") or "paid", "advance": bool(time.get("advance")),
-        "expenses": _expense_items(draft)}, by)
+        "expenses": _expense_items(visit)}, by)
     if made:
         draft.reference = claim.reference
         if claim.payment_choice == "benefits_talk":
@@ -508,6 +439,7 @@ def claim(reference: str):  # type: ignore[no-untyped-def]
         abort(403)
     if request.method == "POST" and item.status == "query" and form.validate_on_submit():
         problems = store_receipts(request.files.getlist("files"), me, claim_id=item.id)
+        db.session().commit()  # the files that were fine are kept either way
         if not problems:
             payee = db.session().get(Contributor, item.contributor_id)
             service.reply(item, me, form.reply.data, access.actor_for(me, payee))

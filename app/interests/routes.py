@@ -15,9 +15,8 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import gettext as _
 from app.forms import Form
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
-from app import access, db, security
+from app import access, db, journeys, security
 from app.account import data, drafts, service as accounts
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, PaymentForm
 from app.account.models import Contributor
@@ -38,12 +37,6 @@ from app.security import contributor_required, current_contributor
 
 bp = Blueprint("interest", __name__)
 
-PAGES = ("who", "helper", "contact", "taking_part", "access", "about", "payment", "agree", "check")
-FORMS: dict[str, type[Form]] = {
-    "who": WhoForm, "helper": HelperForm, "contact": InterestContactForm, "taking_part": TakingPartForm,
-    "access": InterestAccessForm, "about": AboutForm, "payment": PaymentForm, "agree": AgreeForm,
-    "check": CheckForm,
-}
 DRAFTS = "interest_drafts"  # session: {role id: draft public id}
 DONE = "interest_done"  # session: {role id: reference} after sending
 EQUALITY = "equality_for"  # session: role ids whose equality questions may be answered once
@@ -115,8 +108,9 @@ def _sent(role: Role) -> drafts.Draft | None:
     return drafts.find_sent(public_id, owner=me) if public_id else drafts.find_sent(reference=reference, owner=me)
 
 
-def _answers(draft: drafts.Draft | None) -> dict[str, Any]:
-    return dict(draft.data or {}) if draft is not None else {}
+def _answers(visit: journeys.Visit) -> dict[str, Any]:
+    """What the form says so far, step by step (only the steps answered)."""
+    return {step.name: visit.values(step.name) for step in JOURNEY.steps if visit.answered(step.name)}
 
 
 def _supported(me: Contributor | None) -> list[Contributor]:
@@ -128,73 +122,125 @@ def _supported(me: Contributor | None) -> list[Contributor]:
     return g.interest_supported
 
 
-def _subject(answers: dict[str, Any], me: Contributor | None) -> Contributor | None:
+def _for_whom(visit: journeys.Visit) -> str:
+    return visit.values("who").get("for_whom") or "me"
+
+
+def _subject(visit: journeys.Visit) -> Contributor | None:
     """The person whose profile fills in the form, when we know them."""
-    for_whom = answers.get("who", {}).get("for_whom") or "me"
+    for_whom = _for_whom(visit)
     if for_whom == "me":
-        return me
-    return next((p for p in _supported(me) if str(p.id) == for_whom), None)
+        return visit.me
+    return next((p for p in _supported(visit.me) if str(p.id) == for_whom), None)
 
 
 def _profile_complete(person: Contributor | None) -> bool:
     return person is not None and bool(person.name) and bool(person.email or person.phone)
 
 
-def _shown(page: str, answers: dict[str, Any], me: Contributor | None) -> bool:
-    for_whom = answers.get("who", {}).get("for_whom") or "me"
-    if page == "helper":
-        return for_whom == "someone"
-    if page == "contact":
-        return not _profile_complete(_subject(answers, me)) or "contact" in answers
-    return True
+def _from_profile(*names: str) -> Any:
+    def prefill(visit: journeys.Visit) -> dict[str, Any]:
+        person = _subject(visit)
+        return {k: getattr(person, k) for k in names} if person is not None else {}
+    return prefill
 
 
-def _next(page: str, answers: dict[str, Any], me: Contributor | None) -> str:
-    later = PAGES[PAGES.index(page) + 1:]
-    return next(p for p in later if _shown(p, answers, me))
+def _prefill_who(visit: journeys.Visit) -> dict[str, Any]:
+    acting = g.get("acting_for")
+    return {"for_whom": str(acting.id) if acting is not None and visit.me is not None else None}
 
 
-def _back(page: str, answers: dict[str, Any], me: Contributor | None) -> str | None:
-    earlier = [p for p in PAGES[:PAGES.index(page)] if _shown(p, answers, me)]
-    return earlier[-1] if earlier else None
+def _setup_who(form: Form, visit: journeys.Visit) -> None:
+    form.for_whom.choices = [("me", _("I am interested myself"))] + [
+        (str(p.id), _("I am filling it in for %(name)s", name=p.display_name)) for p in _supported(visit.me)] + [
+        ("someone", _("I am filling it in for someone else, with their agreement"))]
 
 
-def _prefill(page: str, answers: dict[str, Any], me: Contributor | None) -> dict[str, Any]:
-    if page in answers:
-        return answers[page]
-    person = _subject(answers, me)
-    if page == "who":
-        acting = g.get("acting_for")
-        return {"for_whom": str(acting.id) if acting is not None and me is not None else None}
-    if person is None:
-        return {}
-    if page == "contact":
-        return {k: getattr(person, k) for k in ("name", "email", "phone", "address", "contact_channel", "best_times")}
-    if page == "access":
-        return {k: getattr(person, k) for k in ("access_needs", "interpreter_language", "access_other")}
-    if page == "payment":
-        return {"payment_preference": person.payment_preference}
-    return {}
+def _chose_who(visit: journeys.Visit, form: Form) -> None:
+    """Who the form is for is known as soon as it is chosen (their drafts list shows it)."""
+    chosen = request.form.get("for_whom") or "me"
+    if visit.me is not None and visit.draft is not None:
+        person = visit.me if chosen == "me" else next((p for p in _supported(visit.me) if str(p.id) == chosen), None)
+        visit.draft.subject_id = person.id if person is not None else None
+    return None
 
 
-def _form(page: str, answers: dict[str, Any], me: Contributor | None, formdata: Any = None) -> Form:
-    """The form for ``page``, set up for who is filling it in (``formdata`` checks saved answers)."""
-    if formdata is not None:
-        form = FORMS[page](formdata=formdata, meta={"csrf": False})
-    else:
-        form = FORMS[page](data=None if request.method == "POST" else _prefill(page, answers, me))
-    for_whom = answers.get("who", {}).get("for_whom") or "me"
-    if page == "who":
-        form.for_whom.choices = [("me", _("I am interested myself"))] + [
-            (str(p.id), _("I am filling it in for %(name)s", name=p.display_name)) for p in _supported(me)] + [
-            ("someone", _("I am filling it in for someone else, with their agreement"))]
-    if page == "helper" and me is not None:
+def _setup_helper(form: Form, visit: journeys.Visit) -> None:
+    if visit.me is not None:
         del form.helper_name, form.helper_email  # we know who they are
-    if page == "contact":
-        form.email_needed = me is None and for_whom == "me"  # for the link to come back
-    if page == "access" and _subject(answers, me) is None:
+
+
+def _setup_contact(form: Form, visit: journeys.Visit) -> None:
+    form.email_needed = visit.me is None and _for_whom(visit) == "me"  # for the link to come back
+
+
+def _setup_access(form: Form, visit: journeys.Visit) -> None:
+    if _subject(visit) is None:
         del form.save_to_profile
-    return form
+
+
+def _url(visit: journeys.Visit, step: str) -> str:
+    return url_for("interest.page", role_id=visit.extra["role"].id, page=step)
+
+
+def _context(visit: journeys.Visit) -> dict[str, Any]:
+    helping = _helping_name(visit)
+    return dict(role=visit.extra["role"], words=visit.extra["words"], title_suffix=visit.extra["words"]["title"],
+                journey_title=_("I'm interested in: %(title)s", title=visit.extra["words"]["title"]),
+                helping=_("You are filling this in for %(name)s.", name=helping) if helping else None,
+                helping_name=helping, signed_in=visit.me is not None, subject=_subject(visit),
+                rows=_check_rows(visit))
+
+
+def _before_send(visit: journeys.Visit) -> list[tuple[str, str]]:
+    if visit.me is None and _too_many(visit):
+        visit.extra["status"] = 429
+        return [(_("Lots of forms have been sent from here in a short time. Wait 15 minutes, then try again."),
+                 _url(visit, "check"))]
+    return []
+
+
+def _send(visit: journeys.Visit):  # type: ignore[no-untyped-def]
+    role, draft = visit.extra["role"], visit.draft
+    if drafts.begin_sending(draft):
+        try:
+            reference = service.submit(draft, _answers(visit), role, visit.me, current_language(),
+                                       easy_read_on()).reference
+        except PermissionError:
+            abort(403)
+    else:  # sent by another tap or device a moment ago
+        reference = draft.reference
+    _remember(DRAFTS, role.id, None)
+    _remember(DONE, role.id, reference)
+    session[EQUALITY] = sorted(set(session.get(EQUALITY, [])) | {role.id})
+    return redirect(url_for("interest.done", role_id=role.id))
+
+
+def _step(name: str, form: type[Form], title: Any, **more: Any) -> journeys.Step:
+    return journeys.Step(name, form, f"interests/{name}.html", title=title, **more)
+
+
+JOURNEY = journeys.Journey(
+    kind="interest",
+    steps=[
+        _step("who", WhoForm, lambda: _("Say who is filling this in"), setup=_setup_who, prefill=_prefill_who,
+              hook=_chose_who),
+        _step("helper", HelperForm, lambda: _("Tell us about yourself and that they agree"), setup=_setup_helper,
+              shown=lambda visit: _for_whom(visit) == "someone"),
+        _step("contact", InterestContactForm, lambda: _("Give a name and how to contact them"),
+              setup=_setup_contact, shown=lambda visit: not _profile_complete(_subject(visit))
+              or visit.answered("contact"),
+              prefill=_from_profile("name", "email", "phone", "address", "contact_channel", "best_times")),
+        _step("taking_part", TakingPartForm, lambda: _("Say how and when you could take part")),
+        _step("access", InterestAccessForm, lambda: _("Check what would help you take part"), setup=_setup_access,
+              prefill=_from_profile("access_needs", "interpreter_language", "access_other")),
+        _step("about", AboutForm, lambda: _("Check what you would like to tell us")),
+        _step("payment", PaymentForm, lambda: _("Say whether you would like to be paid"),
+              prefill=_from_profile("payment_preference")),
+        _step("agree", AgreeForm, lambda: _("Agree that we can keep these details")),
+        _step("check", CheckForm, lambda: "", check=True),
+    ],
+    url=_url, submit=_send, context=_context, before_send=_before_send)
 
 
 # --- the pages ----------------------------------------------------------------------------
@@ -221,13 +267,11 @@ def resume(role_id: int, public_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/roles/<int:role_id>/interest/<page>", methods=["GET", "POST"])
 def page(role_id: int, page: str):  # type: ignore[no-untyped-def]
-    if page not in FORMS:
-        abort(404)
+    JOURNEY.step(page)  # an unknown step is not found, whatever the role
     role = _role(role_id)
     words, _translated = roles.in_language(role, current_language())
     if not service.is_open(role):
         return render_template("interests/closed.html", role=role, words=words), 410
-    me = current_contributor()
     draft = _draft(role)
     if draft is None and (sent := _sent(role)) is not None:
         if request.method == "POST" and page == "check":  # a second tap: the first one sent it
@@ -236,60 +280,17 @@ def page(role_id: int, page: str):  # type: ignore[no-untyped-def]
             return redirect(url_for("interest.done", role_id=role.id))
         return drafts.already_sent(sent, url_for("interest.done", role_id=role.id),
                                    url_for("interest.start", role_id=role.id))
-    if draft is None and request.method == "POST":
-        draft = _draft(role, create=True)
-    answers = _answers(draft)
-    form = _form(page, answers, me)
-    errors: list[tuple[str, str]] = []
-    status = 200
-    if request.method == "POST":
-        if page != "check":
-            typed = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
-            assert draft is not None
-            drafts.save_page(draft, page, typed)  # never lose what was typed, valid or not
-            answers = _answers(draft)
-            if page == "who" and me is not None:
-                chosen = _subject(answers, me)
-                draft.subject_id = chosen.id if chosen is not None else None
-                db.session().commit()
-            if partial():
-                return render_template("components/save_status.html", time=utcnow().strftime("%H:%M"))
-            if form.validate():
-                return redirect(url_for("interest.page", role_id=role.id, page=_next(page, answers, me)))
-        elif form.validate():
-            errors = _unfinished(answers, me)
-            if not errors and me is None and _too_many(answers):
-                errors = [(_("Lots of forms have been sent from here in a short time. Wait 15 minutes, then "
-                             "try again."), url_for("interest.page", role_id=role.id, page="check"))]
-                status = 429
-            if not errors:
-                assert draft is not None
-                if drafts.begin_sending(draft):
-                    try:
-                        reference = service.submit(draft, role, me, current_language(), easy_read_on()).reference
-                    except PermissionError:
-                        abort(403)
-                else:  # sent by another tap or device a moment ago
-                    reference = draft.reference
-                _remember(DRAFTS, role.id, None)
-                _remember(DONE, role.id, reference)
-                session[EQUALITY] = sorted(set(session.get(EQUALITY, [])) | {role.id})
-                return redirect(url_for("interest.done", role_id=role.id))
-    helping = _helping_name(answers, me)
-    context = dict(role=role, words=words, form=form, page=page, helping=helping,
-                   back=_back(page, answers, me), signed_in=me is not None, errors=errors,
-                   subject=_subject(answers, me), step=_step(page, answers, me))
-    if page == "check":
-        context["rows"] = _check_rows(role, answers, me)
-    return render_template(f"interests/{page}.html", **context), status
+    visit = journeys.Visit(JOURNEY, draft, current_contributor(), {"role": role, "words": words})
+    answer = journeys.handle(visit, page, save=lambda: _draft(role, create=True))
+    return (answer, visit.extra["status"]) if "status" in visit.extra else answer
 
 
-def _too_many(answers: dict[str, Any]) -> bool:
+def _too_many(visit: journeys.Visit) -> bool:
     """Sending without signing in emails a link (and may add an account): limited like sign-in emails."""
     cfg = current_app.config["SETTINGS"]
     window = timedelta(minutes=cfg.sign_in_window_minutes)
-    helper = answers.get("helper", {}) if answers.get("who", {}).get("for_whom") == "someone" else {}
-    email = accounts.normalise_email(helper.get("helper_email") or answers.get("contact", {}).get("email") or "")
+    helper = visit.values("helper") if _for_whom(visit) == "someone" else {}
+    email = accounts.normalise_email(helper.get("helper_email") or visit.values("contact").get("email") or "")
     keys = [(f"interest-ip:{security.client_ip()}", cfg.sign_in_ip_limit),
             (f"interest-email:{email}", cfg.contributor_sign_in_limit)]
     if any(security.limited(key, limit, window) for key, limit in keys):
@@ -300,72 +301,35 @@ def _too_many(answers: dict[str, Any]) -> bool:
     return False
 
 
-def _helping_name(answers: dict[str, Any], me: Contributor | None) -> str | None:
-    for_whom = answers.get("who", {}).get("for_whom") or "me"
+def _helping_name(visit: journeys.Visit) -> str | None:
+    for_whom = _for_whom(visit)
     if for_whom == "me":
         return None
     if for_whom == "someone":
-        return answers.get("contact", {}).get("name") or _("someone else")
-    person = _subject(answers, me)
+        return visit.values("contact").get("name") or _("someone else")
+    person = _subject(visit)
     return person.display_name if person else None
 
 
-def _step(page: str, answers: dict[str, Any], me: Contributor | None) -> tuple[int, int]:
-    shown = [p for p in PAGES if _shown(p, answers, me) or p == page]
-    return shown.index(page) + 1, len(shown)
-
-
-def _unfinished(answers: dict[str, Any], me: Contributor | None) -> list[tuple[str, str]]:
-    """Pages still to answer (each checked with its own form), as (message, link)."""
-    missing = []
-    for page in PAGES[:-1]:
-        if page == "helper" and not _shown(page, answers, me):
-            continue
-        values = answers[page] if page in answers else _prefill(page, answers, me)
-        if not _form(page, answers, me, formdata=MultiDict(_as_formdata(values))).validate():
-            missing.append((_MISSING[page](), url_for("interest.page", role_id=answers.get("_role", 0), page=page)))
-    return missing
-
-
-def _as_formdata(values: dict[str, Any]) -> list[tuple[str, str]]:
-    pairs = []
-    for key, value in (values or {}).items():
-        for item in value if isinstance(value, list) else [value]:
-            if item is not None:
-                pairs.append((key, str(item)))
-    return pairs
-
-
-_MISSING = {
-    "who": lambda: _("Say who is filling this in"),
-    "helper": lambda: _("Tell us about yourself and that they agree"),
-    "contact": lambda: _("Give a name and how to contact them"),
-    "taking_part": lambda: _("Say how and when you could take part"),
-    "access": lambda: _("Check what would help you take part"),
-    "about": lambda: _("Check what you would like to tell us"),
-    "payment": lambda: _("Say whether you would like to be paid"),
-    "agree": lambda: _("Agree that we can keep these details"),
-}
-
-
-def _check_rows(role: Role, answers: dict[str, Any], me: Contributor | None) -> list[dict[str, Any]]:
+def _check_rows(visit: journeys.Visit) -> list[dict[str, Any]]:
     def change(page: str) -> str:
-        return url_for("interest.page", role_id=role.id, page=page)
+        return _url(visit, page)
+
+    def answer(step: str) -> dict[str, Any]:
+        prefill = JOURNEY.step(step).prefill
+        return visit.values(step) if visit.answered(step) else (prefill(visit) if prefill else {})
 
     def names(values: list[str] | None, choices: list[Any]) -> str:
         labels = {c.value: str(c.label) for c in choices}
         return ", ".join(labels[v] for v in values or [] if v in labels)
 
-    contact = answers.get("contact") or _prefill("contact", answers, me)
-    taking = answers.get("taking_part", {})
-    access = answers.get("access") or _prefill("access", answers, me)
-    about = answers.get("about", {})
-    payment = (answers.get("payment") or _prefill("payment", answers, me)).get("payment_preference")
-    helper = answers.get("helper", {})
-    for_whom = answers.get("who", {}).get("for_whom") or "me"
+    contact, taking, access, about = answer("contact"), answer("taking_part"), answer("access"), answer("about")
+    payment = answer("payment").get("payment_preference")
+    helper = visit.values("helper")
+    for_whom = _for_whom(visit)
     channels = {c.value: str(c.label) for c in CHANNEL_CHOICES}
     rows = [{"question": _("Who is filling this in"),
-             "answer": _("Me") if for_whom == "me" else _("I am helping %(name)s", name=_helping_name(answers, me)),
+             "answer": _("Me") if for_whom == "me" else _("I am helping %(name)s", name=_helping_name(visit)),
              "change_url": change("who")}]
     if for_whom == "someone":
         relationship = {c.value: str(c.label) for c in RELATIONSHIP_CHOICES}.get(helper.get("relationship"), "")
@@ -390,7 +354,7 @@ def _check_rows(role: Role, answers: dict[str, Any], me: Contributor | None) -> 
         {"question": _("Payment"), "answer": {c.value: str(c.label) for c in PAYMENT_CHOICES}.get(payment or "", ""),
          "change_url": change("payment")},
         {"question": _("Keeping your details"),
-         "answer": _("You agreed") if answers.get("agree", {}).get("consent") else "", "change_url": change("agree")},
+         "answer": _("You agreed") if visit.values("agree").get("consent") else "", "change_url": change("agree")},
     ]
     return rows
 

@@ -88,10 +88,11 @@ def _find_or_add(values: dict[str, Any], locale: str, easy_read: bool, by: Actor
     return _new_person(values, locale, easy_read, by, how), True
 
 
-def submit(draft: drafts.Draft, role: Role, me: Contributor | None, locale: str, easy_read: bool) -> Interest:
-    """Turn a finished draft into an interest, email the people it concerns, and commit."""
+def submit(draft: drafts.Draft, data: dict[str, dict[str, Any]], role: Role, me: Contributor | None, locale: str,
+           easy_read: bool) -> Interest:
+    """Turn a finished draft (``data``: what each step answered says) into an interest, email the
+    people it concerns, and commit: the one commit of sending it."""
     session = db.session()
-    data = draft.data or {}
     who = data.get("who", {}).get("for_whom") or "me"
     helper = data.get("helper", {})
     contact = data.get("contact", {})

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import db
+from app import db, journeys
 from app.account import drafts
 from app.account import service as accounts
 from app.account.models import Contributor
@@ -159,8 +159,11 @@ def claim(meeting_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     draft = drafts.start("claim", me, person, drafts.KINDS["claim"].label())
     local_day = meeting.starts_at.astimezone(_local()).date()
-    drafts.save_page(draft, "activity", {"activity": str(meeting.role_id), "other_activity": "",
-                                         "activity_date": local_day.isoformat()})
+    from app.claims.forms import ActivityForm
+
+    journeys.keep(draft, "activity", journeys.prefill_pairs(ActivityForm, {
+        "activity": str(meeting.role_id), "other_activity": "", "activity_date": local_day}))
+    db.session().commit()
     flash(_("We have filled in what the claim is for and the date."))
     return redirect(url_for("claims.page", public_id=draft.public_id, page="time"))
 
