@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from wtforms.fields.choices import SelectChoice
 from werkzeug.datastructures import MultiDict
 
-from app import access, db, mail
+from app import access, db, mail, storage as files
 from app.account import drafts, service as accounts
 from app.account.models import Contributor
 from app.claims import pricing, receipts, service
@@ -457,7 +457,7 @@ def delete_receipt(public_id: str, receipt_id: int):  # type: ignore[no-untyped-
     receipt = db.session().get(Receipt, receipt_id)
     if receipt is None or receipt.draft_id != public_id:
         abort(404)
-    storage().delete(receipt.storage_key)
+    files.delete_after_commit([receipt.storage_key])  # the file goes once the row's deletion is committed
     db.session().delete(receipt)
     db.session().commit()
     flash(_("Receipt removed."))
