@@ -7,8 +7,11 @@ record must be kept (payment claims for the finance retention period).
 
 from __future__ import annotations
 
+import json
+import tempfile
+import zipfile
 from datetime import timedelta
-from typing import Any, Callable
+from typing import IO, Any, Callable
 
 from flask import current_app
 from sqlalchemy import delete, or_, select
@@ -22,13 +25,16 @@ from app.db import utcnow
 from app.mail import OutboxMessage
 from app.security import RateLimitHit
 from app.staff.models import StaffTask
+from app.storage import storage
 
 
 #: Other rooms add what they hold about a person (name: person -> list of plain records) ...
 EXPORTS: dict[str, Callable[[Contributor], list[dict[str, Any]]]] = {}
-#: ... what erasure removes (person -> None) ...
+#: ... the files that go in the export's ZIP beside it (person -> [(path in the ZIP, storage key)]) ...
+FILES: list[Callable[[Contributor], list[tuple[str, str]]]] = []
+#: ... what erasure removes (person -> None; never commits) ...
 ERASERS: list[Callable[[Contributor], object]] = []
-#: ... and their retention jobs (name: () -> rows deleted).
+#: ... and their retention jobs (name: () -> rows deleted; never commit).
 RETENTION: dict[str, Callable[[], int]] = {}
 
 
@@ -92,6 +98,31 @@ def export(contributor: Contributor) -> dict[str, Any]:
     } | {name: records(contributor) for name, records in EXPORTS.items()}
 
 
+#: The JSON document's name inside the export's ZIP; files rooms add sit beside it (receipts in ``receipts/``).
+DOCUMENT = "your-data.json"
+
+
+def export_zip(contributor: Contributor) -> IO[bytes]:
+    """The export as a ZIP: ``your-data.json`` and the person's files (their receipts), which the
+    document names by their path in the ZIP. Stored, not compressed: photos and PDFs are compressed
+    already, and the document stays readable to checks on what a download holds."""
+    document = export(contributor)
+    files = storage()
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # in memory up to 16 MB, then on disk
+    missing = []
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
+        for find in FILES:
+            for path, key in find(contributor):
+                try:
+                    archive.writestr(path, files.read(key))
+                except FileNotFoundError:
+                    missing.append(path)
+        document["files_missing"] = missing
+        archive.writestr(DOCUMENT, json.dumps(document, indent=2, ensure_ascii=False))
+    spool.seek(0)
+    return spool
+
+
 def request_erasure(contributor: Contributor) -> StaffTask:
     """The person asks for their data to be erased; staff confirm it (a task)."""
     existing = db.session().scalar(select(StaffTask).where(
@@ -106,10 +137,12 @@ def request_erasure(contributor: Contributor) -> StaffTask:
 
 
 def erase(contributor: Contributor, by: tuple[str, int | None, str]) -> None:
-    """Erase a person: personal details blanked, sign-ins, emails and agreements removed.
+    """Erase a person: personal details blanked; sign-ins, emails, forms and their receipts and
+    agreements removed; then each room's eraser. One commit.
 
     The row stays (anonymised) so records that must be kept for finance can still
-    point at it without naming anyone.
+    point at it without naming anyone. Stored files go only once the commit has
+    succeeded (``storage.delete_after_commit``).
     """
     session = db.session()
     for field, empty in (("name", ""), ("known_as", ""), ("pronouns", ""), ("email", None), ("phone", ""),
@@ -123,8 +156,9 @@ def erase(contributor: Contributor, by: tuple[str, int | None, str]) -> None:
     session.execute(delete(OutboxMessage).where(OutboxMessage.contributor_id == contributor.id))
     for eraser in ERASERS:
         eraser(contributor)
-    session.execute(delete(drafts.Draft).where(drafts.Draft.submitted_at.is_(None), or_(
-        drafts.Draft.owner_id == contributor.id, drafts.Draft.subject_id == contributor.id)))
+    # Every form they filled in or that was for them, sent ones too (the answers as typed), with
+    # what rooms keep beside a form (a claim's receipts).
+    drafts.delete_where(or_(drafts.Draft.owner_id == contributor.id, drafts.Draft.subject_id == contributor.id))
     now = utcnow()
     for link in session.scalars(select(SupportLink).where(
             or_(SupportLink.contributor_id == contributor.id, SupportLink.supporter_id == contributor.id),
@@ -135,7 +169,10 @@ def erase(contributor: Contributor, by: tuple[str, int | None, str]) -> None:
 
 
 def apply_retention() -> dict[str, int]:
-    """Delete what has passed its retention period; safe to run again (and audited)."""
+    """Delete what has passed its retention period; safe to run again (and audited: counts only).
+
+    Every job runs in this one transaction and commits once; files of deleted rows go after it.
+    """
     cfg = current_app.config["SETTINGS"]
     now = utcnow()
     session = db.session()

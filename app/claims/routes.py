@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 from app import access, db, mail, storage as files
 from app.account import drafts, service as accounts
 from app.account.models import Contributor
-from app.claims import pricing, receipts, service
+from app.claims import pricing, privacy, receipts, service
 from app.claims.forms import (
     CHOICE_CHOICES, EXPENSE_CHOICES, PREPARATION_CHOICES, VEHICLE_CHOICES, ActivityForm, DeclareForm, ExpensesForm,
     ReceiptsForm, ReplyForm, TimeForm, hours_value,
@@ -42,6 +42,7 @@ FORMS: dict[str, type[Form]] = {"activity": ActivityForm, "time": TimeForm, "exp
                                      "receipts": ReceiptsForm, "check": DeclareForm}
 MAX_FILES = 5
 
+assert privacy  # importing it registers claims with "your data" (export, erasure, retention)
 drafts.register_kind("claim", lambda: _("A payment and expenses claim"),
                      lambda d: url_for("claims.page", public_id=d.public_id, page=d.page or "activity"))
 

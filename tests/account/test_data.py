@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -19,21 +21,28 @@ from tests.account.test_supporters import ADD
 from tests.conftest import make_staff, sign_in, ClientRequest
 
 
+def exported(cr: ClientRequest) -> str:
+    """The JSON document in the person's export ZIP (``your-data.json``), as text."""
+    response = cr.client.get("/account/data.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return zipfile.ZipFile(io.BytesIO(response.data)).read("your-data.json").decode()
+
+
 def test_export_holds_everything_with_bank_details_masked(app) -> None:
     cr, cid = signed_in(app, phone="07700 900 982", access_needs=["breaks"], best_times="mornings")
     cr.post_redirect("/account/details/bank", {"account_name": "Sam Example", "sort_code": "309452",
                                                "account_number": "00733445"})
     cr.post_redirect("/account/details/payment", {"payment_preference": "benefits_talk"})
     cr.post_redirect("/account/supporters/new", ADD)
-    response = cr.client.get("/account/data.json")
-    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
-    data = json.loads(response.get_data(as_text=True))
+    text = exported(cr)
+    data = json.loads(text)
     details = data["details"]
     assert (details["name"], details["email"], details["phone"], details["best_times"]) == (
         "Sam Example", "sam@example.org", "07700 900 982", "mornings")
     assert details["access_needs"] == ["breaks"] and details["payment_preference"] == "benefits_talk"
     assert details["bank_details_masked"]["account_number"] == "****3445"
-    assert "00733445" not in response.get_data(as_text=True)
+    assert "00733445" not in text
     assert data["people_who_help_you"][0]["relationship"] == "carer"
     assert data["requests_to_the_team"][0]["kind"] == "benefits_talk"
     # The email to the supporter was theirs, not Sam's; sign-in emails are never listed.
@@ -104,3 +113,4 @@ def test_retention_removes_only_what_is_old_and_is_safe_to_repeat(app) -> None:
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 2  # unsent old one is kept for retry
         events = s.scalars(select(AuditEvent).where(AuditEvent.action == "retention.applied")).all()
         assert len(events) == 1 and events[0].after_data["sign_in_tokens"] == 1
+
