@@ -252,6 +252,21 @@ def _register() -> None:
     data.ERASERS.append(erase)
     data.RETENTION["claims"] = delete_expired
     drafts.ON_DELETE.append(forget_draft_receipts)
+    kept = ("RETENTION_CLAIM_YEARS after the end of the tax year (5 April) in which the claim was paid or "
+            "decided, then deleted with its lines, messages and receipts")
+    data.cover("claims", export="claims", retention=kept,
+               erasure="past the retention: deleted; within it: kept for finance with amounts and dates, without "
+                       "the person's words, the payee name or bank details in the frozen finance row; a helper's "
+                       "link to a claim they filled in is removed")
+    data.cover("claim_lines", export="claims", retention=kept + " (with their claim)",
+               erasure="kind and amounts kept for finance; what the person wrote is removed")
+    data.cover("claim_messages", export="claims", retention=kept + " (with their claim)",
+               erasure="deleted on the person's claims; on someone else's claim their words stay, written by "
+                       "nobody named")
+    data.cover("receipts", export="claims", retention=kept + " (with their claim); a receipt in an unsent form "
+                                                      "goes when the form expires (DRAFT_DAYS) or is deleted",
+               erasure="deleted, rows and files (after the commit); one they added to someone else's claim "
+                       "stays with that claim, owned by its payee")
 
 
 _register()

@@ -114,3 +114,40 @@ def test_retention_removes_only_what_is_old_and_is_safe_to_repeat(app) -> None:
         events = s.scalars(select(AuditEvent).where(AuditEvent.action == "retention.applied")).all()
         assert len(events) == 1 and events[0].after_data["sign_in_tokens"] == 1
 
+
+
+def test_erasure_also_removes_waiting_bank_details_sessions_and_the_words_of_private_messages(app) -> None:
+    from app import crypto
+    from app.account import data
+    from app.account.models import BankDetailsChange
+    from app.security import AccountSession
+    from app.staff.models import StaffTask
+
+    cr, cid = signed_in(app)
+    with app.app_context():
+        s = db.session()
+        person = s.get(Contributor, cid)
+        s.add(BankDetailsChange(contributor_id=cid, requested_by_id=1, requested_at=utcnow(), details=crypto.encrypt_json(
+            {"account_name": "Sam", "sort_code": "309452", "account_number": "00733445", "roll_number": ""})))
+        s.commit()
+        service.ask_for_help(person, "Please do not tell my carer.")
+    document = json.loads(exported(cr))
+    [waiting] = document["bank_details_waiting_for_approval"]
+    assert waiting["details_masked"]["account_number"] == "****3445" and waiting["outcome"] == "waiting"
+    assert [t["detail"] for t in document["requests_to_the_team"]] == ["Please do not tell my carer."]
+    with app.app_context():
+        data.erase(db.session().get(Contributor, cid), by=("system", None, "test"))
+        s = db.session()
+        assert s.scalar(select(func.count()).select_from(BankDetailsChange)) == 0
+        assert s.scalar(select(func.count()).select_from(AccountSession).where(
+            AccountSession.kind == "contributor", AccountSession.account_id == cid)) == 0
+        assert s.scalar(select(StaffTask.detail)) == ""
+
+
+def test_meetings_someone_came_to_are_in_their_export(app) -> None:
+    from tests.meetings.test_meeting_pages import arranged
+
+    cr, cid = signed_in(app)
+    meeting, _officer = arranged(app, [cid])
+    [came] = json.loads(exported(cr))["meetings_you_came_to"]
+    assert (came["meeting"], came["title"], came["as_supporter"]) == (meeting.id, meeting.title, False)
