@@ -24,7 +24,7 @@ from typing import IO, Any, Callable
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
-from app import audit, db
+from app import audit, db, mail
 from app.account import drafts
 from app.account.models import BankDetailsChange, Contributor, SignInToken, SupportLink
 from app.account.service import actor, masked, masked_bank_details
@@ -177,15 +177,19 @@ def request_erasure(contributor: Contributor) -> StaffTask:
     return task
 
 
-def erase(contributor: Contributor, by: tuple[str, int | None, str]) -> None:
+def erase(contributor: Contributor, by: tuple[str, int | None, str]) -> bool:
     """Erase a person: personal details blanked; sign-ins, sessions, emails, forms and their receipts,
     bank details waiting for approval and agreements removed; then each room's eraser. One commit.
 
     The row stays (anonymised) so records that must be kept for finance can still
     point at it without naming anyone. Stored files go only once the commit has
-    succeeded (``storage.delete_after_commit``).
+    succeeded (``storage.delete_after_commit``). The person is emailed that it is done,
+    at the address they had and in their language: queued in the same transaction, after
+    their other emails are removed, and linked to no account. Returns False when they
+    had no email address (the staff member tells them).
     """
     session = db.session()
+    address, locale, easy_read = contributor.email, contributor.language, contributor.easy_read
     for field, empty in (("name", ""), ("known_as", ""), ("pronouns", ""), ("email", None), ("phone", ""),
                          ("address", ""), ("best_times", ""), ("access_needs", []), ("interpreter_language", ""),
                          ("access_other", ""), ("bank_details", None), ("payment_preference", None)):
@@ -210,7 +214,12 @@ def erase(contributor: Contributor, by: tuple[str, int | None, str]) -> None:
             SupportLink.withdrawn_at.is_(None))):
         link.withdrawn_at = now
     audit.record("contributor.erased", "contributor", contributor.id, actor=by)
+    if address:
+        # Linked to nobody: only the address it goes to (kept like any sent email, then deleted).
+        mail.compose("erasure_done", to=address, locale=locale, easy_read=easy_read, purpose="erasure_done",
+                     years=current_app.config["SETTINGS"].retention_claim_years)
     session.commit()
+    return bool(address)
 
 
 def apply_retention() -> dict[str, int]:
@@ -258,7 +267,7 @@ cover("staff_tasks", export="requests_to_the_team",
       erasure="the words in them are removed; the task stays as the team's record of work",
       retention="kept as the team's record of work")
 cover("outbox_messages", export="emails_sent_to_you",
-      erasure="deleted",
+      erasure="deleted; the email saying erasure is done is linked to nobody (only the address it goes to)",
       retention="deleted RETENTION_OUTBOX_DAYS after they were made, once sent or given up on")
 cover("account_sessions", export="", not_exported="only a hash of each sign-in's id and its times",
       erasure="deleted (they are signed out everywhere)", retention="kept with the account")

@@ -151,3 +151,38 @@ def test_meetings_someone_came_to_are_in_their_export(app) -> None:
     meeting, _officer = arranged(app, [cid])
     [came] = json.loads(exported(cr))["meetings_you_came_to"]
     assert (came["meeting"], came["title"], came["as_supporter"]) == (meeting.id, meeting.title, False)
+
+
+def test_the_person_is_emailed_in_their_language_when_erasure_is_done(mail_app, smtp_server) -> None:
+    from tests.conftest import body_text, deliver_mail
+
+    cr, cid = signed_in(mail_app, language="cy", easy_read=True)
+    cr.post_redirect("/account/data/erase", token_from="/account/data/erase")
+    make_staff(mail_app, "officer")
+    officer = ClientRequest(mail_app.test_client())
+    sign_in(officer, "officer@example.org")
+    erase_form = next(f for f in officer.get("/staff/tasks").findall(".//main//form")
+                      if f.get("action").endswith("/erase"))
+    officer.post_redirect(erase_form.get("action"), token_from="/staff/tasks")
+    deliver_mail(mail_app)
+    [message] = smtp_server[0].messages
+    assert message["To"] == "sam@example.org" and message["Content-Language"] == "cy"
+    assert "Sam" not in body_text(message)  # nothing about them but the address it goes to
+    with mail_app.app_context():
+        assert contributor(mail_app, cid).email is None
+        sent = db.session().scalar(select(OutboxMessage))
+        assert (sent.purpose, sent.sent_at is not None) == ("erasure_done", True)
+
+
+def test_someone_without_email_is_told_by_the_team_not_by_email(app) -> None:
+    cr, cid = signed_in(app, email=None)
+    cr.post_redirect("/account/data/erase", token_from="/account/data/erase")
+    make_staff(app, "officer")
+    officer = ClientRequest(app.test_client())
+    sign_in(officer, "officer@example.org")
+    erase_form = next(f for f in officer.get("/staff/tasks").findall(".//main//form")
+                      if f.get("action").endswith("/erase"))
+    officer.post_redirect(erase_form.get("action"), token_from="/staff/tasks")
+    assert "They have no email address" in officer.get("/staff/tasks?lang=en").text()
+    with app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(OutboxMessage)) == 0
