@@ -218,9 +218,9 @@ def test_every_kind_of_response_carries_the_security_headers(production_app: Fla
         "not found page": (anonymous.get("/no-such-page", base_url=HTTPS), 404),
         "refused page": (staff("finance").get("/staff/accounts", base_url=HTTPS), 403),
         "server error page": (anonymous.get("/boom", base_url=HTTPS), 500),
-        "download": (person.get("/account/data.json", base_url=HTTPS), 200),
+        "download": (person.get("/account/data.zip", base_url=HTTPS), 200),
     }
-    assert responses["download"][0].mimetype == "application/json"
+    assert responses["download"][0].mimetype == "application/zip"
     problems = [f"{kind}: {problem}" for kind, (response, status) in responses.items()
                 for problem in header_problems(response.headers, response.status_code, status)]
     assert not problems, "\n".join(problems)

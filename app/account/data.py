@@ -3,33 +3,73 @@
 Bank details appear in the export only masked: the only export that carries them
 in full is the finance export. Erasure anonymises rather than deletes where a
 record must be kept (payment claims for the finance retention period).
+
+Complete by construction: every table that holds a person's id is registered here
+(``cover``: where it is in the export, what erasure does, how long it is kept) by the
+room that owns it, next to its ``EXPORTS``/``ERASERS``/``RETENTION`` entries, or listed
+as exempt with the reason (``exempt``). ``tests/account/test_data_coverage.py`` walks
+every model's table and fails on one with a foreign key to ``contributors`` that is
+neither.
 """
 
 from __future__ import annotations
 
+import json
+import tempfile
+import zipfile
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Callable
+from typing import IO, Any, Callable
 
 from flask import current_app
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 
-from app import audit, db
+from app import audit, db, mail
 from app.account import drafts
-from app.account.models import Contributor, SignInToken, SupportLink
-from app.account.service import actor, masked_bank_details
+from app.account.models import BankDetailsChange, Contributor, SignInToken, SupportLink
+from app.account.service import actor, masked, masked_bank_details
 from app.audit import AuditEvent
 from app.db import utcnow
 from app.mail import OutboxMessage
-from app.security import RateLimitHit
+from app.security import AccountSession, RateLimitHit
 from app.staff.models import StaffTask
+from app.storage import storage
 
 
 #: Other rooms add what they hold about a person (name: person -> list of plain records) ...
 EXPORTS: dict[str, Callable[[Contributor], list[dict[str, Any]]]] = {}
-#: ... what erasure removes (person -> None) ...
+#: ... the files that go in the export's ZIP beside it (person -> [(path in the ZIP, storage key)]) ...
+FILES: list[Callable[[Contributor], list[tuple[str, str]]]] = []
+#: ... what erasure removes (person -> None; never commits) ...
 ERASERS: list[Callable[[Contributor], object]] = []
-#: ... and their retention jobs (name: () -> rows deleted).
+#: ... and their retention jobs (name: () -> rows deleted; never commit).
 RETENTION: dict[str, Callable[[], int]] = {}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How one table's rows about a person are covered: in words a reviewer can check against the code."""
+
+    export: str  # the key of the export document that holds them ("" when they are not exported) ...
+    erasure: str  # what erasure does to them
+    retention: str  # how long they are kept, and what then happens
+    not_exported: str = ""  # ... and then why not
+
+
+#: Table name -> how it is covered. Filled by each room beside its EXPORTS/ERASERS/RETENTION.
+COVERAGE: dict[str, Coverage] = {}
+#: Table name -> why it needs no export, erasure or retention of its own.
+EXEMPT: dict[str, str] = {}
+
+
+def cover(table: str, *, export: str, erasure: str, retention: str, not_exported: str = "") -> None:
+    """Say how a table holding a person's id (or words) is covered by "your data"."""
+    COVERAGE[table] = Coverage(export, erasure, retention, not_exported)
+
+
+def exempt(table: str, reason: str) -> None:
+    """Say why a table that names people needs nothing from "your data"."""
+    EXEMPT[table] = reason
 
 
 def export(contributor: Contributor) -> dict[str, Any]:
@@ -70,8 +110,15 @@ def export(contributor: Contributor) -> dict[str, Any]:
              "withdrawn": ln.withdrawn_at.isoformat() if ln.withdrawn_at else None}
             for ln in links if ln.supporter_id == contributor.id
         ],
+        "bank_details_waiting_for_approval": [
+            {"entered": c.requested_at.isoformat(), "details_masked": masked(c.details),
+             "outcome": c.outcome or "waiting", "decided": c.decided_at.isoformat() if c.decided_at else None}
+            for c in session.scalars(select(BankDetailsChange).where(
+                BankDetailsChange.contributor_id == contributor.id).order_by(BankDetailsChange.id))
+        ],
         "requests_to_the_team": [
-            {"kind": t.kind, "asked": t.created_at.isoformat(), "done": t.done_at.isoformat() if t.done_at else None}
+            {"kind": t.kind, "asked": t.created_at.isoformat(), "done": t.done_at.isoformat() if t.done_at else None,
+             "detail": t.detail}
             for t in tasks
         ],
         "emails_sent_to_you": [
@@ -92,6 +139,31 @@ def export(contributor: Contributor) -> dict[str, Any]:
     } | {name: records(contributor) for name, records in EXPORTS.items()}
 
 
+#: The JSON document's name inside the export's ZIP; files rooms add sit beside it (receipts in ``receipts/``).
+DOCUMENT = "your-data.json"
+
+
+def export_zip(contributor: Contributor) -> IO[bytes]:
+    """The export as a ZIP: ``your-data.json`` and the person's files (their receipts), which the
+    document names by their path in the ZIP. Stored, not compressed: photos and PDFs are compressed
+    already, and the document stays readable to checks on what a download holds."""
+    document = export(contributor)
+    files = storage()
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # in memory up to 16 MB, then on disk
+    missing = []
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
+        for find in FILES:
+            for path, key in find(contributor):
+                try:
+                    archive.writestr(path, files.read(key))
+                except FileNotFoundError:
+                    missing.append(path)
+        document["files_missing"] = missing
+        archive.writestr(DOCUMENT, json.dumps(document, indent=2, ensure_ascii=False))
+    spool.seek(0)
+    return spool
+
+
 def request_erasure(contributor: Contributor) -> StaffTask:
     """The person asks for their data to be erased; staff confirm it (a task)."""
     existing = db.session().scalar(select(StaffTask).where(
@@ -105,13 +177,19 @@ def request_erasure(contributor: Contributor) -> StaffTask:
     return task
 
 
-def erase(contributor: Contributor, by: tuple[str, int | None, str]) -> None:
-    """Erase a person: personal details blanked, sign-ins, emails and agreements removed.
+def erase(contributor: Contributor, by: tuple[str, int | None, str]) -> bool:
+    """Erase a person: personal details blanked; sign-ins, sessions, emails, forms and their receipts,
+    bank details waiting for approval and agreements removed; then each room's eraser. One commit.
 
     The row stays (anonymised) so records that must be kept for finance can still
-    point at it without naming anyone.
+    point at it without naming anyone. Stored files go only once the commit has
+    succeeded (``storage.delete_after_commit``). The person is emailed that it is done,
+    at the address they had and in their language: queued in the same transaction, after
+    their other emails are removed, and linked to no account. Returns False when they
+    had no email address (the staff member tells them).
     """
     session = db.session()
+    address, locale, easy_read = contributor.email, contributor.language, contributor.easy_read
     for field, empty in (("name", ""), ("known_as", ""), ("pronouns", ""), ("email", None), ("phone", ""),
                          ("address", ""), ("best_times", ""), ("access_needs", []), ("interpreter_language", ""),
                          ("access_other", ""), ("bank_details", None), ("payment_preference", None)):
@@ -120,22 +198,35 @@ def erase(contributor: Contributor, by: tuple[str, int | None, str]) -> None:
     contributor.session_version += 1  # signs them out everywhere
     contributor.erased_at = contributor.updated_at = utcnow()
     session.execute(delete(SignInToken).where(SignInToken.contributor_id == contributor.id))
+    session.execute(delete(AccountSession).where(AccountSession.kind == "contributor",
+                                                 AccountSession.account_id == contributor.id))
     session.execute(delete(OutboxMessage).where(OutboxMessage.contributor_id == contributor.id))
+    session.execute(delete(BankDetailsChange).where(BankDetailsChange.contributor_id == contributor.id))
+    session.execute(update(StaffTask).where(StaffTask.contributor_id == contributor.id).values(detail=""))
     for eraser in ERASERS:
         eraser(contributor)
-    session.execute(delete(drafts.Draft).where(drafts.Draft.submitted_at.is_(None), or_(
-        drafts.Draft.owner_id == contributor.id, drafts.Draft.subject_id == contributor.id)))
+    # Every form they filled in or that was for them, sent ones too (the answers as typed), with
+    # what rooms keep beside a form (a claim's receipts).
+    drafts.delete_where(or_(drafts.Draft.owner_id == contributor.id, drafts.Draft.subject_id == contributor.id))
     now = utcnow()
     for link in session.scalars(select(SupportLink).where(
             or_(SupportLink.contributor_id == contributor.id, SupportLink.supporter_id == contributor.id),
             SupportLink.withdrawn_at.is_(None))):
         link.withdrawn_at = now
     audit.record("contributor.erased", "contributor", contributor.id, actor=by)
+    if address:
+        # Linked to nobody: only the address it goes to (kept like any sent email, then deleted).
+        mail.compose("erasure_done", to=address, locale=locale, easy_read=easy_read, purpose="erasure_done",
+                     years=current_app.config["SETTINGS"].retention_claim_years)
     session.commit()
+    return bool(address)
 
 
 def apply_retention() -> dict[str, int]:
-    """Delete what has passed its retention period; safe to run again (and audited)."""
+    """Delete what has passed its retention period; safe to run again (and audited: counts only).
+
+    Every job runs in this one transaction and commits once; files of deleted rows go after it.
+    """
     cfg = current_app.config["SETTINGS"]
     now = utcnow()
     session = db.session()
@@ -153,3 +244,36 @@ def apply_retention() -> dict[str, int]:
         audit.record("retention.applied", "retention", now.date().isoformat(), after=counts)
     session.commit()
     return counts
+
+
+# --- what this room holds, and how "your data" covers it ----------------------------------------
+
+cover("contributors", export="details",
+      erasure="details blanked (name, contact, address, bank details, needs); the row is kept, anonymised, so "
+              "payment records that must be kept point at nobody named",
+      retention="kept while the account is in use; people ask for erasure (there is no automatic deletion)")
+cover("sign_in_tokens", export="", not_exported="only hashes of one-time links and codes: nothing a person can read",
+      erasure="deleted", retention="deleted RETENTION_SIGN_IN_DAYS after they were made")
+cover("support_links", export="people_who_help_you",
+      erasure="every agreement, both ways, is withdrawn (the record of it stays, naming an anonymised account)",
+      retention="kept while the accounts are: the record of the person's agreement")
+cover("bank_details_changes", export="bank_details_waiting_for_approval",
+      erasure="deleted", retention="kept with the account: who entered and approved bank details (four eyes)")
+cover("drafts", export="forms_in_progress",
+      erasure="every form they filled in or that was for them is deleted, sent ones too, with its receipts",
+      retention="an unsent form is deleted DRAFT_DAYS after it was last saved, with its receipts; a sent form's "
+                "answers stay until erasure")
+cover("staff_tasks", export="requests_to_the_team",
+      erasure="the words in them are removed; the task stays as the team's record of work",
+      retention="kept as the team's record of work")
+cover("outbox_messages", export="emails_sent_to_you",
+      erasure="deleted; the email saying erasure is done is linked to nobody (only the address it goes to)",
+      retention="deleted RETENTION_OUTBOX_DAYS after they were made, once sent or given up on")
+cover("account_sessions", export="", not_exported="only a hash of each sign-in's id and its times",
+      erasure="deleted (they are signed out everywhere)", retention="kept with the account")
+exempt("staff_users", "a staff account's link to its owner's own contributor record, so they never decide "
+                      "their own claims (four eyes): staff data, kept while the staff account is")
+exempt("audit_events", "the append-only trail (database triggers refuse changes): record ids, actions and "
+                       "counts, never bank details or words a person wrote about themselves")
+exempt("rate_limit_hits", "an email or network address and a time, counted against sign-in limits: deleted "
+                          "after a day by retention, linked to no account")

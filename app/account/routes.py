@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -452,13 +451,15 @@ def your_data():  # type: ignore[no-untyped-def]
     return render_template("account/data.html", erasure_asked=asked is not None)
 
 
-@bp.get("/data.json")
+@bp.get("/data.zip")
 @contributor_required
 def data_download():  # type: ignore[no-untyped-def]
-    """Not a page: the person's data as a JSON file to keep."""
-    body = json.dumps(data.export(current_contributor()), indent=2, ensure_ascii=False)
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="take-part-your-data.json"'})
+    """Not a page: a ZIP file to keep, holding the person's data (``your-data.json``) and their receipts.
+    Always the signed-in person's own (never someone they act for)."""
+    response = send_file(data.export_zip(current_contributor()), mimetype="application/zip", as_attachment=True,
+                         download_name="take-part-your-data.zip", etag=False)
+    response.headers["Cache-Control"] = "no-store"  # personal data: never kept in a cache
+    return response
 
 
 @bp.get("/data/view")

@@ -273,7 +273,11 @@ def pending_bank_change(contributor: Contributor) -> BankDetailsChange | None:
 
 def masked(token: str) -> dict[str, str]:
     """Stored bank details as they may be shown: the name, and only the last digits of the numbers."""
-    details = crypto.decrypt_json(token)
+    return masked_details(crypto.decrypt_json(token))
+
+
+def masked_details(details: dict[str, str]) -> dict[str, str]:
+    """Bank details (decrypted) as they may be shown: the name, and only the last digits of the numbers."""
     return {
         "account_name": details["account_name"],
         "sort_code": "**-**-" + details["sort_code"][-2:],

@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from wtforms.fields.choices import SelectChoice
 
-from app import access, db, journeys, mail
+from app import access, db, journeys, mail, storage as files
 from app.account import drafts, service as accounts
 from app.account.models import Contributor
-from app.claims import pricing, receipts, service
+from app.claims import pricing, privacy, receipts, service
 from app.claims.forms import (
     CHOICE_CHOICES, EXPENSE_CHOICES, PREPARATION_CHOICES, VEHICLE_CHOICES, ActivityForm, DeclareForm, ExpensesForm,
     ReceiptsForm, ReplyForm, TimeForm, hours_value,
@@ -36,6 +36,9 @@ from app.storage import storage
 bp = Blueprint("claims", __name__)
 
 MAX_FILES = 5
+
+assert privacy  # importing it registers claims with "your data" (export, erasure, retention)
+
 
 @bp.context_processor
 def _names() -> dict[str, Any]:
@@ -390,7 +393,7 @@ def delete_receipt(public_id: str, receipt_id: int):  # type: ignore[no-untyped-
     receipt = db.session().get(Receipt, receipt_id)
     if receipt is None or receipt.draft_id != public_id:
         abort(404)
-    storage().delete(receipt.storage_key)
+    files.delete_after_commit([receipt.storage_key])  # the file goes once the row's deletion is committed
     db.session().delete(receipt)
     db.session().commit()
     flash(_("Receipt removed."))

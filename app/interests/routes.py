@@ -45,6 +45,12 @@ accounts.AFTER_SIGN_IN.append(service.confirm_for)
 data.EXPORTS["interests"] = service.export
 data.ERASERS.append(service.erase)
 data.RETENTION["interests"] = service.delete_expired
+data.cover("interests", export="interests",
+           erasure="the person's interests are deleted with the team's notes on them; one they sent for someone "
+                   "else stays that person's, without the link to who sent it",
+           retention="deleted RETENTION_INTEREST_MONTHS after the role closed (or after it was sent, if later)")
+data.exempt("equality_responses", "equality answers are anonymous by design: a random id, the role and the month, "
+                                  "no link to a person or an interest, so nothing can be found for anyone")
 
 
 def _resume(draft: drafts.Draft) -> str:

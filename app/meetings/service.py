@@ -442,6 +442,14 @@ def export(person: Contributor) -> list[dict[str, Any]]:
              "received": r.received_on.isoformat(), "comments": words.get(r.id, [])} for r in rows]
 
 
+def export_attendance(person: Contributor) -> list[dict[str, Any]]:
+    """Meetings the person came to (or is down to come to), and whether as someone's supporter."""
+    rows = db.session().execute(select(Attendance, Meeting).join(Meeting, Meeting.id == Attendance.meeting_id)
+                                .where(Attendance.contributor_id == person.id).order_by(Meeting.starts_at)).all()
+    return [{"meeting": meeting.id, "title": meeting.title, "starts": meeting.starts_at.isoformat(),
+             "as_supporter": attendance.as_supporter} for attendance, meeting in rows]
+
+
 def _anonymise(condition: Any) -> int:
     """Named feedback becomes anonymous: what was said stays; who said it, who wrote it, when,
     and the ids it was known by go (new random ids, so nothing seen before can be matched)."""
@@ -479,8 +487,16 @@ def _register() -> None:
     from app.account import data
 
     data.EXPORTS["feedback"] = export
+    data.EXPORTS["meetings_you_came_to"] = export_attendance
     data.ERASERS.append(erase)
     data.RETENTION["feedback"] = anonymise_expired
+    named = "named feedback becomes anonymous RETENTION_FEEDBACK_MONTHS after it was given (the words stay)"
+    data.cover("feedback_responses", export="feedback", retention=named,
+               erasure="made anonymous: what was said stays, who said it (and who gave it for them) goes")
+    data.cover("feedback_comments", export="feedback", retention=named,
+               erasure="the words stay (the database refuses to delete them), written by nobody named")
+    data.cover("attendances", export="meetings_you_came_to", erasure="deleted",
+               retention="kept while the account is: who came is what they are paid and asked for feedback for")
 
 
 _register()

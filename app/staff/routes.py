@@ -191,9 +191,11 @@ def task_erase(task_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     person = db.session().get(Contributor, task.contributor_id)
     staff = current_staff()
-    data.erase(person, by=("staff", staff.id, staff.email))
+    emailed = data.erase(person, by=("staff", staff.id, staff.email))
     service.complete_task(task, staff)
     flash(_("Their data has been erased."))
+    if not emailed:
+        flash(_("They have no email address: tell them yourself that it is done."))
     return redirect(url_for("staff.tasks"))
 
 

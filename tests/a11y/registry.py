@@ -158,7 +158,7 @@ NOT_PAGES: dict[str, str] = {
     "staff.set_active": "POST only; redirects to the staff accounts page",
     "staff.task_done": "POST only; redirects to the tasks page",
     "staff.task_erase": "POST only; redirects to the tasks page",
-    "account.data_download": "a JSON file to download, not a page",
+    "account.data_download": "a ZIP file to download (your data and receipts), not a page",
     "account.delete_form": "POST only; redirects to your forms",
     "wizard.page": "test-only harness for drafts (real multi-page forms come with their rooms)",
     "staff.send_sign_in_email": "POST only; redirects to the contributor's record",

@@ -20,6 +20,7 @@ from app.claims import service as claims
 from app.claims.models import Claim
 from app.mail import OutboxMessage
 from app.staff.models import StaffTask
+from tests.account.test_data import exported
 from tests.account.test_details import signed_in
 from tests.account.test_supporters import ADD, sign_in_as
 from tests.claims.test_claim_journey import ACTIVITY, TIME, base
@@ -109,9 +110,9 @@ def test_a_supporters_export_holds_only_what_they_wrote(app) -> None:
                                                         "anything_else": "Sam liked the group"})
     secret = "My carer controls my money. Please do not tell him."
     sam.post_redirect(f"/m/{meeting.code}/feedback", {"named": "named", "anything_else": secret})
-    theirs = chris.client.get("/account/data.json").get_data(as_text=True)
+    theirs = exported(chris)
     assert "Sam liked the group" in theirs and secret not in theirs
-    own = sam.client.get("/account/data.json").get_data(as_text=True)
+    own = exported(sam)
     assert "Sam liked the group" in own and secret in own
 
 
@@ -276,9 +277,9 @@ def test_a_supporters_export_never_shows_the_persons_later_answers_or_debrief(ap
     chris.post_redirect(f"/m/{meeting.code}/feedback", {"named": "named", "whose": str(sam_id), "overall": "4"})
     sam.post_redirect(f"/account/supporters/{link_id}/withdraw", {})
     sam.post_redirect(f"/m/{meeting.code}/feedback", {"named": "named", "overall": "1", "debrief": "yes"})
-    [given] = json.loads(chris.client.get("/account/data.json").get_data(as_text=True))["feedback"]
+    [given] = json.loads(exported(chris))["feedback"]
     assert given["given_for_someone_else"] and "answers" not in given and "debrief" not in given
-    [own] = json.loads(sam.client.get("/account/data.json").get_data(as_text=True))["feedback"]
+    [own] = json.loads(exported(sam))["feedback"]
     assert own["answers"]["overall"] == 1 and own["debrief"] is True
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -19,21 +21,28 @@ from tests.account.test_supporters import ADD
 from tests.conftest import make_staff, sign_in, ClientRequest
 
 
+def exported(cr: ClientRequest) -> str:
+    """The JSON document in the person's export ZIP (``your-data.json``), as text."""
+    response = cr.client.get("/account/data.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return zipfile.ZipFile(io.BytesIO(response.data)).read("your-data.json").decode()
+
+
 def test_export_holds_everything_with_bank_details_masked(app) -> None:
     cr, cid = signed_in(app, phone="07700 900 982", access_needs=["breaks"], best_times="mornings")
     cr.post_redirect("/account/details/bank", {"account_name": "Sam Example", "sort_code": "309452",
                                                "account_number": "00733445"})
     cr.post_redirect("/account/details/payment", {"payment_preference": "benefits_talk"})
     cr.post_redirect("/account/supporters/new", ADD)
-    response = cr.client.get("/account/data.json")
-    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
-    data = json.loads(response.get_data(as_text=True))
+    text = exported(cr)
+    data = json.loads(text)
     details = data["details"]
     assert (details["name"], details["email"], details["phone"], details["best_times"]) == (
         "Sam Example", "sam@example.org", "07700 900 982", "mornings")
     assert details["access_needs"] == ["breaks"] and details["payment_preference"] == "benefits_talk"
     assert details["bank_details_masked"]["account_number"] == "****3445"
-    assert "00733445" not in response.get_data(as_text=True)
+    assert "00733445" not in text
     assert data["people_who_help_you"][0]["relationship"] == "carer"
     assert data["requests_to_the_team"][0]["kind"] == "benefits_talk"
     # The email to the supporter was theirs, not Sam's; sign-in emails are never listed.
@@ -104,3 +113,76 @@ def test_retention_removes_only_what_is_old_and_is_safe_to_repeat(app) -> None:
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 2  # unsent old one is kept for retry
         events = s.scalars(select(AuditEvent).where(AuditEvent.action == "retention.applied")).all()
         assert len(events) == 1 and events[0].after_data["sign_in_tokens"] == 1
+
+
+
+def test_erasure_also_removes_waiting_bank_details_sessions_and_the_words_of_private_messages(app) -> None:
+    from app import crypto
+    from app.account import data
+    from app.account.models import BankDetailsChange
+    from app.security import AccountSession
+    from app.staff.models import StaffTask
+
+    cr, cid = signed_in(app)
+    with app.app_context():
+        s = db.session()
+        person = s.get(Contributor, cid)
+        s.add(BankDetailsChange(contributor_id=cid, requested_by_id=1, requested_at=utcnow(), details=crypto.encrypt_json(
+            {"account_name": "Sam", "sort_code": "309452", "account_number": "00733445", "roll_number": ""})))
+        s.commit()
+        service.ask_for_help(person, "Please do not tell my carer.")
+    document = json.loads(exported(cr))
+    [waiting] = document["bank_details_waiting_for_approval"]
+    assert waiting["details_masked"]["account_number"] == "****3445" and waiting["outcome"] == "waiting"
+    assert [t["detail"] for t in document["requests_to_the_team"]] == ["Please do not tell my carer."]
+    with app.app_context():
+        data.erase(db.session().get(Contributor, cid), by=("system", None, "test"))
+        s = db.session()
+        assert s.scalar(select(func.count()).select_from(BankDetailsChange)) == 0
+        assert s.scalar(select(func.count()).select_from(AccountSession).where(
+            AccountSession.kind == "contributor", AccountSession.account_id == cid)) == 0
+        assert s.scalar(select(StaffTask.detail)) == ""
+
+
+def test_meetings_someone_came_to_are_in_their_export(app) -> None:
+    from tests.meetings.test_meeting_pages import arranged
+
+    cr, cid = signed_in(app)
+    meeting, _officer = arranged(app, [cid])
+    [came] = json.loads(exported(cr))["meetings_you_came_to"]
+    assert (came["meeting"], came["title"], came["as_supporter"]) == (meeting.id, meeting.title, False)
+
+
+def test_the_person_is_emailed_in_their_language_when_erasure_is_done(mail_app, smtp_server) -> None:
+    from tests.conftest import body_text, deliver_mail
+
+    cr, cid = signed_in(mail_app, language="cy", easy_read=True)
+    cr.post_redirect("/account/data/erase", token_from="/account/data/erase")
+    make_staff(mail_app, "officer")
+    officer = ClientRequest(mail_app.test_client())
+    sign_in(officer, "officer@example.org")
+    erase_form = next(f for f in officer.get("/staff/tasks").findall(".//main//form")
+                      if f.get("action").endswith("/erase"))
+    officer.post_redirect(erase_form.get("action"), token_from="/staff/tasks")
+    deliver_mail(mail_app)
+    [message] = smtp_server[0].messages
+    assert message["To"] == "sam@example.org" and message["Content-Language"] == "cy"
+    assert "Sam" not in body_text(message)  # nothing about them but the address it goes to
+    with mail_app.app_context():
+        assert contributor(mail_app, cid).email is None
+        sent = db.session().scalar(select(OutboxMessage))
+        assert (sent.purpose, sent.sent_at is not None) == ("erasure_done", True)
+
+
+def test_someone_without_email_is_told_by_the_team_not_by_email(app) -> None:
+    cr, cid = signed_in(app, email=None)
+    cr.post_redirect("/account/data/erase", token_from="/account/data/erase")
+    make_staff(app, "officer")
+    officer = ClientRequest(app.test_client())
+    sign_in(officer, "officer@example.org")
+    erase_form = next(f for f in officer.get("/staff/tasks").findall(".//main//form")
+                      if f.get("action").endswith("/erase"))
+    officer.post_redirect(erase_form.get("action"), token_from="/staff/tasks")
+    assert "They have no email address" in officer.get("/staff/tasks?lang=en").text()
+    with app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(OutboxMessage)) == 0
