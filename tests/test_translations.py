@@ -7,7 +7,9 @@ added without updating the catalogs fails this test (``make test`` also runs
 
 from __future__ import annotations
 
+import gettext
 import re
+from collections.abc import Callable
 
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -69,3 +71,46 @@ def test_unchecked_translations_say_so(locale: str, domain: str) -> None:
     header = catalog(locale, domain).header_comment
     if locale in Settings().unchecked_locales:
         assert "not yet checked by a native speaker" in header
+
+
+# CLDR plural rules for whole numbers, from the Unicode CLDR "Language Plural Rules" chart, version 46
+# (https://www.unicode.org/cldr/charts/46/supplemental/language_plural_rules.html, data in
+# common/supplemental/plurals.xml). Categories are listed in the order of the catalog's forms.
+# Written out here on purpose, not taken from Babel: the pinned Babel's defaults lag CLDR for cy, ar, bn.
+def _cy(n: int) -> str:
+    return {0: "zero", 1: "one", 2: "two", 3: "few", 6: "many"}.get(n, "other")
+
+
+def _ar(n: int) -> str:
+    if n in (0, 1, 2):
+        return ("zero", "one", "two")[n]
+    return "few" if 3 <= n % 100 <= 10 else "many" if 11 <= n % 100 <= 99 else "other"
+
+
+def _pl(n: int) -> str:  # i = n, v = 0: "other" is only for fractions
+    if n == 1:
+        return "one"
+    return "few" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "many"
+
+
+CLDR_PLURALS: dict[str, tuple[tuple[str, ...], Callable[[int], str]]] = {
+    "cy": (("zero", "one", "two", "few", "many", "other"), _cy),
+    "ar": (("zero", "one", "two", "few", "many", "other"), _ar),
+    "pl": (("one", "few", "many"), _pl),
+    "ur": (("one", "other"), lambda n: "one" if n == 1 else "other"),
+    "bn": (("one", "other"), lambda n: "one" if n in (0, 1) else "other"),  # one: i = 0 or n = 1
+}
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_plural_forms_follow_cldr(locale: str, domain: str) -> None:
+    cat = catalog(locale, domain)
+    order, category = CLDR_PLURALS[locale]
+    assert cat.num_plurals == len(order), f"{locale}/{domain}: {cat.plural_forms} should have {len(order)} forms"
+    plural = gettext.c2py(cat.plural_expr)  # what Python's gettext (so Flask-Babel) evaluates at run time
+    wrong = [n for n in range(201) if plural(n) != order.index(category(n))]
+    assert not wrong, f"{locale}/{domain}: {cat.plural_forms} picks the wrong form for n = {wrong[:10]}"
+    for m in cat:
+        if m.id and m.pluralizable:
+            assert len(m.string) == len(order), f"{locale}/{domain}: {m.id[0]!r} needs {len(order)} forms"
