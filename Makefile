@@ -8,12 +8,12 @@ PYTHON ?= $(shell for p in python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Two gettext domains: "messages" (everything) and "easyread" (easy-read text, er("...")).
+# Two gettext domains: "messages" (everything) and "easyread" (easy-read text, er("...") and ern() for counts).
 DOMAINS := messages easyread
 BABEL_ARGS := -F translations/babel.cfg --no-location --sort-output --project "Take Part" \
               --copyright-holder "Take Part" --msgid-bugs-address "involvement@example.org"
 KEYWORDS_messages := -k _l -k lazy_gettext -k lazy_pgettext:1c,2
-KEYWORDS_easyread := --no-default-keywords -k er
+KEYWORDS_easyread := --no-default-keywords -k er -k ern:1,2
 export FLASK_APP := app:create_app
 
 .PHONY: help run test venv translations translations-check translations-update npm browser bench fuzz soak clean

@@ -22,7 +22,7 @@ DOMAINS = ("messages", "easyread")
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 KEYWORDS = {
     "messages": DEFAULT_KEYWORDS | {"_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)},
-    "easyread": {"er": None},
+    "easyread": {"er": None, "ern": (1, 2)},
 }
 
 
@@ -114,3 +114,34 @@ def test_plural_forms_follow_cldr(locale: str, domain: str) -> None:
     for m in cat:
         if m.id and m.pluralizable:
             assert len(m.string) == len(order), f"{locale}/{domain}: {m.id[0]!r} needs {len(order)} forms"
+
+
+# A placeholder with one of these names holds a count of things, so its sentence needs ngettext/ern:
+# "1 agreements." or "emailed to 1 people" in English, and worse in languages with more plural forms.
+COUNT_PLACEHOLDERS = {"count", "num", "n", "total", "done", "shown", "minutes", "hours", "days", "weeks",
+                      "months", "years", "miles"}
+NOT_COUNTS = {  # msgid: why the number needs no plural form
+    "Step %(number)s of %(total)s": "a position in a sequence; no noun follows the number",
+    "Open roles: %(count)s": "a label; the number stands alone after it",
+    "Answers are optional and kept apart from people and their interest. Numbers from 1 to %(n)s are hidden "
+    "so nobody can be picked out.": "a range of numbers, not a count of things",
+    # Labels, because these can be fractions (1.5), which gettext's plural forms cannot take.
+    "Miles: %(miles)s": "a label for an amount that can be a fraction",
+    "Hours: %(hours)s; rate card version %(version)s": "a label for an amount that can be a fraction",
+}
+SINGULAR_KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "er": None,
+                     "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
+PLURAL_KEYWORDS = {"ngettext": (1, 2), "lazy_ngettext": (1, 2), "ern": (1, 2)}
+
+
+def test_counts_use_ngettext() -> None:
+    method_map = [("app/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
+    wrong = []
+    for file, line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, keywords=SINGULAR_KEYWORDS | PLURAL_KEYWORDS
+    ):
+        if isinstance(message, str) and message not in NOT_COUNTS:  # a plural call gives a tuple
+            names = set(re.findall(r"%\((\w+)\)s", message)) & COUNT_PLACEHOLDERS
+            if names:
+                wrong.append(f"{file}:{line}: {message[:70]!r}")
+    assert not wrong, "Use ngettext (ern for easy read) for text with a count:\n" + "\n".join(wrong)
