@@ -8,15 +8,15 @@ PYTHON ?= $(shell for p in python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Two gettext domains: "messages" (everything) and "easyread" (easy-read text, er("...")).
+# Two gettext domains: "messages" (everything) and "easyread" (easy-read text, er("...") and ern() for counts).
 DOMAINS := messages easyread
 BABEL_ARGS := -F translations/babel.cfg --no-location --sort-output --project "Take Part" \
               --copyright-holder "Take Part" --msgid-bugs-address "involvement@example.org"
 KEYWORDS_messages := -k _l -k lazy_gettext -k lazy_pgettext:1c,2
-KEYWORDS_easyread := --no-default-keywords -k er
+KEYWORDS_easyread := --no-default-keywords -k er -k ern:1,2
 export FLASK_APP := app:create_app
 
-.PHONY: help run test venv translations translations-check translations-update npm browser bench fuzz soak clean
+.PHONY: help run test venv translations translations-check translations-update translations-review npm browser bench fuzz soak clean
 
 help:
 	@echo "make run    - set up and start Take Part on http://127.0.0.1:5000 (SQLite, demo data; PORT=8080 for another port)"
@@ -25,6 +25,7 @@ help:
 	@echo "make fuzz   - post every form with 200 generated inputs each (make test runs 4)"
 	@echo "make soak   - 50 people sending forms at once while PostgreSQL restarts (see README)"
 	@echo "make translations-update - re-extract strings into translations/*.po after changing text"
+	@echo "make translations-review - list entries to back-translate; take filled-in reviews in (APPLY=\"files\" too)"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 is needed: install python3.12 and try again." >&2; exit 1; }
@@ -55,6 +56,13 @@ translations-update: $(STAMP)
 	for d in $(DOMAINS); do \
 	  $(BIN)/pybabel -q update --ignore-obsolete --ignore-pot-creation-date --no-fuzzy-matching -D $$d -i translations/$$d.pot -d translations; \
 	done
+
+# Back-translation review (translations/review.py): takes in the filled-in lines of
+# translations/*/to-review.jsonl (and of APPLY="cy.jsonl ...", files named after their locale),
+# records them in translations/*/reviewed.jsonl, and writes to-review.jsonl again with what is left.
+translations-review: $(STAMP)
+	$(BIN)/python translations/review.py $(if $(APPLY),apply $(APPLY))
+	$(BIN)/pybabel -q compile -d translations -D "$(DOMAINS)"
 
 npm: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json

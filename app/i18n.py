@@ -227,12 +227,32 @@ def er(text: str, **variables: object) -> str:
     return _easy_read.gettext(text, **variables)
 
 
+def ern(singular: str, plural: str, num: int, **variables: object) -> str:
+    """Easy-read text with a count (``ngettext`` in the ``easyread`` domain; ``%(num)s`` is the count)."""
+    return _easy_read.ngettext(singular, plural, num, **variables)
+
+
+def plural_samples() -> dict[str, int]:
+    """The smallest whole number in each CLDR plural category of the current language.
+
+    ``{"one": 1, "other": 0}`` in English. A template renders ``ngettext`` once for each, so
+    app.js can pick the right wording for a count it works out itself (``Intl.PluralRules``).
+    """
+    rule = (get_locale() or Locale.parse("en")).plural_form
+    samples: dict[str, int] = {}
+    for n in range(201):
+        samples.setdefault(rule(n), n)
+    return samples
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "translations"))
     app.after_request(_remember_choices)
     app.jinja_env.globals.update(
         url_with=url_with,
         er=er,
+        ern=ern,
+        plural_samples=plural_samples,
         easy_read_on=easy_read_on,
         text_direction=direction,
         languages=available,

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 
 from app import audit, db
@@ -297,6 +298,7 @@ def bulk():  # type: ignore[no-untyped-def]
             done += 1
         except service.NotAllowed:
             db.session().rollback()
-    flash(_("%(done)s of %(total)s claims changed. Any others were not allowed (for example your own claim).",
-            done=done, total=len(claims)))
+    flash(ngettext("%(done)s of %(num)s claim changed. Any others were not allowed (for example your own claim).",
+                   "%(done)s of %(num)s claims changed. Any others were not allowed (for example your own claim).",
+                   len(claims), done=done))
     return redirect(url_for("claims_staff.queue"))

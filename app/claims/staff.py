@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app import audit, db
@@ -146,7 +147,8 @@ def make_export():  # type: ignore[no-untyped-def]
         flash(_("There are no approved claims to send."))
         return redirect(url_for("finance.finance"))
     service.notify_sent(limit=200)  # the mail thread sends these at once; the worker tells the rest
-    flash(_("%(count)s claims are marked “sent for payment”. Download the file below.", count=batch.claims))
+    flash(ngettext("%(num)s claim is marked “sent for payment”. Download the file below.",
+                   "%(num)s claims are marked “sent for payment”. Download the file below.", batch.claims))
     return redirect(url_for("finance.finance"))
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import segno
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import or_, select
 
@@ -269,7 +270,8 @@ def publish(item_id: int):  # type: ignore[no-untyped-def]
     except service.NotAllowed:
         flash(_("This is already published."), "error")
     else:
-        flash(_("Published, and emailed to %(count)s people who came.", count=len(ids)))
+        flash(ngettext("Published, and emailed to %(num)s person who came.",
+                       "Published, and emailed to %(num)s people who came.", len(ids)))
     return redirect(url_for("meetings_staff.meeting", meeting_id=item.meeting_id) + "#you-said")
 
 

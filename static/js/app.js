@@ -27,11 +27,17 @@
       var max = parseInt(area.getAttribute("data-maxlength"), 10);
       var out = document.getElementById(area.id + "-count");
       if (!out || !max) return;
-      var template = out.getAttribute("data-remaining");
-      var overTemplate = out.getAttribute("data-over");
+      // Wording by CLDR plural category ("one", "few", ...), as the page's language counts.
+      var remaining = JSON.parse(out.getAttribute("data-remaining"));
+      var over = JSON.parse(out.getAttribute("data-over"));
+      var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang) : null;
+      function wording(forms, n) {
+        var category = rules ? rules.select(n) : (n === 1 ? "one" : "other");
+        return forms[category] || forms.other || forms.many || Object.values(forms)[0];
+      }
       function update() {
         var left = max - area.value.length;
-        out.textContent = (left >= 0 ? template : overTemplate).replace("%(count)s", String(Math.abs(left)));
+        out.textContent = wording(left >= 0 ? remaining : over, Math.abs(left)).replace("%(num)s", String(Math.abs(left)));
         out.classList.toggle("over", left < 0);
       }
       area.addEventListener("input", update);

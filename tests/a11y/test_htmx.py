@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from tests.a11y.conftest import wait_for
@@ -31,6 +32,19 @@ def test_character_count_updates_as_people_type(live_server, browser) -> None:
     area.send_keys("y" * 495)
     wait_for(d, lambda d: count.text == "You have 5 characters too many")
     assert "over" in count.get_attribute("class")
+    area.send_keys(Keys.BACKSPACE * 6)
+    wait_for(d, lambda d: count.text == "You have 1 character remaining")
+
+
+def test_character_count_uses_the_languages_plural_forms(live_server, browser) -> None:
+    d = browser
+    d.get(f"{live_server.url}/_test/components?lang=ur&easy-read=off")
+    count = d.find_element(By.ID, "story-count")
+    area = d.find_element(By.ID, "story")
+    area.send_keys("x" * 499)
+    wait_for(d, lambda d: count.text == "آپ کے پاس 1 حرف باقی ہے")
+    area.send_keys("x")
+    wait_for(d, lambda d: count.text == "آپ کے پاس 0 حروف باقی ہیں")
 
 
 def test_a_second_press_does_not_send_the_form_twice(live_server, browser) -> None:

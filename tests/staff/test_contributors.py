@@ -35,7 +35,7 @@ def test_search_finds_people_by_name_email_or_phone(app, as_officer) -> None:
     assert "Sam Example" in as_officer.get("/staff/contributors?q=sam").text()
     found = as_officer.get("/staff/contributors?q=900 111")
     assert "Sam Example" in found.text() and "Lee Other" not in found.text()
-    assert "1 of 1 people shown." in found.text()
+    assert "1 of 1 person shown." in found.text()
     fragment = as_officer.client.get("/staff/contributors?q=lee", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Lee Other" in fragment and "<h1" not in fragment
 
