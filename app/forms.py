@@ -222,11 +222,10 @@ def form_errors(form: Any) -> list[tuple[str, str]]:
     journey still to finish (``form.unfinished``), as (their address, what to do)."""
     out: list[tuple[str, str]] = [(link, str(message)) for message, link in getattr(form, "unfinished", None) or []]
     for field in form:
-        if field.errors and field.type != "CSRFTokenField":
-            first = field.errors[0]
-            if isinstance(first, dict | list):  # nested FieldList/FormField errors
-                continue
-            out.append((error_target(field), str(first)))
+        if field.type == "FieldList" or not field.errors or field.type == "CSRFTokenField":
+            pass  # a list's errors are its rows' (below), in the order of the rows
+        elif not isinstance(field.errors[0], dict | list):
+            out.append((error_target(field), str(field.errors[0])))
             if field.type == "MultipleFileField":  # one message for each file refused
                 out += [(error_target(field), str(more)) for more in field.errors[1:]]
         if field.type == "FieldList":

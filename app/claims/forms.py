@@ -150,6 +150,9 @@ class TimeForm(Form):
 class ExpenseRowForm(Form):
     """One expense: its kind, the amount (or the miles), and a few words."""
 
+    class Meta:
+        csrf = False  # a row of the expenses page, whose own form carries the token
+
     kind = SelectField(_l("What for"), choices=[SelectChoice("", _l("Choose one"))] + EXPENSE_CHOICES,
                        validators=[InputRequired(_l("Choose what the expense was for"))])
     amount = MoneyField(_l("Amount"), validators=[Optional()])

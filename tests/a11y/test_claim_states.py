@@ -66,3 +66,26 @@ def test_bad_mileage_rates_explain_themselves(admin_browser, live_server, axe_co
     wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
     assert driver.find_element(By.ID, "bicycle_pence").get_attribute("value") == "lots"  # kept as typed
     run_axe(driver, axe_counter)
+
+
+def test_a_bad_amount_in_an_expense_row_reaches_the_error_summary(contributor_browser, live_server,
+                                                                   axe_counter) -> None:
+    """"£1e9" on the expenses page used to reload at the top with no summary and no "Error:" in the
+    title, the only message far down by its row: on a phone, Continue seemed to do nothing."""
+    from selenium.webdriver.support.ui import Select
+
+    driver = contributor_browser
+    driver.get(f"{live_server.url}/claims/a11y-empty/expenses?lang=en")
+    driver.find_element(By.CSS_SELECTOR, "button[name='add-expenses']").click()
+    wait_for(driver, lambda d: d.find_elements(By.ID, "expenses-0-kind"))
+    Select(driver.find_element(By.ID, "expenses-0-kind")).select_by_value("food")
+    driver.find_element(By.ID, "expenses-0-amount").send_keys("£1e9")
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]:not([name])").click()
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
+    assert driver.title.startswith("Error:")
+    assert driver.switch_to.active_element.get_attribute("data-error-summary") is not None  # read first
+    link = driver.find_element(By.CSS_SELECTOR, "[data-error-summary] a")
+    assert link.get_attribute("href").endswith("#expenses-0-amount")
+    assert link.text == "Enter an amount in pounds and pence, like 12.50"
+    assert driver.find_element(By.ID, "expenses-0-amount").get_attribute("value") == "£1e9"  # kept as typed
+    run_axe(driver, axe_counter)
