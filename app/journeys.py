@@ -149,8 +149,9 @@ def handle(visit: Visit, name: str, save: Callable[[], drafts.Draft] | None = No
                 return answer
         typed = [(k, v) for k, v in request.form.items(multi=True) if k not in NOT_SAVED and isinstance(v, str)]
         keep(visit.draft, name, typed)  # never lose what was typed, valid or not
-        db.session().commit()
         visit._values.clear()
+        if not step.check:
+            db.session().commit()
         if partial():
             return render_template("components/save_status.html", time=utcnow().strftime("%H:%M"),
                                    **(step.saved(visit) if step.saved else {}))
@@ -160,9 +161,11 @@ def handle(visit: Visit, name: str, save: Callable[[], drafts.Draft] | None = No
             return redirect(journey.url(visit, next_step(visit, name)))
         form.unfinished = unfinished(visit) or (journey.before_send(visit) if journey.before_send else [])
         if not form.unfinished:
-            return journey.submit(visit)
+            return journey.submit(visit)  # the whole change, and what was typed, in its one commit
     elif posted and step.check:
         form.unfinished = unfinished(visit)
+    if posted and step.check:
+        db.session().commit()  # not sent: what was typed on the check step is kept
     return render(visit, step, form)
 
 

@@ -302,8 +302,7 @@ def _too_many(visit: journeys.Visit) -> bool:
     if any(security.limited(key, limit, window) for key, limit in keys):
         return True
     for key, _limit in keys:
-        security.hit(key)
-    db.session().commit()
+        security.hit(key)  # committed with the interest it lets through
     return False
 
 

@@ -83,7 +83,7 @@ def test_a_bad_amount_in_an_expense_row_reaches_the_error_summary(contributor_br
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]:not([name])").click()
     wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
     assert driver.title.startswith("Error:")
-    assert driver.switch_to.active_element.get_attribute("data-error-summary") is not None  # read first
+    wait_for(driver, lambda d: d.switch_to.active_element.get_attribute("data-error-summary") is not None)
     link = driver.find_element(By.CSS_SELECTOR, "[data-error-summary] a")
     assert link.get_attribute("href").endswith("#expenses-0-amount")
     assert link.text == "Enter an amount in pounds and pence, like 12.50"
