@@ -96,6 +96,7 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     # Anyone signed in as a contributor, about themselves (or someone they act for).
     "account.home": CONTRIBUTOR,
     "account.details_name": CONTRIBUTOR,
+    "account.setup": CONTRIBUTOR,
     "account.details_contact": CONTRIBUTOR,
     "account.details_language": CONTRIBUTOR,
     "account.details_access": CONTRIBUTOR,
@@ -375,6 +376,7 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "find_roles.show": lambda r: {"role_id": r["role"]},
     "interest.start": lambda r: {"role_id": r["role"]},
     "interest.page": lambda r: {"role_id": r["role"], "page": "who"},
+    "account.setup": lambda r: {"step": "name"},
     "interest.done": lambda r: {"role_id": r["role"]},
     "interest.equality": lambda r: {"role_id": r["role"]},
     "interest.resume": lambda r: {"role_id": r["role"], "public_id": r["interest_draft"]},

@@ -60,6 +60,7 @@ class Kind:
 
     label: Callable[[], str]
     resume: Callable[[Draft], str]
+    startable: bool = True  # offered under "start a form" (set-up is not: it is your own, once)
 
 
 KINDS: dict[str, Kind] = {}
@@ -70,9 +71,9 @@ KINDS: dict[str, Kind] = {}
 ON_DELETE: list[Callable[[Any], None]] = []
 
 
-def register_kind(kind: str, label: Callable[[], str], resume: Callable[[Draft], str]) -> None:
+def register_kind(kind: str, label: Callable[[], str], resume: Callable[[Draft], str], startable: bool = True) -> None:
     """Rooms register their multi-page forms so "Your forms" can list and resume them."""
-    KINDS[kind] = Kind(label, resume)
+    KINDS[kind] = Kind(label, resume, startable)
 
 
 def _lifetime() -> timedelta:
@@ -89,8 +90,7 @@ def start(kind: str, owner: Contributor | None, subject: Contributor | None, tit
     draft = Draft(public_id=secrets.token_urlsafe(12), owner_id=owner.id if owner else None,
                   subject_id=subject.id if subject else None, kind=kind,
                   title=title, data={}, page="", created_at=now, updated_at=now, expires_at=now + _lifetime())
-    db.session().add(draft)
-    db.session().commit()
+    db.session().add(draft)  # the route that started the form commits
     return draft
 
 

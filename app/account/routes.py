@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import access, db, security
+from app import access, db, journeys, security
 from app.forms import KEPT
 from app.account import data, drafts, service
 from app.account.forms import (
@@ -172,7 +173,7 @@ def _finish_sign_in(token: Any):  # type: ignore[no-untyped-def]
     if g.get("staff") is not None and g.staff.contributor_id is None:  # one browser, one person
         service.link_staff(g.staff, contributor, ("staff", g.staff.id, g.staff.email))
     db.session().commit()
-    response = redirect(url_for("account.details_name", setup=1) if is_new else after)
+    response = redirect(url_for("account.setup", step="name") if is_new else after)
     return _remember_preferences(response, contributor)
 
 
@@ -216,91 +217,133 @@ def home():  # type: ignore[no-untyped-def]
                            on_behalf=service.last_change_on_behalf(contributor))
 
 
-# Order of the first-time setup pages.
-SETUP = ["details_name", "details_contact", "details_language", "details_access", "details_payment"]
+@dataclass(frozen=True)
+class Topic:
+    """One page of "your details": its form, how its answers change the profile, and what it shows first."""
+
+    form: type
+    template: str
+    changes: Callable[[dict[str, Any]], dict[str, Any]]
+    prefill: Callable[[Contributor], dict[str, Any]]
 
 
-def _next_page(endpoint: str, contributor: Contributor) -> str:
-    if request.args.get("setup"):
-        if endpoint == "details_payment" and contributor.payment_preference == "paid" and not contributor.bank_details:
-            return url_for("account.details_bank", setup=1)
-        if endpoint in SETUP and SETUP.index(endpoint) + 1 < len(SETUP):
-            return url_for(f"account.{SETUP[SETUP.index(endpoint) + 1]}", setup=1)
-    flash(_("Your details have been saved."))
-    return url_for("account.home")
+def _access_changes(v: dict[str, Any]) -> dict[str, Any]:
+    needs = list(v.get("access_needs") or [])
+    return {"access_needs": needs,
+            "interpreter_language": (v.get("interpreter_language") or "") if "interpreter" in needs else "",
+            "access_other": (v.get("access_other") or "") if "other" in needs else ""}
 
 
-def _details_page(endpoint: str, form_class: type, template: str,
-                  to_changes: Callable[[Any], dict[str, Any]], prefill: Callable[[Contributor], dict[str, Any]]):
-    contributor = subject()
-    form = form_class(data=None if request.method == "POST" else prefill(contributor))
+#: The topics of "your details", in the order first-time set-up asks them.
+TOPICS: dict[str, Topic] = {
+    "name": Topic(NameForm, "account/details_name.html",
+                  lambda v: {"name": v["name"], "known_as": v.get("known_as") or "", "pronouns": v.get("pronouns") or ""},
+                  lambda c: {"name": c.name, "known_as": c.known_as, "pronouns": c.pronouns}),
+    "contact": Topic(ContactForm, "account/details_contact.html",
+                     lambda v: {"contact_channel": v["contact_channel"], "phone": v.get("phone") or "",
+                                "address": v.get("address") or "", "best_times": v.get("best_times") or ""},
+                     lambda c: {"contact_channel": c.contact_channel, "phone": c.phone, "address": c.address,
+                                "best_times": c.best_times}),
+    "language": Topic(LanguageForm, "account/details_language.html",
+                      lambda v: {"language": v["language"], "easy_read": v.get("easy_read") == "yes"},
+                      lambda c: {"language": c.language, "easy_read": "yes" if c.easy_read else "no"}),
+    "access": Topic(AccessForm, "account/details_access.html", _access_changes,
+                    lambda c: {"access_needs": c.access_needs, "interpreter_language": c.interpreter_language,
+                               "access_other": c.access_other}),
+    "payment": Topic(PaymentForm, "account/details_payment.html",
+                     lambda v: {"payment_preference": v["payment_preference"]},
+                     lambda c: {"payment_preference": c.payment_preference}),
+}
+
+
+def _languages(form: Any, *_: Any) -> None:
     if hasattr(form, "language"):
         form.language.choices = [(lang.code, lang.name) for lang in available()]
+
+
+def _details_page(topic: str):  # type: ignore[no-untyped-def]
+    """Change one topic of your details (or, for staff or a supporter, of the person's)."""
+    contributor, page = subject(), TOPICS[topic]
+    form = page.form(data=None if request.method == "POST" else page.prefill(contributor))
+    _languages(form)
     if form.validate_on_submit():
-        if service.update_profile(contributor, to_changes(form), by=who()) and acted_by_name():
+        if service.update_profile(contributor, page.changes(form.data), by=who()) and acted_by_name():
             service.tell_person(contributor, "details_changed", acted_by_name() or "")
         db.session().commit()
-        response = redirect(_next_page(endpoint, contributor))
-        if hasattr(form, "language") and g.acting_for is None:
+        flash(_("Your details have been saved."))
+        response = redirect(url_for("account.home"))
+        if topic == "language" and g.acting_for is None:
             return _remember_preferences(response, contributor)
         return response
-    return render_template(template, form=form, setup=bool(request.args.get("setup")))
+    return render_template(page.template, form=form)
 
 
 @bp.route("/details/name", methods=["GET", "POST"])
 @subject_required
 def details_name():  # type: ignore[no-untyped-def]
-    return _details_page(
-        "details_name", NameForm, "account/details_name.html",
-        lambda f: {"name": f.name.data, "known_as": f.known_as.data or "", "pronouns": f.pronouns.data or ""},
-        lambda c: {"name": c.name, "known_as": c.known_as, "pronouns": c.pronouns},
-    )
+    return _details_page("name")
 
 
 @bp.route("/details/contact", methods=["GET", "POST"])
 @subject_required
 def details_contact():  # type: ignore[no-untyped-def]
-    return _details_page(
-        "details_contact", ContactForm, "account/details_contact.html",
-        lambda f: {"contact_channel": f.contact_channel.data, "phone": f.phone.data or "",
-                   "address": f.address.data or "", "best_times": f.best_times.data or ""},
-        lambda c: {"contact_channel": c.contact_channel, "phone": c.phone, "address": c.address,
-                   "best_times": c.best_times},
-    )
+    return _details_page("contact")
 
 
 @bp.route("/details/language", methods=["GET", "POST"])
 @subject_required
 def details_language():  # type: ignore[no-untyped-def]
-    return _details_page(
-        "details_language", LanguageForm, "account/details_language.html",
-        lambda f: {"language": f.language.data, "easy_read": f.easy_read.data == "yes"},
-        lambda c: {"language": c.language, "easy_read": "yes" if c.easy_read else "no"},
-    )
+    return _details_page("language")
 
 
 @bp.route("/details/access", methods=["GET", "POST"])
 @subject_required
 def details_access():  # type: ignore[no-untyped-def]
-    return _details_page(
-        "details_access", AccessForm, "account/details_access.html",
-        lambda f: {"access_needs": list(f.access_needs.data or []),
-                   "interpreter_language": (f.interpreter_language.data or "")
-                   if "interpreter" in (f.access_needs.data or []) else "",
-                   "access_other": (f.access_other.data or "") if "other" in (f.access_needs.data or []) else ""},
-        lambda c: {"access_needs": c.access_needs, "interpreter_language": c.interpreter_language,
-                   "access_other": c.access_other},
-    )
+    return _details_page("access")
 
 
 @bp.route("/details/payment", methods=["GET", "POST"])
 @subject_required
 def details_payment():  # type: ignore[no-untyped-def]
-    return _details_page(
-        "details_payment", PaymentForm, "account/details_payment.html",
-        lambda f: {"payment_preference": f.payment_preference.data},
-        lambda c: {"payment_preference": c.payment_preference},
-    )
+    return _details_page("payment")
+
+
+# --- first-time set-up: a journey on a draft that writes the profile when it is done ----------------
+
+def _setup_send(visit: journeys.Visit):  # type: ignore[no-untyped-def]
+    """The profile from every page at once, one commit; then bank details if they want to be paid
+    (never kept in a draft, so asked on their own page)."""
+    me = visit.me
+    changes: dict[str, Any] = {}
+    for topic, page in TOPICS.items():
+        changes |= page.changes(visit.values(topic))
+    service.update_profile(me, changes, by=who())
+    drafts.mark_submitted(visit.draft)
+    db.session().commit()
+    wants_bank = me.payment_preference == "paid" and not me.bank_details
+    return _remember_preferences(redirect(url_for("account.details_bank", setup=1) if wants_bank
+                                          else url_for("account.home")), me)
+
+
+SETUP = journeys.Journey(
+    kind="setup",
+    steps=[journeys.Step(topic, page.form, page.template, setup=_languages,
+                         prefill=lambda visit, page=page: page.prefill(visit.me), check=topic == "payment")
+           for topic, page in TOPICS.items()],
+    url=lambda visit, step: url_for("account.setup", step=step),
+    submit=_setup_send,
+    context=lambda visit: {"layout": "components/journey_page.html", "journey_title": _("Setting up your details"),
+                           "title_suffix": _("Setting up your details"), "button_label": _("Save and continue")})
+drafts.register_kind("setup", lambda: _("Setting up your details"),
+                     lambda d: url_for("account.setup", step=d.page or "name"), startable=False)
+
+
+@bp.route("/set-up/<step>", methods=["GET", "POST"])
+@contributor_required
+def setup(step: str):  # type: ignore[no-untyped-def]
+    me = current_contributor()
+    draft = next((d for d in drafts.open_drafts(me) if d.kind == "setup"), None)
+    return journeys.handle(journeys.Visit(SETUP, draft, me), step, save=lambda: drafts.start("setup", me, me, ""))
 
 
 @bp.route("/details/bank", methods=["GET", "POST"])
@@ -498,12 +541,13 @@ def your_forms():  # type: ignore[no-untyped-def]
 @contributor_required
 def start_form(kind: str):  # type: ignore[no-untyped-def]
     """Start a form: people who help someone first say who it is for."""
-    if kind not in drafts.KINDS:
+    if kind not in drafts.KINDS or not drafts.KINDS[kind].startable:
         abort(404)
     me = current_contributor()
     people = [person for link, person in service.people_supported_by(me) if link.can_fill_forms]
     if not people:
         draft = drafts.start(kind, me, me, drafts.KINDS[kind].label())
+        db.session().commit()
         return redirect(drafts.KINDS[kind].resume(draft))
     form = WhoForm(data=None if request.method == "POST" else
                    {"for_whom": str(g.acting_for.id) if g.acting_for else None})
@@ -513,6 +557,7 @@ def start_form(kind: str):  # type: ignore[no-untyped-def]
         subject_person = me if form.for_whom.data == "me" else next(
             p for p in people if str(p.id) == form.for_whom.data)
         draft = drafts.start(kind, me, subject_person, drafts.KINDS[kind].label())
+        db.session().commit()
         return redirect(drafts.KINDS[kind].resume(draft))
     return render_template("account/start_form.html", form=form, kind_label=drafts.KINDS[kind].label())
 

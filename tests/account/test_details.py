@@ -33,12 +33,12 @@ def contributor(app, contributor_id: int) -> Contributor:  # type: ignore[no-unt
 def test_first_time_setup_asks_one_thing_per_page_in_order(app) -> None:
     cr, cid = signed_in(app, name="")
     steps = [
-        ("/account/details/name?setup=1", {"name": "Sam Example", "known_as": "Sam", "pronouns": "they/them"}),
-        ("/account/details/contact?setup=1", {"contact_channel": "text", "phone": "07700 900 982"}),
-        ("/account/details/language?setup=1", {"language": "pl", "easy_read": "yes"}),
-        ("/account/details/access?setup=1", {"access_needs": ["interpreter", "breaks"],
-                                             "interpreter_language": "British Sign Language"}),
-        ("/account/details/payment?setup=1", {"payment_preference": "paid"}),
+        ("/account/set-up/name", {"name": "Sam Example", "known_as": "Sam", "pronouns": "they/them"}),
+        ("/account/set-up/contact", {"contact_channel": "text", "phone": "07700 900 982"}),
+        ("/account/set-up/language", {"language": "pl", "easy_read": "yes"}),
+        ("/account/set-up/access", {"access_needs": ["interpreter", "breaks"],
+                                    "interpreter_language": "British Sign Language"}),
+        ("/account/set-up/payment", {"payment_preference": "paid"}),
         ("/account/details/bank?setup=1", {"account_name": "S Example", "sort_code": "30-94-52",
                                            "account_number": "0073 3445"}),
     ]

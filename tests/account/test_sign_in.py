@@ -74,13 +74,13 @@ def test_new_person_signs_in_with_the_link_and_sets_up(mail_app, cr, smtp_server
     assert confirm.h1 == "Sign in"
     cr.get(link)
     location = cr.post_redirect(link, token_from=link)
-    assert location == "/account/details/name?setup=1"
+    assert location == "/account/set-up/name"
     with mail_app.app_context():
         person = db.session().scalar(select(Contributor))
         assert person.email == "new.person@example.org"
         actions = db.session().scalars(select(AuditEvent.action)).all()
         assert {"contributor.created", "contributor.signed_in"} <= set(actions)
-    assert cr.get("/account/details/name?setup=1").h1 == "Your name"
+    assert cr.get("/account/set-up/name").h1 == "Your name"
 
 
 def test_the_code_works_instead_of_the_link(mail_app, cr, smtp_server) -> None:
