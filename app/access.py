@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import g
 from sqlalchemy import select
 
 from app import db
@@ -72,6 +73,26 @@ def decide(me: Any, person_id: int | None, action: str) -> Decision:
 
 def may(me: Any, person_id: int | None, action: str) -> bool:
     return decide(me, person_id, action).allowed
+
+
+#: Who did something, as the audit trail names them: (type, id, label).
+Actor = tuple[str, int | None, str]
+
+
+def acting() -> Actor:
+    """Who is acting in this request, for the audit trail: the member of staff on a staff page (or
+    acting for someone from the staff side), a supporter on behalf of the person, or the person."""
+    staff, me = g.get("staff"), g.get("contributor")
+    if staff is not None and (g.get("as_staff") or me is None):
+        return ("staff", staff.id, staff.email)
+    if me is None:
+        return ("system", None, "system")
+    return actor_for(me, g.get("acting_for"))
+
+
+def form_for() -> Any:
+    """The person this request's forms are for: the person being acted for, else who is signed in."""
+    return g.get("acting_for") or g.get("contributor")
 
 
 def actor_for(me: Any, person: Any) -> tuple[str, int, str]:

@@ -113,6 +113,7 @@ def role_required(*roles: str) -> Callable[[F], F]:
                 return redirect(url_for("staff.sign_in", next=request.full_path.rstrip("?")))
             if staff.role not in roles:
                 abort(403)
+            g.as_staff = True  # on a staff page the member of staff is the one acting (access.acting)
             return view(*args, **kwargs)
 
         wrapped.allowed_roles = roles  # type: ignore[attr-defined]

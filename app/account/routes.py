@@ -60,20 +60,6 @@ def _load_contributor() -> None:
             session.pop(ACTING_FOR, None)
 
 
-def subject() -> Contributor:
-    """Whose forms these are: the person a supporter is acting for, else the signed-in person."""
-    return g.get("acting_for") or current_contributor()
-
-
-def who() -> tuple[str, int | None, str]:
-    """The audit actor: staff or a supporter acting for someone, or the person themselves."""
-    if g.get("acting_for") is not None:
-        if current_contributor() is None:
-            return ("staff", g.staff.id, g.staff.email)
-        return access.actor_for(current_contributor(), g.acting_for)
-    return service.actor(current_contributor())
-
-
 def acted_by_name() -> str | None:
     """When someone acts in another person's name, the name the person is told: else ``None``."""
     if g.get("acting_for") is None:
@@ -211,7 +197,7 @@ def sign_out_everywhere():  # type: ignore[no-untyped-def]
 @bp.get("/")
 @subject_required
 def home():  # type: ignore[no-untyped-def]
-    contributor = subject()
+    contributor = access.form_for()
     return render_template("account/home.html", contributor=contributor,
                            bank=service.masked_bank_details(contributor),
                            on_behalf=service.last_change_on_behalf(contributor))
@@ -263,11 +249,11 @@ def _languages(form: Any, *_: Any) -> None:
 
 def _details_page(topic: str):  # type: ignore[no-untyped-def]
     """Change one topic of your details (or, for staff or a supporter, of the person's)."""
-    contributor, page = subject(), TOPICS[topic]
+    contributor, page = access.form_for(), TOPICS[topic]
     form = page.form(data=None if request.method == "POST" else page.prefill(contributor))
     _languages(form)
     if form.validate_on_submit():
-        if service.update_profile(contributor, page.changes(form.data), by=who()) and acted_by_name():
+        if service.update_profile(contributor, page.changes(form.data), by=access.acting()) and acted_by_name():
             service.tell_person(contributor, "details_changed", acted_by_name() or "")
         db.session().commit()
         flash(_("Your details have been saved."))
@@ -317,7 +303,7 @@ def _setup_send(visit: journeys.Visit):  # type: ignore[no-untyped-def]
     changes: dict[str, Any] = {}
     for topic, page in TOPICS.items():
         changes |= page.changes(visit.values(topic))
-    service.update_profile(me, changes, by=who())
+    service.update_profile(me, changes, by=access.acting())
     drafts.mark_submitted(visit.draft)
     db.session().commit()
     wants_bank = me.payment_preference == "paid" and not me.bank_details
@@ -352,7 +338,7 @@ def details_bank():  # type: ignore[no-untyped-def]
     if g.acting_for is not None and current_contributor() is not None:
         # Payment goes to the contributor: only they (or the team) set where it goes.
         return render_template("account/bank_not_for_supporters.html", person=g.acting_for), 403
-    contributor = subject()
+    contributor = access.form_for()
     form = BankForm()
     if form.validate_on_submit():
         details = {"account_name": form.account_name.data, "sort_code": form.sort_code.data,
@@ -362,7 +348,7 @@ def details_bank():  # type: ignore[no-untyped-def]
             flash(_("Saved for approval: a second member of staff must approve these bank details before "
                     "payments use them. We have told %(name)s.", name=contributor.display_name))
         else:
-            service.save_bank_details(contributor, details, by=who())
+            service.save_bank_details(contributor, details, by=access.acting())
             flash(_("Your bank details have been saved."))
         return redirect(url_for("account.home"))
     return render_template("account/details_bank.html", form=form, bank=service.masked_bank_details(contributor),

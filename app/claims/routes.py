@@ -405,7 +405,7 @@ def delete_receipt(public_id: str, receipt_id: int):  # type: ignore[no-untyped-
 @bp.get("/account/claims")
 @contributor_required
 def yours():  # type: ignore[no-untyped-def]
-    person = g.get("acting_for") or current_contributor()
+    person = access.form_for()
     if not access.may(current_contributor(), person.id, "see_claims"):
         abort(403)  # filling in forms for someone does not show their claims
     claims = db.session().scalars(select(Claim).where(Claim.contributor_id == person.id)

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app import audit, db, mail
+from app.access import Actor
 from app.audit import AuditEvent
 from app.security import same_mailbox, same_person
 from app.account.models import Contributor
@@ -26,7 +27,6 @@ from app.claims.models import (
 from app.db import utcnow
 from app.staff.models import StaffUser
 
-Actor = tuple[str, int | None, str]
 
 #: Which state may follow which. "submitted" after "query" is the person's reply.
 TRANSITIONS = {

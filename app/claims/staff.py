@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from app import audit, db
+from app import access, audit, db
 from app.claims import export, pricing, service
 from app.claims.forms import KIND_CHOICES, MileageRatesForm, RateCardForm
 from app.claims.models import PaymentBatch
@@ -20,10 +20,6 @@ from app.security import current_staff, role_required
 
 bp = Blueprint("finance", __name__, url_prefix="/staff")
 
-
-def _staff() -> tuple[str, int | None, str]:
-    staff = current_staff()
-    return ("staff", staff.id, staff.email)
 
 
 @bp.context_processor
@@ -56,7 +52,7 @@ def rates():  # type: ignore[no-untyped-def]
                 rates_list.append(pricing.Rate(code, form.local_kind.data, form.local_amount.data,
                                                form.local_label.data))
             try:
-                service.add_rate_card(form.effective_from.data, rates_list, form.note.data or "", _staff())
+                service.add_rate_card(form.effective_from.data, rates_list, form.note.data or "", access.acting())
             except service.NotAllowed:
                 form.effective_from.errors = [_("The new rates must start after %(date)s, when the current ones "
                                                 "started", date=current.effective_from.strftime("%d/%m/%Y"))]
@@ -89,7 +85,7 @@ def mileage_rates():  # type: ignore[no-untyped-def]
                                      form.car_threshold_miles.data, form.passenger_pence.data,
                                      form.motorcycle_pence.data, form.bicycle_pence.data)
         try:
-            service.add_mileage_rates(rates, _staff())
+            service.add_mileage_rates(rates, access.acting())
         except service.NotAllowed:
             current = service.mileage_versions()[-1]
             form.mileage_from.errors = [_("The new mileage rates must start after %(date)s, when the current "
@@ -122,7 +118,7 @@ def expense_rules():  # type: ignore[no-untyped-def]
         settings[rule.code] = (amounts[0], amounts[1], request.form.get(f"active-{rule.code}") == "yes")
     if errors:
         return _rates_page(RateCardForm(formdata=None), service.rate_cards(), errors, 400)
-    service.save_expense_rules(settings, _staff())
+    service.save_expense_rules(settings, access.acting())
     flash(_("Expense rules saved. They apply to claims sent from now on."))
     return redirect(url_for("finance.rates") + "#expense-rules")
 
@@ -157,7 +153,7 @@ def make_export():  # type: ignore[no-untyped-def]
 def download(batch_id: int):  # type: ignore[no-untyped-def]
     if db.session().get(PaymentBatch, batch_id) is None:
         abort(404)
-    audit.record("payment_batch.downloaded", "payment_batch", batch_id, actor=_staff())
+    audit.record("payment_batch.downloaded", "payment_batch", batch_id, actor=access.acting())
     db.session().commit()
     response = Response(stream_with_context(export.batch_csv(batch_id)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="take-part-payments-{batch_id}.csv"'

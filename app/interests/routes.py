@@ -20,7 +20,6 @@ from app import access, db, journeys, security
 from app.account import data, drafts, service as accounts
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, PaymentForm
 from app.account.models import Contributor
-from app.account.routes import who as actor_now
 from app.db import utcnow
 from app.htmx import partial
 from app.i18n import current_language, easy_read_on
@@ -399,7 +398,7 @@ def equality(role_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/account/interests")
 @contributor_required
 def yours():  # type: ignore[no-untyped-def]
-    person = g.get("acting_for") or current_contributor()
+    person = access.form_for()
     rows = service.for_person(person)
     titles = {r.id: w for r, w in roles.in_language_many([role for _, role in rows], current_language())}
     return render_template("interests/yours.html", rows=rows, titles=titles, person=person)
@@ -411,11 +410,11 @@ def withdraw(reference: str):  # type: ignore[no-untyped-def]
     from flask_wtf.csrf import validate_csrf
 
     validate_csrf(request.form.get("csrf_token"))
-    person = g.get("acting_for") or current_contributor()
+    person = access.form_for()
     interest = db.session().scalar(select(Interest).where(Interest.reference == reference))
     if interest is None or interest.contributor_id != person.id or not access.may(
             current_contributor(), interest.contributor_id, "fill_in"):
         abort(404)
-    service.withdraw(interest, actor_now(), acted_by=current_contributor())
+    service.withdraw(interest, access.acting(), acted_by=current_contributor())
     flash(_("You have withdrawn your interest. Thank you for letting us know."))
     return redirect(url_for("interest.yours"))

@@ -24,6 +24,7 @@ from flask import current_app, url_for
 from sqlalchemy import delete, or_, select, update
 
 from app import access as policy, audit, db, disclosure, mail
+from app.access import Actor
 from app.account import drafts, service as accounts
 from app.account.models import Contributor, SupportLink
 from app.db import utcnow
@@ -35,7 +36,6 @@ from app.staff.models import StaffTask
 #: How long the sign-in link in the "we have your interest" email works.
 LINK_LIFETIME = timedelta(hours=24)
 #: Counts below this are never shown (equality monitoring).
-Actor = tuple[str, int | None, str]
 
 
 def add_months(day: date, months: int) -> date:

@@ -12,7 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import db, disclosure
+from app import access, db, disclosure
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES
 from app.account.models import Contributor
 from app.htmx import partial
@@ -37,10 +37,6 @@ def _names() -> dict[str, Any]:
             "channel_names": names(CHANNEL_CHOICES), "payment_names": names(PAYMENT_CHOICES),
             "relationship_names": names(RELATIONSHIP_CHOICES)}
 
-
-def _staff() -> tuple[str, int | None, str]:
-    staff = current_staff()
-    return ("staff", staff.id, staff.email)
 
 
 def _role(role_id: int) -> Role:
@@ -133,7 +129,7 @@ def change_status(interest_id: int):  # type: ignore[no-untyped-def]
     form = StatusForm()
     back = request.form.get("from") == "list"
     if form.validate_on_submit():
-        service.change_status(item, form.status.data, form.reason.data or "", _staff())
+        service.change_status(item, form.status.data, form.reason.data or "", access.acting())
         if partial():
             return render_template("interests/staff/_row.html", item=item, role=_role(item.role_id),
                                    helpers=_helpers([item]), status_form=StatusForm(), saved=True)
@@ -153,7 +149,7 @@ def add_note(interest_id: int):  # type: ignore[no-untyped-def]
     item = _interest(interest_id)
     form = NoteForm()
     if form.validate_on_submit():
-        service.add_note(item, form.text.data, current_staff().id, _staff())
+        service.add_note(item, form.text.data, current_staff().id, access.acting())
         flash(_("Note added."))
         return redirect(url_for("triage.interest", interest_id=item.id))
     return _detail(item, StatusForm(data={"status": item.status, "reason": item.reason}), form, 400)

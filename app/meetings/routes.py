@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import db, journeys
+from app import access, db, journeys
 from app.account import drafts
 from app.account import service as accounts
 from app.account.models import Contributor
@@ -129,7 +129,7 @@ def thanks(code: str):  # type: ignore[no-untyped-def]
 @bp.get("/account/meetings")
 @contributor_required
 def yours():  # type: ignore[no-untyped-def]
-    person = g.get("acting_for") or current_contributor()
+    person = access.form_for()
     meetings = service.meetings_for(person)
     now = utcnow()
     upcoming = [m for m in reversed(meetings) if service.ends_at(m) > now]

@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import delete as sql_delete, func, select, update as sql_update
 
 from app import access, audit, db, disclosure, mail
+from app.access import Actor
 from app.account.models import Contributor
 from app.db import utcnow
 from app.meetings.models import (
@@ -30,7 +31,6 @@ from app.meetings.models import (
 from app.roles.models import Role
 from app.staff.models import StaffTask
 
-Actor = tuple[str, int | None, str]
 REDACTED = "[…]"
 #: Fields whose change is worth telling people about (the rest are wording).
 NOTABLE = ("starts_at", "minutes", "format", "venue", "link")

@@ -15,7 +15,7 @@ from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import or_, select
 
-from app import db
+from app import access, db
 from app.account.models import Contributor
 from app.i18n import language
 from app.interests.models import Interest
@@ -29,10 +29,6 @@ from app.staff import routes as staff_routes
 bp = Blueprint("meetings_staff", __name__, url_prefix="/staff")
 TEAM = ("admin", "officer")
 
-
-def _staff() -> tuple[str, int | None, str]:
-    staff = current_staff()
-    return ("staff", staff.id, staff.email)
 
 
 def question_names() -> dict[str, str]:
@@ -75,7 +71,7 @@ def new(role_id: int):  # type: ignore[no-untyped-def]
     role = _role(role_id)
     form = MeetingForm(data={"minutes": 90, "format": role.format or None, "venue": role.venue})
     if form.validate_on_submit():
-        meeting = service.create(role, form.values(), _staff())
+        meeting = service.create(role, form.values(), access.acting())
         flash(_("Meeting added. Now add the people who are coming."))
         return redirect(url_for("meetings_staff.meeting", meeting_id=meeting.id))
     return render_template("meetings/staff/edit.html", role=role, form=form, meeting=None)
@@ -90,7 +86,7 @@ def edit(meeting_id: int):  # type: ignore[no-untyped-def]
                              "minutes": meeting.minutes, "format": meeting.format, "venue": meeting.venue,
                              "link": meeting.link, "agenda": meeting.agenda, "questions": meeting.questions})
     if form.validate_on_submit():
-        service.update(meeting, form.values(), form.change_note.data or "", _staff())
+        service.update(meeting, form.values(), form.change_note.data or "", access.acting())
         flash(_("Meeting saved."))
         return redirect(url_for("meetings_staff.meeting", meeting_id=meeting.id))
     return render_template("meetings/staff/edit.html", role=_role(meeting.role_id), form=form, meeting=meeting)
@@ -153,7 +149,7 @@ def attendees(meeting_id: int):  # type: ignore[no-untyped-def]
         chosen.append(person.id)
         if request.form.get("email_supporter") == "yes":
             supporters.add(person.id)
-    service.set_attendees(item, [(i, i in supporters) for i in dict.fromkeys(chosen)], _staff())
+    service.set_attendees(item, [(i, i in supporters) for i in dict.fromkeys(chosen)], access.acting())
     flash(_("The list of who came is saved."))
     return redirect(url_for("meetings_staff.meeting", meeting_id=item.id) + "#who-came")
 
@@ -219,7 +215,7 @@ def redact(comment_id: str):  # type: ignore[no-untyped-def]
     form = RedactForm()
     if form.validate_on_submit():
         try:
-            service.redact(comment, form.words.data, form.reason.data, _staff())
+            service.redact(comment, form.words.data, form.reason.data, access.acting())
         except service.NotAllowed:
             form.words.errors = [_("Those words are not in the comment. Copy them exactly.")]
         else:
@@ -249,7 +245,7 @@ def add_you_said(meeting_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return meeting(item.id, you_said_form=form, code=400)
     service.add_response(item, {"you_said": form.you_said.data, "we_did": form.we_did.data,
-                                "changed": form.changed.data == "yes", "done_on": form.done_on.data}, _staff())
+                                "changed": form.changed.data == "yes", "done_on": form.done_on.data}, access.acting())
     flash(_("Saved. Check it, translate it if you can, then publish it: everyone who came is emailed."))
     return redirect(url_for("meetings_staff.meeting", meeting_id=item.id) + "#you-said")
 
@@ -266,7 +262,7 @@ def publish(item_id: int):  # type: ignore[no-untyped-def]
     validate_csrf(request.form.get("csrf_token"))
     item = _you_said(item_id)
     try:
-        ids = service.publish(item, _staff())
+        ids = service.publish(item, access.acting())
     except service.NotAllowed:
         flash(_("This is already published."), "error")
     else:
@@ -284,7 +280,7 @@ def translate(item_id: int, locale: str):  # type: ignore[no-untyped-def]
     own = (item.translations or {}).get(locale, {})
     form = TranslateForm(data=own)
     if form.validate_on_submit():
-        service.translate(item, locale, form.you_said.data or "", form.we_did.data or "", _staff())
+        service.translate(item, locale, form.you_said.data or "", form.we_did.data or "", access.acting())
         flash(_("Translation saved."))
         return redirect(url_for("meetings_staff.meeting", meeting_id=item.meeting_id) + "#you-said")
     return render_template("meetings/staff/translate.html", item=item, form=form, locale=locale,

@@ -8,12 +8,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import db
+from app import access, db
 from app.roles import jargon, service
 from app.i18n import available
 from app.roles.forms import RoleForm, TranslationForm
 from app.roles.models import EASY_READ_SECTIONS, TRANSLATABLE, Role, RoleTranslation
-from app.security import current_staff, role_required
+from app.security import role_required
 
 bp = Blueprint("roles", __name__, url_prefix="/staff/roles")
 
@@ -27,10 +27,6 @@ TEXT_FIELDS = ("title", "purpose", "can_change", "tasks", "meetings", "between_m
                "venue_access", "recognition", "expenses_covered", "preparation", "support_offered", "dbs_why",
                "confidentiality", "adjustments", "contact_name", "contact_phone", "contact_email")
 
-
-def _staff() -> tuple[str, int | None, str]:
-    staff = current_staff()
-    return ("staff", staff.id, staff.email)
 
 
 def values_from(form: RoleForm) -> dict[str, Any]:
@@ -95,7 +91,7 @@ def index():  # type: ignore[no-untyped-def]
 def new():  # type: ignore[no-untyped-def]
     form = RoleForm()
     if form.validate_on_submit():
-        role = service.create(values_from(form), _staff())
+        role = service.create(values_from(form), access.acting())
         return _after_save(role, form)
     return render_template("roles/edit.html", form=form, role=None, advice=writing_help(form) if form.errors else [])
 
@@ -107,7 +103,7 @@ def edit(role_id: int):  # type: ignore[no-untyped-def]
     form = RoleForm(data=None if request.method == "POST" else data_of(role))
     if form.validate_on_submit():
         try:
-            service.update(role, values_from(form), _staff())
+            service.update(role, values_from(form), access.acting())
         except service.IncompleteRole as incomplete:
             _mark_missing(form, incomplete.missing)
             flash(_("A published role must stay complete. Nothing was saved."), "error")
@@ -120,7 +116,7 @@ def edit(role_id: int):  # type: ignore[no-untyped-def]
 def _after_save(role: Role, form: RoleForm):  # type: ignore[no-untyped-def]
     if request.form.get("action") == "publish" and role.status != "published":
         try:
-            service.publish(role, _staff())
+            service.publish(role, access.acting())
         except service.IncompleteRole as incomplete:
             _mark_missing(form, incomplete.missing)
             return render_template("roles/edit.html", form=form, role=role, advice=writing_help(form),
@@ -137,7 +133,7 @@ def status(role_id: int):  # type: ignore[no-untyped-def]
     role = db.get_or_404(Role, role_id)
     to = request.form.get("to", "")
     try:
-        service.change_status(role, to, _staff())
+        service.change_status(role, to, access.acting())
     except service.BadTransition:
         abort(400)
     except service.IncompleteRole:
@@ -179,7 +175,7 @@ def translation(role_id: int, locale: str):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         fields: dict[str, Any] = {name: form[name].data or "" for name in TRANSLATABLE}
         fields["easy_read"] = {s: form[f"er_{s}"].data or "" for s in EASY_READ_SECTIONS}
-        service.save_translation(role, locale, fields, _staff())
+        service.save_translation(role, locale, fields, access.acting())
         flash(_("The %(language)s words for this role are saved.", language=language.name))
         return redirect(url_for("roles.translations", role_id=role.id))
     original = {name: getattr(role, name) for name in TRANSLATABLE}

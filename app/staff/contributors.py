@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from app import db, security
+from app import access, db, security
 from app.account import service as accounts
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES
 from app.account.models import BankDetailsChange, Contributor, SupportLink
@@ -23,10 +23,6 @@ from app.staff.routes import bp
 
 PAGE_SIZE = 50
 
-
-def _staff_actor() -> tuple[str, int | None, str]:
-    staff = current_staff()
-    return ("staff", staff.id, staff.email)
 
 
 @bp.get("/contributors")
@@ -57,7 +53,7 @@ def new_contributor():  # type: ignore[no-untyped-def]
                 "name": form.name.data, "email": form.email.data or None, "phone": form.phone.data or "",
                 "contact_channel": form.contact_channel.data, "language": form.language.data,
                 "easy_read": form.easy_read.data == "yes",
-            }, _staff_actor(), current_staff().id)
+            }, access.acting(), current_staff().id)
             flash(_("%(name)s has been added.", name=person.name))
             return redirect(url_for("staff.contributor", contributor_id=person.id))
     return render_template("staff/contributor_new.html", form=form)
@@ -104,10 +100,10 @@ def link_staff_account(contributor_id: int):  # type: ignore[no-untyped-def]
         if user.id != chosen:
             user.contributor_id = None
     if chosen is not None:
-        accounts.link_staff(db.get_or_404(StaffUser, chosen), person, _staff_actor())
+        accounts.link_staff(db.get_or_404(StaffUser, chosen), person, access.acting())
     from app import audit
 
-    audit.record("contributor.staff_account_set", "contributor", person.id, actor=_staff_actor(),
+    audit.record("contributor.staff_account_set", "contributor", person.id, actor=access.acting(),
                  before={"staff": [user.id for user in linked]}, after={"staff": chosen})
     db.session().commit()
     flash(_("Saved. Staff linked to this record never decide its claims or bank details."))
@@ -160,7 +156,7 @@ def act_for(contributor_id: int):  # type: ignore[no-untyped-def]
     from app import audit
 
     # Recorded: for FOUR_EYES_DAYS they may not decide this person's claims (claims.service.conflict).
-    audit.record("staff.acted_for", "contributor", person.id, actor=_staff_actor())
+    audit.record("staff.acted_for", "contributor", person.id, actor=access.acting())
     db.session().commit()
     return redirect(url_for("account.home"))
 
@@ -187,7 +183,7 @@ def new_supporter(contributor_id: int):  # type: ignore[no-untyped-def]
             _link, message_id = accounts.add_supporter(
                 person, name=form.name.data, email=form.email.data, relationship=form.relationship.data,
                 permissions=list(form.permissions.data), locale=person.language,
-                consent_how=form.consent_how.data, consent_at=agreed, by=_staff_actor())
+                consent_how=form.consent_how.data, consent_at=agreed, by=access.acting())
             flash(_("%(name)s can now help %(person)s.", name=form.name.data, person=person.display_name))
             return redirect(url_for("staff.contributor", contributor_id=person.id))
     return render_template("staff/supporter_new.html", form=form, person=person)
@@ -199,6 +195,6 @@ def withdraw_supporter(contributor_id: int, link_id: int):  # type: ignore[no-un
     link = db.session().get(SupportLink, link_id)
     if link is None or link.contributor_id != contributor_id:
         abort(404)
-    accounts.withdraw_supporter(link, by=_staff_actor())
+    accounts.withdraw_supporter(link, by=access.acting())
     flash(_("They can no longer act for this person."))
     return redirect(url_for("staff.contributor", contributor_id=contributor_id))

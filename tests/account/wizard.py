@@ -13,10 +13,9 @@ from flask import Blueprint, abort, redirect, url_for
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired
 
-from app import audit, db, journeys, mail
+from app import access, audit, db, journeys, mail
 from app.account import drafts
 from app.account.models import Contributor
-from app.account.routes import who
 from app.forms import Form
 from app.security import contributor_required, current_contributor
 
@@ -35,7 +34,7 @@ def _send(visit: journeys.Visit) -> Any:
     """Mark the draft sent with a reference, audit it, email the owner: one commit."""
     draft = visit.draft
     reference = drafts.mark_submitted(draft)
-    audit.record("form.submitted", "contributor", draft.subject_id, actor=who(),
+    audit.record("form.submitted", "contributor", draft.subject_id, actor=access.acting(),
                  after={"kind": draft.kind, "reference": reference, "filled_in_by": draft.owner_id})
     owner, subject = db.session().get(Contributor, draft.owner_id), db.session().get(Contributor, draft.subject_id)
     if owner is not None and owner.email:
