@@ -221,6 +221,48 @@ class RejectForm(Form):
                                        Length(max=2000, message=_l("This must be 2000 characters or fewer"))])
 
 
+class AmountToPayField(MoneyField):
+    """The amount to pay for the fee or one expense; left empty, it stays as it is (its default)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is None:
+            self.data, self.raw = self.object_data, None
+
+
+def _reason_if_changed(key: Any) -> Any:
+    def check(form: Any, field: Any) -> None:
+        if field.data != field.object_data and not form[f"reason-{key}"].data:
+            raise ValidationError(_l("Say why the amount changed: the person will see it"))
+
+    return check
+
+
+class ApproveForm(Form):
+    """Approving a claim: for the fee and each expense line, the amount to pay and, when it
+    changes, why (the person sees it). The fields are the claim's own, so ``for_claim`` makes the
+    form's class for each request; they are named ``allowed-<key>`` and ``reason-<key>``, where
+    ``key`` is "fee" or the line's id."""
+
+    keys: list[Any]
+
+    @classmethod
+    def for_claim(cls, amounts: dict[Any, int], **kwargs: Any) -> ApproveForm:
+        """``amounts``: key -> the amount now, in pence, in the order of the page."""
+        fields: dict[str, Any] = {}
+        for key, now in amounts.items():
+            fields[f"allowed-{key}"] = AmountToPayField(_l("Amount to pay"), default=now,
+                                                        validators=[_reason_if_changed(key)])
+            fields[f"reason-{key}"] = StringField(_l("Reason for a different amount"), filters=[strip])
+        form = type("ClaimApproveForm", (cls,), fields)(**kwargs)
+        form.keys = list(amounts)
+        return form
+
+    def changes(self) -> dict[Any, tuple[int, str]]:
+        """key -> (the amount to pay, the reason given)."""
+        return {key: (self[f"allowed-{key}"].data, self[f"reason-{key}"].data or "") for key in self.keys}
+
+
 class PaidForm(Form):
     paid_on = DatePartsField(_l("Date paid"), validators=[InputRequired(_l("Enter the date it was paid"))])
 
