@@ -7,10 +7,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DecimalField, FieldList, FormField, MultipleFileField, RadioField, SelectField, SelectMultipleField, StringField,
+    BooleanField, DecimalField, FieldList, FormField, MultipleFileField, RadioField, SelectField, SelectMultipleField, StringField,
     TextAreaField,
 )
-from wtforms.form import Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -66,6 +65,31 @@ class MileageRatesForm(Form):
     passenger_pence = _pence(_l("Each passenger: pence a mile"))
     motorcycle_pence = _pence(_l("Motorcycles: pence a mile"))
     bicycle_pence = _pence(_l("Bicycles: pence a mile"))
+
+
+class ExpenseRulesForm(Form):
+    """The organisation's rule for each kind of expense: the most paid (``cap-<code>``), the amount
+    over which a receipt is needed (``receipt-<code>``), both optional, and whether it is offered
+    (``active-<code>``). ``for_rules`` makes the form's class from the rules in force."""
+
+    codes: list[str]
+
+    @classmethod
+    def for_rules(cls, rules: list[tuple[Any, bool]], **kwargs: Any) -> ExpenseRulesForm:
+        """``rules``: (rule, offered) for every kind of expense, as ``service.all_expense_rules`` gives."""
+        fields: dict[str, Any] = {}
+        for rule, active in rules:
+            fields[f"cap-{rule.code}"] = MoneyField(_l("Most we pay"), default=rule.cap_pence)
+            fields[f"receipt-{rule.code}"] = MoneyField(_l("Receipt needed over"), default=rule.receipt_over_pence)
+            fields[f"active-{rule.code}"] = BooleanField(_l("Offered on claims"), default=active)
+        form = type("ExpenseRulesPageForm", (cls,), fields)(**kwargs)
+        form.codes = [rule.code for rule, _active in rules]
+        return form
+
+    def settings(self) -> dict[str, tuple[int | None, int | None, bool]]:
+        """code -> (cap, receipt over, offered), as ``service.save_expense_rules`` takes them."""
+        return {code: (self[f"cap-{code}"].data, self[f"receipt-{code}"].data, bool(self[f"active-{code}"].data))
+                for code in self.codes}
 
 
 # --- making a claim (one form per page) ----------------------------------------------------------
