@@ -1,4 +1,5 @@
-"""Staff forms for claims: a new rate-card version."""
+"""Forms for claims: the pages of making one (one form a page), and the staff pages (rates, expense rules,
+deciding a claim)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, DecimalField, FieldList, FormField, MultipleFileField, RadioField, SelectField, SelectMultipleField, StringField,
-    TextAreaField,
+    BooleanField, DecimalField, FieldList, FormField, MultipleFileField, RadioField, SelectField, SelectMultipleField,
+    StringField, TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError

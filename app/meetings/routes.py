@@ -99,8 +99,8 @@ def feedback(code: str):  # type: ignore[no-untyped-def]
         if not form.whose.errors:
             answers = {name: form[name].data for name in SCALES}
             texts = {name: form[name].data or "" for name in TEXTS}
-            response = service.give_feedback(meeting, answers, texts, form.debrief.data == "yes" and person is not None,
-                                             person=person, giver=current_contributor() if person else None)
+            service.give_feedback(meeting, answers, texts, form.debrief.data == "yes" and person is not None,
+                                  person=person, giver=current_contributor() if person else None)
             if person is None:
                 return redirect(url_for("meetings.thanks", code=code))
             return redirect(url_for("meetings.thanks", code=code, named="yes"))
