@@ -578,3 +578,27 @@ def test_access(world: World, endpoint: str) -> None:
     failures = [problem for method, url, who in cells_of(endpoint, world)
                 if (problem := check_cell(world, endpoint, method, url, who))]
     assert not failures, f"{endpoint}, decided {DECISIONS[endpoint]}:\n  " + "\n  ".join(failures)
+
+
+def test_a_post_without_a_token_is_refused_before_its_view(world: World) -> None:
+    """CSRFProtect checks every POST before its view runs (no view checks the token itself): a POST
+    without the token, from someone the route lets in, is refused with the "could not be sent" page,
+    and nothing changes."""
+    from flask import url_for
+
+    failures = []
+    for endpoint in sorted(DECISIONS):
+        rule = next(r for r in world.app.url_map.iter_rules() if r.endpoint == endpoint)
+        if "POST" not in (rule.methods or ()):
+            continue
+        who = next(w for w in PEOPLE if _refused(decision_for(endpoint, "POST"), w) is None)
+        with world.app.test_request_context():
+            url = url_for(endpoint, **URL_ARGS.get(endpoint, lambda r: {})(world.refs | world.ids))
+        client = client_as(world, who)
+        before = snapshot(world.app)
+        response = client.post(url + "?lang=en", data=FORM.get(endpoint, lambda r: {})(world.refs | world.ids))
+        if response.status_code != 400 or b"Your form could not be sent" not in response.get_data():
+            failures.append(f"POST {url} as {who}: got {response.status_code}")
+        if snapshot(world.app) != before:
+            failures.append(f"POST {url} as {who}: the data changed")
+    assert not failures, "\n  ".join(["posted without a CSRF token:"] + failures)

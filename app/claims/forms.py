@@ -1,4 +1,5 @@
-"""Staff forms for claims: a new rate-card version."""
+"""Forms for claims: the pages of making one (one form a page), and the staff pages (rates, expense rules,
+deciding a claim)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DecimalField, FieldList, FormField, MultipleFileField, RadioField, SelectField, SelectMultipleField, StringField,
-    TextAreaField,
+    BooleanField, DecimalField, FieldList, FormField, MultipleFileField, RadioField, SelectField, SelectMultipleField,
+    StringField, TextAreaField,
 )
-from wtforms.form import Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -66,6 +66,31 @@ class MileageRatesForm(Form):
     passenger_pence = _pence(_l("Each passenger: pence a mile"))
     motorcycle_pence = _pence(_l("Motorcycles: pence a mile"))
     bicycle_pence = _pence(_l("Bicycles: pence a mile"))
+
+
+class ExpenseRulesForm(Form):
+    """The organisation's rule for each kind of expense: the most paid (``cap-<code>``), the amount
+    over which a receipt is needed (``receipt-<code>``), both optional, and whether it is offered
+    (``active-<code>``). ``for_rules`` makes the form's class from the rules in force."""
+
+    codes: list[str]
+
+    @classmethod
+    def for_rules(cls, rules: list[tuple[Any, bool]], **kwargs: Any) -> ExpenseRulesForm:
+        """``rules``: (rule, offered) for every kind of expense, as ``service.all_expense_rules`` gives."""
+        fields: dict[str, Any] = {}
+        for rule, active in rules:
+            fields[f"cap-{rule.code}"] = MoneyField(_l("Most we pay"), default=rule.cap_pence)
+            fields[f"receipt-{rule.code}"] = MoneyField(_l("Receipt needed over"), default=rule.receipt_over_pence)
+            fields[f"active-{rule.code}"] = BooleanField(_l("Offered on claims"), default=active)
+        form = type("ExpenseRulesPageForm", (cls,), fields)(**kwargs)
+        form.codes = [rule.code for rule, _active in rules]
+        return form
+
+    def settings(self) -> dict[str, tuple[int | None, int | None, bool]]:
+        """code -> (cap, receipt over, offered), as ``service.save_expense_rules`` takes them."""
+        return {code: (self[f"cap-{code}"].data, self[f"receipt-{code}"].data, bool(self[f"active-{code}"].data))
+                for code in self.codes}
 
 
 # --- making a claim (one form per page) ----------------------------------------------------------
@@ -219,6 +244,48 @@ class RejectForm(Form):
     reason = TextAreaField(_l("Why it cannot be approved, in plain words (sent to them)"), filters=[strip],
                            validators=[InputRequired(_l("Enter the reason")),
                                        Length(max=2000, message=_l("This must be 2000 characters or fewer"))])
+
+
+class AmountToPayField(MoneyField):
+    """The amount to pay for the fee or one expense; left empty, it stays as it is (its default)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is None:
+            self.data, self.raw = self.object_data, None
+
+
+def _reason_if_changed(key: Any) -> Any:
+    def check(form: Any, field: Any) -> None:
+        if field.data != field.object_data and not form[f"reason-{key}"].data:
+            raise ValidationError(_l("Say why the amount changed: the person will see it"))
+
+    return check
+
+
+class ApproveForm(Form):
+    """Approving a claim: for the fee and each expense line, the amount to pay and, when it
+    changes, why (the person sees it). The fields are the claim's own, so ``for_claim`` makes the
+    form's class for each request; they are named ``allowed-<key>`` and ``reason-<key>``, where
+    ``key`` is "fee" or the line's id."""
+
+    keys: list[Any]
+
+    @classmethod
+    def for_claim(cls, amounts: dict[Any, int], **kwargs: Any) -> ApproveForm:
+        """``amounts``: key -> the amount now, in pence, in the order of the page."""
+        fields: dict[str, Any] = {}
+        for key, now in amounts.items():
+            fields[f"allowed-{key}"] = AmountToPayField(_l("Amount to pay"), default=now,
+                                                        validators=[_reason_if_changed(key)])
+            fields[f"reason-{key}"] = StringField(_l("Reason for a different amount"), filters=[strip])
+        form = type("ClaimApproveForm", (cls,), fields)(**kwargs)
+        form.keys = list(amounts)
+        return form
+
+    def changes(self) -> dict[Any, tuple[int, str]]:
+        """key -> (the amount to pay, the reason given)."""
+        return {key: (self[f"allowed-{key}"].data, self[f"reason-{key}"].data or "") for key in self.keys}
 
 
 class PaidForm(Form):

@@ -17,7 +17,7 @@ from app import audit, db
 from app.account.models import Contributor
 from app.audit import AuditEvent
 from app.claims import service
-from app.claims.forms import PaidForm, QueryForm, QueueFilterForm, RejectForm
+from app.claims.forms import ApproveForm, PaidForm, QueryForm, QueueFilterForm, RejectForm
 from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
 from app.claims.routes import status_words, send_receipt
 from app.db import utcnow
@@ -114,6 +114,11 @@ def _lines(claim: Claim) -> list[ClaimLine]:
                                      .order_by(ClaimLine.position)))
 
 
+def _approve_form(claim: Claim, lines: list[ClaimLine], **kwargs: Any) -> ApproveForm:
+    """The amounts to pay, in the order of the page: the fee, then each expense."""
+    return ApproveForm.for_claim({"fee": claim.fee_pence} | {line.id: line.allowed_pence for line in lines}, **kwargs)
+
+
 def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-untyped-def]
     session = db.session()
     people = {p.id: p for p in session.scalars(select(Contributor).where(
@@ -131,7 +136,8 @@ def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-unt
         files_by_line=_files_by_line(claim, lines),
         messages=messages, writers=service.writers(list(messages)),
         query_form=forms.get("query_form") or QueryForm(), reject_form=forms.get("reject_form") or RejectForm(),
-        paid_form=forms.get("paid_form") or PaidForm(), line_errors=forms.get("line_errors") or {},
+        paid_form=forms.get("paid_form") or PaidForm(),
+        approve_form=forms.get("approve_form") or _approve_form(claim, lines, formdata=None),
         overdue=claim.status in OPEN and claim.submitted_at < _overdue_before(),
         own=service.own_claim(current_staff(), claim),
         conflict=service.conflict(current_staff(), claim), four_eyes_days=current_app.config["SETTINGS"].four_eyes_days,
@@ -170,9 +176,6 @@ def receipt(claim_id: int, receipt_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:claim_id>/assign")
 @role_required("admin", "officer", "finance")
 def assign(claim_id: int):  # type: ignore[no-untyped-def]
-    from flask_wtf.csrf import validate_csrf
-
-    validate_csrf(request.form.get("csrf_token"))
     item = _claim(claim_id)
     staff = current_staff()
     item.assignee_id = None if request.form.get("to") == "nobody" else staff.id
@@ -205,29 +208,11 @@ def reject(claim_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:claim_id>/approve")
 @role_required("admin", "officer")
 def approve(claim_id: int):  # type: ignore[no-untyped-def]
-    from flask_wtf.csrf import validate_csrf
-
-    from app.i18n import parse_amount
-    from app.claims.pricing import to_pence
-
-    validate_csrf(request.form.get("csrf_token"))
     item = _claim(claim_id)
-    changes: dict[Any, tuple[int, str]] = {}
-    errors: dict[Any, str] = {}
-    current = {line.id: line.allowed_pence for line in _lines(item)} | {"fee": item.fee_pence}
-    for key, was in current.items():
-        typed = request.form.get(f"allowed-{key}", "").strip()
-        amount = parse_amount(typed) if typed else None
-        if typed and amount is None:
-            errors[key] = _("Enter an amount in pounds and pence, like 12.50")
-            continue
-        allowed = to_pence(amount * 100) if amount is not None else was
-        reason = request.form.get(f"reason-{key}", "").strip()
-        if allowed != was and not reason:
-            errors[key] = _("Say why the amount changed: the person will see it")
-        changes[key] = (allowed, reason)
-    if errors:
-        return _detail(item, 400, line_errors=errors)
+    form = _approve_form(item, _lines(item))
+    if not form.validate_on_submit():
+        return _detail(item, 400, approve_form=form)
+    changes = form.changes()
     fee = changes.pop("fee")
     return _act(item, "approved", line_changes=changes, fee_change=fee)
 
@@ -236,9 +221,6 @@ def approve(claim_id: int):  # type: ignore[no-untyped-def]
 @role_required("admin", "finance")
 def sent(claim_id: int):  # type: ignore[no-untyped-def]
     """Sent for payment by hand (the finance export does this for every claim in it)."""
-    from flask_wtf.csrf import validate_csrf
-
-    validate_csrf(request.form.get("csrf_token"))
     return _act(_claim(claim_id), "sent")
 
 
@@ -277,9 +259,6 @@ def bulk():  # type: ignore[no-untyped-def]
     """Approve or mark paid several claims: first a page listing them to confirm, then the change."""
     from datetime import date
 
-    from flask_wtf.csrf import validate_csrf
-
-    validate_csrf(request.form.get("csrf_token"))
     action = request.form.get("action", "")
     if action not in BULK or current_staff().role not in BULK[action][1]:
         abort(403)

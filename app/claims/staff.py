@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app import access, audit, db
 from app.claims import export, pricing, service
-from app.claims.forms import KIND_CHOICES, MileageRatesForm, RateCardForm
+from app.claims.forms import KIND_CHOICES, ExpenseRulesForm, MileageRatesForm, RateCardForm
 from app.claims.models import PaymentBatch
 from app.security import current_staff, role_required
 
@@ -62,17 +62,19 @@ def rates():  # type: ignore[no-untyped-def]
     return _rates_page(form, cards)
 
 
-def _rates_page(form: RateCardForm, cards: list[Any], rule_errors: dict[str, str] | None = None,
-                code: int = 200, mileage_form: MileageRatesForm | None = None):  # type: ignore[no-untyped-def]
+def _rates_page(form: RateCardForm, cards: list[Any], code: int = 200, mileage_form: MileageRatesForm | None = None,
+                rules_form: ExpenseRulesForm | None = None):  # type: ignore[no-untyped-def]
     mileage = list(reversed(service.mileage_versions()))
     if mileage_form is None:  # offered with the amounts in force, to change what needs changing
         current = mileage[0] if mileage else pricing.HMRC_2011
         mileage_form = MileageRatesForm(formdata=None, data={
             name: getattr(current, name) for name in ("car_pence", "car_after_pence", "car_threshold_miles",
                                                       "passenger_pence", "motorcycle_pence", "bicycle_pence")})
+    rules = service.all_expense_rules()
+    if rules_form is None:
+        rules_form = ExpenseRulesForm.for_rules(rules, formdata=None)
     return render_template("claims/rates.html", cards=list(reversed(cards)), form=form, mileage=mileage,
-                           mileage_form=mileage_form, rules=service.all_expense_rules(),
-                           rule_errors=rule_errors or {}), code
+                           mileage_form=mileage_form, rules=rules, rules_form=rules_form), code
 
 
 @bp.post("/rates/mileage")
@@ -93,32 +95,17 @@ def mileage_rates():  # type: ignore[no-untyped-def]
         else:
             flash(_("New mileage rates saved. Claims already made keep the rates they were priced with."))
             return redirect(url_for("finance.rates") + "#mileage")
-    return _rates_page(RateCardForm(formdata=None), service.rate_cards(), code=400, mileage_form=form)
+    return _rates_page(RateCardForm(formdata=None), service.rate_cards(), 400, mileage_form=form)
 
 
 @bp.post("/rates/expenses")
 @role_required("admin")
 def expense_rules():  # type: ignore[no-untyped-def]
     """Caps, receipt limits and which expenses are offered (an administrator's choice)."""
-    from flask_wtf.csrf import validate_csrf
-
-    from app.i18n import parse_amount
-
-    validate_csrf(request.form.get("csrf_token"))
-    settings: dict[str, tuple[int | None, int | None, bool]] = {}
-    errors: dict[str, str] = {}
-    for rule, _active in service.all_expense_rules():
-        amounts = []
-        for field in ("cap", "receipt"):
-            typed = request.form.get(f"{field}-{rule.code}", "").strip()
-            amount = parse_amount(typed) if typed else None
-            if typed and (amount is None or amount < 0):
-                errors[f"{field}-{rule.code}"] = _("Enter an amount in pounds and pence, like 12.50")
-            amounts.append(pricing.to_pence(amount * 100) if amount is not None else None)
-        settings[rule.code] = (amounts[0], amounts[1], request.form.get(f"active-{rule.code}") == "yes")
-    if errors:
-        return _rates_page(RateCardForm(formdata=None), service.rate_cards(), errors, 400)
-    service.save_expense_rules(settings, access.acting())
+    form = ExpenseRulesForm.for_rules(service.all_expense_rules())
+    if not form.validate_on_submit():
+        return _rates_page(RateCardForm(formdata=None), service.rate_cards(), 400, rules_form=form)
+    service.save_expense_rules(form.settings(), access.acting())
     flash(_("Expense rules saved. They apply to claims sent from now on."))
     return redirect(url_for("finance.rates") + "#expense-rules")
 
@@ -135,9 +122,6 @@ def finance():  # type: ignore[no-untyped-def]
 @bp.post("/finance/export")
 @role_required("admin", "finance")
 def make_export():  # type: ignore[no-untyped-def]
-    from flask_wtf.csrf import validate_csrf
-
-    validate_csrf(request.form.get("csrf_token"))
     batch = export.make_batch(current_staff())
     if batch is None:
         flash(_("There are no approved claims to send."))

@@ -407,9 +407,6 @@ def yours():  # type: ignore[no-untyped-def]
 @bp.post("/account/interests/<reference>/withdraw")
 @contributor_required
 def withdraw(reference: str):  # type: ignore[no-untyped-def]
-    from flask_wtf.csrf import validate_csrf
-
-    validate_csrf(request.form.get("csrf_token"))
     person = access.form_for()
     interest = db.session().scalar(select(Interest).where(Interest.reference == reference))
     if interest is None or interest.contributor_id != person.id or not access.may(

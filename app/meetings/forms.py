@@ -85,10 +85,6 @@ class MeetingForm(Form):
                 "questions": self.questions.data or ""}
 
 
-class AttendeesForm(Form):
-    """Checkboxes are read from the request directly (a changing list of people)."""
-
-
 class RedactForm(Form):
     words = StringField(_l("The personal details to remove, exactly as written"), filters=[strip],
                         validators=[InputRequired(_l("Enter the words to remove")), _long(500)])

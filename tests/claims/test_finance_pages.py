@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from app import db
@@ -123,3 +124,21 @@ def test_an_admin_adds_dated_mileage_rates_and_claims_use_them_from_that_day(app
         after = claim_for(payee, date(2027, 4, 6), "b", expenses=[{"kind": "mileage", "miles": "10"}])
         pence = {line.claim_id: line.allowed_pence for line in db.session().scalars(select(ClaimLine))}
         assert (pence[before.id], pence[after.id]) == (450, 550)
+
+
+@pytest.mark.parametrize("typed", ["£1e9", "lots", "-3"])
+def test_a_bad_expense_rule_amount_is_explained_at_its_field_and_kept(app, typed: str) -> None:
+    admin = staff_client(app, "admin")
+    form = {"active-food": "yes", "cap-food": "£20", "receipt-parking": typed, "cap-taxi": "oops"}
+    bad = admin.post("/staff/rates/expenses?lang=en", form, expected_status=400, token_from="/staff/rates")
+    message = "Enter an amount in pounds and pence, like 12.50"
+    assert bad.error_summary() == [("#cap-taxi", message), ("#receipt-parking", message)]  # page order
+    field = bad.by_id("receipt-parking")
+    assert field.get("value") == typed and field.get("aria-invalid") == "true"
+    assert message in "".join(bad.by_id("receipt-parking-error").itertext())
+    assert bad.by_id("cap-food").get("value") == "£20" and bad.by_id("cap-taxi").get("value") == "oops"
+    assert bad.by_id("active-food").get("checked") is not None  # the boxes as they were sent
+    assert bad.by_id("active-parking").get("checked") is None
+    with app.app_context():
+        rules = service.expense_rules()
+        assert "parking" in rules and rules["food"].cap_pence != 2000  # nothing saved

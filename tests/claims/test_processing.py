@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from app import db
 from app.audit import AuditEvent
-from app.claims.models import Claim, Receipt
+from app.claims.models import Claim, ClaimLine, Receipt
 from app.db import utcnow
 from tests.claims.test_claim_service import claim_for, person
 from tests.claims.test_receipts import photo
@@ -191,3 +192,38 @@ def test_finance_marks_one_claim_sent_by_hand_and_the_person_is_told(mail_app, s
     assert "That change is not allowed" in finance.get(f"/staff/claims/{claim_id}?lang=en").text()
     deliver_mail(mail_app)
     assert len(handler.messages) == count  # no second email
+
+
+@pytest.mark.parametrize("typed", ["£1e9", "lots", "-3"])
+def test_a_bad_amount_to_pay_is_explained_at_its_field_and_kept(app, typed: str) -> None:
+    [claim_id] = some_claims(app, 1)
+    with app.app_context():
+        line_id = db.session().scalar(select(ClaimLine.id).where(ClaimLine.claim_id == claim_id))
+    officer = staff_client(app, "officer")
+    bad = officer.post(f"/staff/claims/{claim_id}/approve?lang=en",
+                       {"allowed-fee": "80.00", f"allowed-{line_id}": typed, f"reason-{line_id}": "Receipt says 50p"},
+                       expected_status=400, token_from=f"/staff/claims/{claim_id}")
+    assert bad.error_summary() == [("#allowed-fee", "Say why the amount changed: the person will see it"),
+                                   (f"#allowed-{line_id}", "Enter an amount in pounds and pence, like 12.50")]
+    field = bad.by_id(f"allowed-{line_id}")
+    assert field.get("value") == typed and field.get("aria-invalid") == "true"
+    assert "Enter an amount in pounds and pence" in "".join(bad.by_id(f"allowed-{line_id}-error").itertext())
+    assert bad.by_id(f"reason-{line_id}").get("value") == "Receipt says 50p"
+    assert bad.by_id("allowed-fee").get("value") == "80.00"
+    with app.app_context():
+        claim = db.session().get(Claim, claim_id)
+        assert (claim.status, claim.fee_pence, claim.expenses_pence) == ("submitted", 7500, 100)
+
+
+def test_an_amount_to_pay_left_empty_stays_as_it_is(app) -> None:
+    [claim_id] = some_claims(app, 1)
+    with app.app_context():
+        line_id = db.session().scalar(select(ClaimLine.id).where(ClaimLine.claim_id == claim_id))
+    officer = staff_client(app, "officer")
+    page = officer.get(f"/staff/claims/{claim_id}?lang=en")
+    assert (page.by_id("allowed-fee").get("value"), page.by_id(f"allowed-{line_id}").get("value")) == ("75.00", "1.00")
+    officer.post_redirect(f"/staff/claims/{claim_id}/approve", {"allowed-fee": "", f"allowed-{line_id}": " "},
+                          token_from=f"/staff/claims/{claim_id}")
+    with app.app_context():
+        claim = db.session().get(Claim, claim_id)
+        assert (claim.status, claim.fee_pence, claim.expenses_pence) == ("approved", 7500, 100)
