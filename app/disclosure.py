@@ -53,7 +53,7 @@ def protect(counts: Mapping[K, int], sums: Iterable[tuple[K, Sequence[K]]],
                 hidden.update(parts)
         grew = len(hidden) > before
     while True:
-        pinned = _pinned(hidden, sums)
+        pinned = _pinned(hidden, sums) | _bounded(hidden, sums, counts)
         if not pinned:
             break
         partners = {_partner(key, hidden, sums, counts) for key in pinned}
@@ -104,6 +104,37 @@ def _pinned(hidden: set[K], sums: list[tuple[K, tuple[K, ...]]]) -> set[K]:
                 rows[other] = _minus(other_row, row, factor)
         rows[pivot] = row
     return {pivot for pivot, row in rows.items() if len(row) == 1}
+
+
+def _bounded(hidden: set[K], sums: list[tuple[K, tuple[K, ...]]], counts: Mapping[K, int]) -> set[K]:
+    """Hidden counts that bounds alone pin down: nothing is below zero, a total lies between what
+    its parts allow and each part between what the total and the other parts allow. Narrowed
+    until nothing changes; a count whose lowest and highest possible values meet is given away."""
+    top = sum(counts.values()) + 1
+    low = {k: (0 if k in hidden else v) for k, v in counts.items()}
+    high = {k: (top if k in hidden else v) for k, v in counts.items()}
+    for _round in range(50):
+        changed = False
+        for total, parts in sums:
+            if not any(k in hidden for k in (total, *parts)):
+                continue
+            sum_low, sum_high = sum(low[p] for p in parts), sum(high[p] for p in parts)
+            narrowed = [(total, sum_low, sum_high)] + [
+                (p, low[total] - (sum_high - high[p]), high[total] - (sum_low - low[p])) for p in parts]
+            for key, lo, hi in narrowed:
+                if lo > low[key]:
+                    low[key], changed = lo, True
+                if hi < high[key]:
+                    high[key], changed = hi, True
+        if not changed:
+            break
+    return {k for k in hidden if low[k] == high[k] and counts[k] != 0 or (low[k] == high[k] and _inside_shown(k, sums, hidden))}
+
+
+def _inside_shown(key: K, sums: list[tuple[K, tuple[K, ...]]], hidden: set[K]) -> bool:
+    """A hidden nought pinned by bounds matters only if it is not simply said by a shown nought
+    total above it (then it gives nothing away that the page does not say)."""
+    return not any(key in parts and total not in hidden for total, parts in sums)
 
 
 def _minus(row: dict[K, Fraction], other: dict[K, Fraction], factor: Fraction) -> dict[K, Fraction]:

@@ -80,6 +80,9 @@ class EqualityResponse(Base):
     """
 
     __tablename__ = "equality_responses"
+    # Stored in the order of the random id, not of arrival (SQLite would otherwise keep a rowid
+    # that lines the n-th answer up with the n-th interest).
+    __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"), index=True)

@@ -48,6 +48,9 @@ data.cover("interests", export="interests",
            erasure="the person's interests are deleted with the team's notes on them; one they sent for someone "
                    "else stays that person's, without the link to who sent it",
            retention="deleted RETENTION_INTEREST_MONTHS after the role closed (or after it was sent, if later)")
+data.cover("interest_notes", export="interests",
+           erasure="deleted with the interest they are about",
+           retention="deleted with the interest they are about (RETENTION_INTEREST_MONTHS)")
 data.exempt("equality_responses", "equality answers are anonymous by design: a random id, the role and the month, "
                                   "no link to a person or an interest, so nothing can be found for anyone")
 

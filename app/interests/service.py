@@ -246,7 +246,8 @@ def confirm_for(person: Contributor) -> int:
 # --- your data, erasure and retention ----------------------------------------------------
 
 def export(person: Contributor) -> list[dict[str, Any]]:
-    """Interests made by or for ``person``, for "your data" (staff notes are not personal answers)."""
+    """Interests made by or for ``person``, for "your data"; the person's own include what the team
+    wrote about them (a note about someone is theirs to see)."""
     rows = db.session().scalars(select(Interest).where(
         or_(Interest.contributor_id == person.id, Interest.submitted_by_id == person.id)).order_by(Interest.id))
     def row(i: Interest) -> dict[str, Any]:
@@ -258,7 +259,8 @@ def export(person: Contributor) -> list[dict[str, Any]]:
                    "hopes": i.hopes, "brings": i.brings, "payment_preference": i.payment_preference,
                    "deleted_on": i.delete_after.isoformat()}
         if i.contributor_id == person.id:  # what happened next is the person's, not their helper's
-            answers |= {"status": i.status, "reason": i.reason}
+            answers |= {"status": i.status, "reason": i.reason,
+                        "team_notes": [{"written": n.created_at.isoformat(), "note": n.text} for n in notes(i)]}
         return answers
 
     return [row(i) for i in rows]

@@ -90,6 +90,7 @@ class FeedbackResponse(Base):
                         name="anonymous_has_no_person"),
         CheckConstraint("anonymous = true OR (contributor_id IS NOT NULL AND received_on IS NOT NULL)",
                         name="named_has_a_person"),
+        {"sqlite_with_rowid": False},  # stored in the order of the random id, never of arrival
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
@@ -109,6 +110,7 @@ class FeedbackComment(Base):
     """Words someone wrote: never deleted (the database refuses), only redacted with a reason."""
 
     __tablename__ = "feedback_comments"
+    __table_args__ = {"sqlite_with_rowid": False}  # stored in the order of the random id, never of arrival
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     response_id: Mapped[str] = mapped_column(ForeignKey("feedback_responses.id", onupdate="CASCADE"), index=True)

@@ -254,12 +254,9 @@ def redact(comment: FeedbackComment, words: str, reason: str, by: Actor) -> None
 
 @dataclass
 class Summary:
-    """What people said about one or more meetings, counted; ``None`` is a hidden figure."""
+    """What people said about one meeting, counted; ``None`` is a hidden figure."""
 
     responses: int | None
-    anonymous: int | None
-    on_behalf: int | None
-    debriefs: int | None
     counts: dict[str, dict[int, int | None]]  # question -> answer (1..5) -> how many
     answers: dict[str, int | None]  # question -> how many answered it
 
@@ -275,61 +272,48 @@ class Summary:
         return sum(k * (v or 0) for k, v in counts.items()) / total
 
 
-FIGURES = ("responses", "anonymous", "on_behalf", "debriefs")
-
-
 def feedback_closed(meeting: Meeting, now: datetime | None = None) -> bool:
     """Feedback is counted and read once its window has closed: while it is open, the page
     would change as each person answered."""
     return not meeting.cancelled and feedback_closes(meeting) <= (now or utcnow())
 
 
-def feedback_tables(rows: Sequence[FeedbackResponse], meeting_ids: list[int]
+def feedback_tables(rows: Sequence[FeedbackResponse]
                     ) -> tuple[dict[tuple[Any, ...], int], list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]]:
-    """Every figure of a role's feedback pages and how they add up. Keys: ``(figure, meeting)``
-    for ``FIGURES``, ``(question, answer, meeting)``, ``("answered", question, meeting)``;
-    meeting ``None`` is all of them together."""
+    """Every figure of one meeting's feedback and how they add up. Keys: ``("responses",)``,
+    ``(question, answer)``, ``("answered", question)``.
+
+    Only what cannot change once the window has closed is counted: how many responded and what
+    they answered (not who was named, on whose behalf, or who asked for a debrief, which erasure
+    and retention change later, so that two readings a year apart would differ by one person)."""
     counted: Counter[tuple[Any, ...]] = Counter()
     for row in rows:
-        for where in (row.meeting_id, None):
-            counted[("responses", where)] += 1
-            counted[("anonymous", where)] += row.anonymous
-            counted[("on_behalf", where)] += row.submitted_by_id is not None
-            counted[("debriefs", where)] += row.debrief
-            for name, value in (row.answers or {}).items():
-                if name in SCALES:
-                    counted[(name, int(value), where)] += 1
-                    counted[("answered", name, where)] += 1
-    places = [*meeting_ids, None]
-    keys = [*((f, w) for f in FIGURES for w in places),
-            *((q, a, w) for q in SCALES for a in range(1, 6) for w in places),
-            *(("answered", q, w) for q in SCALES for w in places)]
-    sums = [*(((f, None), [(f, m) for m in meeting_ids]) for f in FIGURES),
-            *(((q, a, None), [(q, a, m) for m in meeting_ids]) for q in SCALES for a in range(1, 6)),
-            *((("answered", q, None), [("answered", q, m) for m in meeting_ids]) for q in SCALES),
-            *((("answered", q, w), [(q, a, w) for a in range(1, 6)]) for q in SCALES for w in places)]
+        counted[("responses",)] += 1
+        for name, value in (row.answers or {}).items():
+            if name in SCALES:
+                counted[(name, int(value))] += 1
+                counted[("answered", name)] += 1
+    keys = [("responses",), *((q, a) for q in SCALES for a in range(1, 6)), *(("answered", q) for q in SCALES)]
+    sums = [(("answered", q), [(q, a) for a in range(1, 6)]) for q in SCALES]
     return {key: counted[key] for key in keys}, sums
 
 
-def summaries(role: Role) -> tuple[list[tuple[Meeting, Summary]], Summary]:
-    """Each meeting of ``role`` whose feedback has closed, oldest first, and all of them together.
+def summary(meeting: Meeting) -> Summary | None:
+    """One meeting's feedback counted and protected (``disclosure.protect``), once its window has
+    closed; ``None`` before. Each meeting stands alone: meetings do not overlap, and no total
+    across them is published, so no two published tables can be subtracted."""
+    if not feedback_closed(meeting):
+        return None
+    rows = db.session().scalars(select(FeedbackResponse).where(FeedbackResponse.meeting_id == meeting.id)).all()
+    shown = disclosure.protect(*feedback_tables(rows))
+    return Summary(shown[("responses",)], counts={q: {a: shown[(q, a)] for a in range(1, 6)} for q in SCALES},
+                   answers={q: shown[("answered", q)] for q in SCALES})
 
-    Every figure is a count of people, so all of them (each meeting's and the role's, which
-    adds them up) go through ``disclosure.protect`` at once.
-    """
-    meetings = [m for m in db.session().scalars(select(Meeting).where(Meeting.role_id == role.id)
-                                                .order_by(Meeting.starts_at)) if feedback_closed(m)]
-    rows = db.session().scalars(select(FeedbackResponse).where(
-        FeedbackResponse.meeting_id.in_([m.id for m in meetings]))).all()
-    counts, sums = feedback_tables(rows, [m.id for m in meetings])
-    shown = disclosure.protect(counts, sums)
 
-    def at(where: int | None) -> Summary:
-        return Summary(*(shown[(f, where)] for f in FIGURES),
-                       counts={q: {a: shown[(q, a, where)] for a in range(1, 6)} for q in SCALES},
-                       answers={q: shown[("answered", q, where)] for q in SCALES})
-
-    return [(m, at(m.id)) for m in meetings], at(None)
+def trend(role: Role) -> list[tuple[Meeting, Summary]]:
+    """Each meeting of ``role`` whose feedback has closed, oldest first, with its summary."""
+    meetings = db.session().scalars(select(Meeting).where(Meeting.role_id == role.id).order_by(Meeting.starts_at))
+    return [(m, s) for m in meetings if (s := summary(m)) is not None]
 
 
 # --- you said, we did ---------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def role_meetings(role_id: int):  # type: ignore[no-untyped-def]
     meetings = db.session().scalars(select(Meeting).where(Meeting.role_id == role.id)
                                     .order_by(Meeting.starts_at.desc())).all()
     return render_template("meetings/staff/role.html", role=role, meetings=meetings,
-                           counts={m.id: service.response_count(m) for m in meetings})
+                           summaries={m.id: service.summary(m) for m in meetings})
 
 
 @bp.route("/roles/<int:role_id>/meetings/new", methods=["GET", "POST"])
@@ -122,7 +122,7 @@ def meeting(meeting_id: int, you_said_form: YouSaidForm | None = None, code: int
     return render_template(
         "meetings/staff/meeting.html", meeting=item, role=_role(item.role_id), changes=service.changes(item),
         attendees=service.attendees(item), candidates=_candidates(item), short_link=short_link,
-        qr=qr_svg(short_link), count=service.response_count(item), open=service.feedback_open(item),
+        qr=qr_svg(short_link), summary=service.summary(item), open=service.feedback_open(item),
         closes=service.feedback_closes(item), responses=responses, you_said_form=you_said_form or YouSaidForm(),
         translate_to=[language(loc) for loc in current_app.config["SETTINGS"].locales if loc != "en"]), code
 
@@ -167,10 +167,10 @@ def feedback(meeting_id: int, redact_errors: dict[str, RedactForm] | None = None
              code: int = 200):  # type: ignore[no-untyped-def]
     item = _meeting(meeting_id)
     role = _role(item.role_id)
-    if not service.feedback_closed(item):
+    summary = service.summary(item)
+    if summary is None:
         return render_template("meetings/staff/feedback.html", meeting=item, role=role, summary=None,
                                closes=service.feedback_closes(item)), code
-    summary = dict(service.summaries(role)[0])[item]
     return render_template("meetings/staff/feedback.html", meeting=item, role=role, summary=summary,
                            charts=_charts(summary), comments=service.comments([item.id]),
                            redact_forms=redact_errors or {}, blank_redact=RedactForm(formdata=None)), code
@@ -179,25 +179,23 @@ def feedback(meeting_id: int, redact_errors: dict[str, RedactForm] | None = None
 @bp.get("/meetings/<int:meeting_id>/feedback.csv")
 @role_required(*TEAM)
 def feedback_csv(meeting_id: int):  # type: ignore[no-untyped-def]
-    """Every answer, one row per response; anonymous rows carry no name (there is none to carry)."""
+    """Every answer, one row per response, once feedback has closed. No row says who gave it, when,
+    or whether it was named: with names on the others, the one row without would be the anonymous one."""
     from app.claims.export import safe
 
     item = _meeting(meeting_id)
     if not service.feedback_closed(item):
         return redirect(url_for("meetings_staff.feedback", meeting_id=item.id))
-    rows = sorted(db.session().execute(
-        select(FeedbackResponse, Contributor.name).outerjoin(Contributor, Contributor.id == FeedbackResponse.contributor_id)
-        .where(FeedbackResponse.meeting_id == item.id)).all(), key=lambda row: row[0].id)  # random ids: no order
+    rows = sorted(db.session().scalars(select(FeedbackResponse).where(FeedbackResponse.meeting_id == item.id)),
+                  key=lambda row: row.id)  # random ids: no order
     words: dict[str, dict[str, list[str]]] = {}
     for comment, response in service.comments([item.id]):
         words.setdefault(response.id, {}).setdefault(comment.question, []).append(comment.text)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["response", "received_on", "name", "given_by_supporter", "debrief", *SCALES, *TEXTS])
-    for number, (response, name) in enumerate(rows, start=1):
-        writer.writerow([number, response.received_on.isoformat() if response.received_on else "", safe(name or ""),
-                         "yes" if response.submitted_by_id else "", "yes" if response.debrief else "",
-                         *[(response.answers or {}).get(q, "") for q in SCALES],
+    writer.writerow(["response", *SCALES, *TEXTS])
+    for number, response in enumerate(rows, start=1):
+        writer.writerow([number, *[(response.answers or {}).get(q, "") for q in SCALES],
                          *[safe(" / ".join(words.get(response.id, {}).get(q, []))) for q in TEXTS]])
     body = "\ufeff" + out.getvalue()
     return Response(body, mimetype="text/csv", headers={
@@ -226,10 +224,9 @@ def redact(comment_id: str):  # type: ignore[no-untyped-def]
 def role_feedback(role_id: int):  # type: ignore[no-untyped-def]
     """All the role's meetings together, and how each went over time."""
     role = _role(role_id)
-    trend, summary = service.summaries(role)
-    averages = [(m, s.average("overall"), s.responses) for m, s in trend]
-    return render_template("meetings/staff/role_feedback.html", role=role, summary=summary, charts=_charts(summary),
-                           trend=averages, trend_svg=charts.trend([a for _m, a, _n in averages]))
+    averages = [(m, s.average("overall"), s.responses) for m, s in service.trend(role)]
+    return render_template("meetings/staff/role_feedback.html", role=role, trend=averages,
+                           trend_svg=charts.trend([a for _m, a, _n in averages]))
 
 
 # --- you said, we did ----------------------------------------------------------------------------------

@@ -5,9 +5,12 @@ Revises: 0015
 
 The integer ids said which response came before which, so an anonymous one given between
 two named ones could be placed. The tables are made again with random ids (and comments
-follow a response whose id changes); anonymous rows lose the day they arrived.
+follow a response whose id changes); anonymous rows lose the day they arrived. On SQLite these
+tables, and the equality answers, are made WITHOUT ROWID and filled in a shuffled order, so not
+even the file's row order says who came when.
 """
 import datetime
+import random
 import secrets
 
 from alembic import op
@@ -19,6 +22,10 @@ revision = '0016'
 down_revision = '0015'
 branch_labels = None
 depends_on = None
+
+
+def _no_rowid(random_ids: bool) -> dict[str, bool]:
+    return {"sqlite_with_rowid": False} if random_ids and op.get_bind().dialect.name == "sqlite" else {}
 
 
 def _responses(id_type: sa.types.TypeEngine, anonymous_check: str, named_check: str) -> None:
@@ -41,7 +48,8 @@ def _responses(id_type: sa.types.TypeEngine, anonymous_check: str, named_check: 
         sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_feedback_responses_meeting_id_meetings')),
         sa.ForeignKeyConstraint(['submitted_by_id'], ['contributors.id'],
                                 name=op.f('fk_feedback_responses_submitted_by_id_contributors'), ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback_responses')))
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback_responses')),
+        **_no_rowid(isinstance(id_type, sa.String)))
     op.create_index(op.f('ix_feedback_responses_contributor_id'), 'feedback_responses', ['contributor_id'])
     op.create_index(op.f('ix_feedback_responses_meeting_id'), 'feedback_responses', ['meeting_id'])
 
@@ -60,7 +68,8 @@ def _comments(id_type: sa.types.TypeEngine, on_update: str | None) -> None:
                                 name=op.f('fk_feedback_comments_response_id_feedback_responses')),
         sa.ForeignKeyConstraint(['written_by_id'], ['contributors.id'],
                                 name=op.f('fk_feedback_comments_written_by_id_contributors'), ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback_comments')))
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback_comments')),
+        **_no_rowid(isinstance(id_type, sa.String)))
     op.create_index(op.f('ix_feedback_comments_response_id'), 'feedback_comments', ['response_id'])
 
 
@@ -122,10 +131,39 @@ def upgrade() -> None:
         if c['response_id'] in anonymous:
             c['received_on'] = None
         c['response_id'] = ids[c['response_id']]
+    random.shuffle(responses)
+    random.shuffle(comments)
     _insert(responses, comments)
+    _equality_without_rowid(True)
+
+
+def _equality_without_rowid(on: bool) -> None:
+    """SQLite only: the equality answers' table again, WITHOUT ROWID (or back), rows shuffled."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    meta = sa.MetaData()
+    meta.reflect(bind=bind, only=('equality_responses',))
+    rows = [dict(r._mapping) for r in bind.execute(sa.select(meta.tables['equality_responses']))]
+    op.drop_table('equality_responses')
+    table = op.create_table(
+        'equality_responses',
+        sa.Column('id', sa.String(length=32), nullable=False),
+        sa.Column('role_id', sa.Integer(), nullable=False),
+        sa.Column('month', sa.String(length=7), nullable=False),
+        sa.Column('answers', sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(['role_id'], ['roles.id'], name=op.f('fk_equality_responses_role_id_roles'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_equality_responses')),
+        **({"sqlite_with_rowid": False} if on else {}))
+    op.create_index(op.f('ix_equality_responses_role_id'), 'equality_responses', ['role_id'])
+    random.shuffle(rows)
+    if rows:
+        op.bulk_insert(table, rows)
 
 
 def downgrade() -> None:
+    _equality_without_rowid(False)
     responses, comments = _take_out()
     _responses(sa.Integer(),
                "anonymous = false OR (contributor_id IS NULL AND submitted_by_id IS NULL AND created_at IS NULL "

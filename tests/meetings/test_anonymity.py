@@ -67,11 +67,13 @@ def test_named_anonymous_named_nothing_staff_see_places_or_identifies_the_anonym
     assert order == sorted(order)
     for page in seen:
         assert f">{anonymous.id}<" not in page and "response&#34;: " not in page and '"response": ' not in page
-    # The CSV: numbered rows in random-id order; the anonymous row has no name and no date.
-    rows = list(csv.reader(io.StringIO(seen[1].lstrip("\ufeff"))))[1:]
-    assert [r[0] for r in rows] == ["1", "2", "3"]
-    [anonymous_row] = [r for r in rows if r[2] == ""]
-    assert anonymous_row[1] == "" and "Anonymous words" in anonymous_row
+    # The CSV: numbered rows in random-id order, none saying who gave it, when, or whether named.
+    header, *rows = list(csv.reader(io.StringIO(seen[1].lstrip("\ufeff"))))
+    assert [r[0] for r in rows] == ["1", "2", "3"] and not {"name", "received_on", "debrief"} & set(header)
+    assert any("Anonymous words" in r for r in rows)
+    # The comments all look alike: no "anonymous" mark, no dates (only named words had them).
+    marks = [m.group(1) for m in re.finditer(r'<p class="muted">(.*?)</p>', feedback_page)]
+    assert len(marks) == 3 and len(set(marks)) == 1
 
 
 def test_making_feedback_anonymous_gives_it_new_ids_and_leaves_no_link(app) -> None:
@@ -118,3 +120,26 @@ def test_an_empty_feedback_form_is_not_counted_and_says_so_gently(app) -> None:
     with app.app_context():
         assert db.session().scalar(select(FeedbackResponse)) is None
         assert service.response_count(db.session().get(Meeting, meeting.id)) == 0
+
+
+def test_the_stored_order_of_rows_says_nothing_either(app, database_url) -> None:
+    """On SQLite the tables of anonymous things have no rowid (which counted up in arrival order):
+    rows are kept in the order of their random ids. (PostgreSQL has no rowid to ask for.)"""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    if not database_url.startswith("sqlite"):
+        assert "rowid" not in {c["name"] for c in __import__("sqlalchemy").inspect(
+            create_engine(database_url)).get_columns("feedback_responses")}
+        return
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            for table in ("feedback_responses", "feedback_comments", "equality_responses"):
+                try:
+                    conn.execute(text(f"SELECT rowid FROM {table}"))
+                except OperationalError:
+                    continue
+                raise AssertionError(f"{table} still has a rowid")
+    finally:
+        engine.dispose()

@@ -128,14 +128,13 @@ def test_the_summary_counts_each_answer_once_feedback_has_closed(app) -> None:
         for i, p in enumerate(people):
             service.give_feedback(item, {"overall": 4 + i % 2, "jargon": 2, "listened": "9"}, {}, False,
                                   person=None if i < 5 else p, giver=None if i < 5 else p)
-        role = db.session().get(Role, item.role_id)
-        assert service.summaries(role) == ([], service.summaries(role)[1])  # still open: nothing counted
+        assert service.summary(item) is None  # still open: nothing counted
         close(item)
-        [(shown, result)], _everything = service.summaries(role)
-        assert shown is item and (result.responses, result.anonymous, result.on_behalf) == (10, 5, 0)
-        assert result.counts["overall"] == {1: 0, 2: 0, 3: 0, 4: 5, 5: 5}
+        result = service.summary(item)
+        assert result.responses == 10 and result.counts["overall"] == {1: 0, 2: 0, 3: 0, 4: 5, 5: 5}
         assert result.average("overall") == pytest.approx(4.5)
         assert result.answered("listened") == 0  # 9 is not on the scale
+        assert [m for m, _s in service.trend(db.session().get(Role, item.role_id))] == [item]
 
 
 def test_comments_cannot_be_deleted_only_redacted_with_a_reason_that_is_audited(app) -> None:
