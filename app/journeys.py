@@ -150,7 +150,7 @@ def handle(visit: Visit, name: str, save: Callable[[], drafts.Draft] | None = No
         typed = [(k, v) for k, v in request.form.items(multi=True) if k not in NOT_SAVED and isinstance(v, str)]
         keep(visit.draft, name, typed)  # never lose what was typed, valid or not
         visit._values.clear()
-        if not step.check:
+        if not step.check or partial():  # a valid POST on the check step commits with the send
             db.session().commit()
         if partial():
             return render_template("components/save_status.html", time=utcnow().strftime("%H:%M"),

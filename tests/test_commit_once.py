@@ -153,3 +153,13 @@ def test_a_failure_at_the_end_of_giving_feedback_for_someone_stores_nothing(app,
                                              "csrf_token": token})
     assert response.status_code == 500  # telling the person (an email) failed
     assert count(app, FeedbackResponse) == 0
+
+
+def test_an_htmx_save_on_the_check_step_is_kept(app) -> None:
+    """The check step commits with the send; a change saved as someone ticks a box is kept too."""
+    cr, url = a_claim_ready_to_send(app)
+    token = cr.csrf_token(url)
+    saved = cr.client.post(url, data={"declare": "yes", "csrf_token": token}, headers={"HX-Request": "true"})
+    assert saved.status_code == 200 and "Saved at" in saved.get_data(as_text=True)
+    page = cr.get(url + "?lang=en")
+    assert page.find(".//input[@name='declare'][@checked]") is not None
