@@ -160,6 +160,9 @@ class DatePartsField(_StopOnUnreadable, Field):
         return ""
 
 
+MOST_POUNDS = 100_000  # the most a money box takes: amounts are whole pence in 32-bit columns
+
+
 class MoneyField(_StopOnUnreadable, StringField):
     """An amount of money; ``data`` is integer pence (or ``None``)."""
 
@@ -171,6 +174,8 @@ class MoneyField(_StopOnUnreadable, StringField):
         amount = parse_amount(self.raw)
         if amount is None:
             raise ValueError(_l("Enter an amount in pounds and pence, like 12.50"))
+        if amount > MOST_POUNDS:  # more than anyone claims or is paid at once (and than a column holds)
+            raise ValueError(_l("Enter an amount up to £100,000"))
         self.data = to_pence(amount)
 
     def _value(self) -> str:

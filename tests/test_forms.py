@@ -64,6 +64,11 @@ def test_amounts_become_pence_and_bad_ones_are_kept(app_ctx) -> None:
         assert bad.amount.errors == ["Enter an amount in pounds and pence, like 12.50"]
         assert bad.amount._value() == "twelve"
         assert ("amount", "Enter an amount in pounds and pence, like 12.50") in form_errors(bad)
+        # More than a money box takes (PostgreSQL's integer columns would refuse it): said, and kept.
+        huge = submit(**{"amount": "99999999999", "meeting-day": "1", "meeting-month": "1", "meeting-year": "2026"})
+        assert huge.amount.errors == ["Enter an amount up to £100,000"] and huge.amount._value() == "99999999999"
+        most = submit(**{"amount": "100000", "meeting-day": "1", "meeting-month": "1", "meeting-year": "2026"})
+        assert most.amount.data == 10_000_000 and not most.amount.errors
 
 
 def test_nul_characters_are_removed_and_everything_else_typed_is_kept(app) -> None:
