@@ -150,6 +150,17 @@ class StatusForm(Form):
         validators=[Length(max=1000, message=_l("This must be 1000 characters or fewer"))],
     )
 
+    #: The interest's status now (set by the route): which moves are the team's to make.
+    current = "new"
+
+    def validate_status(self, field: Any) -> None:
+        if self.current == "withdrawn":
+            raise ValidationError(_l("They withdrew their interest. Only they can change that, by saying they "
+                                     "are interested again."))
+        if field.data == "withdrawn":
+            raise ValidationError(_l("Only the person can withdraw. If they told you, choose “Not this time” "
+                                     "and say so."))
+
     def validate_reason(self, field: Any) -> None:
         if self.status.data == "not_this_time" and not field.data:
             raise ValidationError(_l("Say why, in plain words: the person will read it"))

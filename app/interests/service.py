@@ -344,10 +344,24 @@ def other_open_roles(role: Role, locale: str, limit: int = 5) -> list[tuple[Role
     return roles.in_language_many(others, locale)
 
 
+#: Where the team may move an interest from each status. "Withdrawn" is the person's own choice
+#: (``withdraw``): the team never sets it, and never moves an interest the person withdrew.
+#: "Not this time" comes only from an open status (or is kept, its reason changed).
+OPEN = ("new", "contacted", "invited", "offered")
+TEAM_MOVES: dict[str, tuple[str, ...]] = {status: (*OPEN, "not_this_time") for status in (*OPEN, "not_this_time")} | {
+    "withdrawn": ()}
+
+
+class NotAllowed(Exception):
+    """A move the table above refuses."""
+
+
 def change_status(interest: Interest, to: str, reason: str, by: Actor) -> list[int]:
     """Move an interest on; "offered" and "not this time" email the person. Returns queued email ids."""
     if to not in STATUSES:
         raise ValueError(to)
+    if to not in TEAM_MOVES[interest.status]:
+        raise NotAllowed(f"{interest.status} -> {to}")
     if to == interest.status and reason == interest.reason:
         return []
     before = {"status": interest.status}

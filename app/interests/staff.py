@@ -32,7 +32,8 @@ def _names() -> dict[str, Any]:
     def names(choices: list[Any]) -> dict[str, str]:
         return {c.value: c.label for c in choices}
 
-    return {"interest_status_names": names(STATUS_CHOICES), "access_names": names(ACCESS_CHOICES),
+    return {"interest_status_names": names(STATUS_CHOICES), "team_moves": service.TEAM_MOVES,
+            "access_names": names(ACCESS_CHOICES),
             "way_names": names(WAY_CHOICES), "availability_names": names(AVAILABILITY_CHOICES),
             "channel_names": names(CHANNEL_CHOICES), "payment_names": names(PAYMENT_CHOICES),
             "relationship_names": names(RELATIONSHIP_CHOICES)}
@@ -127,6 +128,7 @@ def _answers(item: Interest) -> list[dict[str, Any]]:
 def change_status(interest_id: int):  # type: ignore[no-untyped-def]
     item = _interest(interest_id)
     form = StatusForm()
+    form.current = item.status  # the form knows which moves are the team's (service.TEAM_MOVES)
     back = request.form.get("from") == "list"
     if form.validate_on_submit():
         service.change_status(item, form.status.data, form.reason.data or "", access.acting())

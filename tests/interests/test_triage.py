@@ -130,3 +130,36 @@ def test_triage_is_for_involvement_staff_only(app) -> None:
         finance.get(url, expected_status=403)
     contributor, _ = signed_in(app)
     assert contributor.client.get(f"/staff/interests/{interest_id}").status_code == 302  # to staff sign-in
+
+
+def test_only_the_person_withdraws_and_the_team_never_moves_a_withdrawn_interest(app) -> None:
+    """The team's moves follow a table (service.TEAM_MOVES): "withdrawn" is the person's own choice."""
+    from app.interests import service
+
+    role_id = published_role(app)
+    interest_id = interest_in(app, role_id)
+    staff = officer(app)
+    page = staff.get(f"/staff/interests/{interest_id}?lang=en")
+    assert page.find(".//select[@name='status']/option[@value='withdrawn']") is None  # not offered
+    refused = staff.post(f"/staff/interests/{interest_id}/status?lang=en", {"status": "withdrawn"},
+                         expected_status=400, token_from=f"/staff/interests/{interest_id}")
+    assert [m for _, m in refused.error_summary()] == [
+        "Only the person can withdraw. If they told you, choose “Not this time” and say so."]
+    with app.app_context():
+        interest = db.session().get(Interest, interest_id)
+        assert interest.status == "new"
+        service.withdraw(interest, ("contributor", interest.contributor_id, "them"))
+    page = staff.get(f"/staff/interests/{interest_id}?lang=en")
+    assert page.find(".//select[@name='status']") is None and "only they can change that" in page.text()
+    for status in ("not_this_time", "contacted"):
+        refused = staff.post(f"/staff/interests/{interest_id}/status?lang=en",
+                             {"status": status, "reason": "We filled it"}, expected_status=400,
+                             token_from=f"/staff/roles/{role_id}/interests")
+        assert "They withdrew their interest" in refused.error_summary()[0][1]
+    with app.app_context():
+        interest = db.session().get(Interest, interest_id)
+        assert interest.status == "withdrawn"
+        import pytest
+
+        with pytest.raises(service.NotAllowed):  # the service refuses too, whoever calls it
+            service.change_status(interest, "new", "", STAFF)
