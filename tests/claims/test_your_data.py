@@ -105,16 +105,21 @@ def test_the_export_is_a_zip_with_claims_their_lines_messages_and_receipt_files(
     assert sorted(archive.namelist()) == sorted(["your-data.json", receipt["file"]])
 
 
+def send_claim_for(helper, person_id: int) -> None:  # type: ignore[no-untyped-def]
+    """A supporter sends a claim with one receipt for the person they help."""
+    url = base(helper.post_redirect("/account/forms/new/claim", {"for_whom": str(person_id)}))
+    helper.post_redirect(f"{url}/activity", ACTIVITY)
+    helper.post_redirect(f"{url}/time", TIME)
+    helper.post_redirect(f"{url}/receipts", {"files": [(io.BytesIO(photo()), "bus.jpg")]},
+                         content_type="multipart/form-data")
+    helper.post_redirect(f"{url}/check", {"declare": "yes"})
+
+
 def test_a_supporter_gets_only_the_reference_of_a_claim_they_sent_not_the_persons_receipts(app) -> None:
     sam, sam_id, chris, chris_id = person_with_helper(app)
     with app.app_context():
         accounts.save_bank_details(db.session().get(Contributor, sam_id), BANK, BY)
-    url = base(chris.post_redirect("/account/forms/new/claim", {"for_whom": str(sam_id)}))
-    chris.post_redirect(f"{url}/activity", ACTIVITY)
-    chris.post_redirect(f"{url}/time", TIME)
-    chris.post_redirect(f"{url}/receipts", {"files": [(io.BytesIO(photo()), "bus.jpg")]},
-                        content_type="multipart/form-data")
-    chris.post_redirect(f"{url}/check", {"declare": "yes"})
+    send_claim_for(chris, sam_id)
     with app.app_context():
         reference = db.session().scalar(select(Claim.reference))
 
@@ -197,12 +202,7 @@ def test_erasure_removes_receipts_and_keeps_an_anonymised_claim_within_the_finan
 
 def test_erasing_a_supporter_keeps_the_persons_claim_and_receipts_but_not_the_supporters_name(app) -> None:
     sam, sam_id, chris, chris_id = person_with_helper(app)
-    url = base(chris.post_redirect("/account/forms/new/claim", {"for_whom": str(sam_id)}))
-    chris.post_redirect(f"{url}/activity", ACTIVITY)
-    chris.post_redirect(f"{url}/time", TIME)
-    chris.post_redirect(f"{url}/receipts", {"files": [(io.BytesIO(photo()), "bus.jpg")]},
-                        content_type="multipart/form-data")
-    chris.post_redirect(f"{url}/check", {"declare": "yes"})
+    send_claim_for(chris, sam_id)
     with app.app_context():
         data.erase(db.session().get(Contributor, chris_id), by=BY)
     assert len(files_in(app)) == 1
