@@ -128,13 +128,13 @@ def _bounded(hidden: set[K], sums: list[tuple[K, tuple[K, ...]]], counts: Mappin
                     high[key], changed = hi, True
         if not changed:
             break
-    return {k for k in hidden if low[k] == high[k] and counts[k] != 0 or (low[k] == high[k] and _inside_shown(k, sums, hidden))}
+    pinned = {k for k in hidden if low[k] == high[k]}
+    # A nought pinned under a shown total says nothing the shown figures do not say already.
+    return {k for k in pinned if counts[k] != 0 or not _under_a_shown_total(k, sums, hidden)}
 
 
-def _inside_shown(key: K, sums: list[tuple[K, tuple[K, ...]]], hidden: set[K]) -> bool:
-    """A hidden nought pinned by bounds matters only if it is not simply said by a shown nought
-    total above it (then it gives nothing away that the page does not say)."""
-    return not any(key in parts and total not in hidden for total, parts in sums)
+def _under_a_shown_total(key: K, sums: list[tuple[K, tuple[K, ...]]], hidden: set[K]) -> bool:
+    return any(key in parts and total not in hidden for total, parts in sums)
 
 
 def _minus(row: dict[K, Fraction], other: dict[K, Fraction], factor: Fraction) -> dict[K, Fraction]:

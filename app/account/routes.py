@@ -96,7 +96,7 @@ def sign_in():  # type: ignore[no-untyped-def]
         session["after_sign_in"] = security.safe_next(request.args.get("next"), url_for("account.home"))
     if form.validate_on_submit():
         try:
-            message_id = service.request_sign_in(form.email.data, security.client_ip(), _locale(), easy_read_on())
+            service.request_sign_in(form.email.data, security.client_ip(), _locale(), easy_read_on())
         except service.SignInLimited:
             form.email.errors.append(_("You have asked for too many sign-in emails. Wait 15 minutes, then try again."))
             status = 429

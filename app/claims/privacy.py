@@ -40,7 +40,6 @@ from app.account.service import masked_details
 from app.claims import pricing
 from app.claims.export import pounds
 from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
-from app.db import utcnow
 
 UK = ZoneInfo("Europe/London")
 #: States after which nothing more happens to a claim: its retention period runs from then.

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from wtforms.fields.choices import SelectChoice
@@ -26,7 +26,6 @@ from app.claims.forms import (
 )
 from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
 from app.db import utcnow
-from app.htmx import partial
 from app.interests.models import Interest
 from app.roles import service as roles
 from app.roles.models import Role

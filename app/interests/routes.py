@@ -20,8 +20,6 @@ from app import access, db, journeys, security
 from app.account import data, drafts, service as accounts
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, PaymentForm
 from app.account.models import Contributor
-from app.db import utcnow
-from app.htmx import partial
 from app.i18n import current_language, easy_read_on
 from app.interests import service
 from app.interests.equality import QUESTIONS, EqualityForm

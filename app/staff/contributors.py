@@ -135,8 +135,7 @@ def send_sign_in_email(contributor_id: int):  # type: ignore[no-untyped-def]
         flash(_("%(name)s has no email address.", name=person.display_name), "error")
     else:
         try:
-            message_id = accounts.request_sign_in(person.email, security.client_ip(), person.language,
-                                                  person.easy_read)
+            accounts.request_sign_in(person.email, security.client_ip(), person.language, person.easy_read)
         except accounts.SignInLimited:
             flash(_("Too many sign-in emails have been sent to this address. Wait 15 minutes, then try again."),
                   "error")

@@ -40,7 +40,7 @@ def everything_staff_see(app, meeting: Meeting) -> list[str]:  # type: ignore[no
 
 
 def test_named_anonymous_named_nothing_staff_see_places_or_identifies_the_anonymous_one(app) -> None:
-    (_a, ann), (_c, cal) = signed_in(app, email="ann@example.org"), signed_in(app, email="cal@example.org")
+    ann, cal = signed_in(app, email="ann@example.org")[1], signed_in(app, email="cal@example.org")[1]
     meeting, _officer = arranged(app, [ann, cal])
     sign_in_as(app, ann).post_redirect(f"/m/{meeting.code}/feedback", {"named": "named", "overall": "4",
                                                                        "change": "Words from Ann"})
