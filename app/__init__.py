@@ -14,7 +14,8 @@ from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import assets, audit, db, errors, forms, i18n, mail, security
+from app import assets, audit, db, errors, forms, i18n, mail, plugs, security
+from app import account, claims, interests, meetings, roles, site, staff
 from app.settings import ROOT, Settings
 
 csrf = CSRFProtect()
@@ -80,31 +81,10 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     forms.init_app(app)
 
-    from app.account.routes import bp as account_bp
-    from app.claims.processing import bp as claims_staff_bp
-    from app.claims.routes import bp as claims_bp
-    from app.claims.staff import bp as finance_bp
-    from app.interests.routes import bp as interest_bp
-    from app.interests.staff import bp as triage_bp
-    from app.meetings.routes import bp as meetings_bp
-    from app.meetings.staff import bp as meetings_staff_bp
-    from app.roles.public import bp as find_roles_bp
-    from app.roles.routes import bp as roles_bp
-    from app.site.routes import bp as site_bp
-    from app.staff.routes import bp as staff_bp
-
-    app.register_blueprint(site_bp)
-    app.register_blueprint(account_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(roles_bp)
-    app.register_blueprint(find_roles_bp)
-    app.register_blueprint(interest_bp)
-    app.register_blueprint(triage_bp)
-    app.register_blueprint(finance_bp)
-    app.register_blueprint(claims_bp)
-    app.register_blueprint(claims_staff_bp)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(meetings_staff_bp)
+    # The rooms, each registering its pages and what it plugs into (app/plugs.py).
+    plugs.init_app(app)
+    for room in (site, account, staff, roles, interests, claims, meetings):
+        room.init_app(app)
 
     from app import cli
 

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask, current_app, has_request_context, render_template
 from flask_babel import force_locale
@@ -38,6 +38,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app import db
 from app.db import Base, UTCDateTime, utcnow
 from app.i18n import FORMAT_LOCALES
+from app.plugs import plugs
 
 MAX_ATTEMPTS = 8
 #: A message taken for sending and not marked sent or failed within this time is taken again: its
@@ -248,13 +249,9 @@ def _without_secrets(message: OutboxMessage) -> tuple[str, str | None]:
     return _SIGN_IN_LINK.sub(rf"\1{FORGOTTEN}", message.text_body), html
 
 
-#: Jobs that queue email in bulk (e.g. "sent for payment" after an export); the worker runs them first.
-QUEUE_JOBS: list[Callable[[], object]] = []
-
-
 def deliver_pending(limit: int = 100) -> tuple[int, int]:
     """Queue what bulk jobs have waiting, then send messages that are due; returns (sent, not sent)."""
-    for job in QUEUE_JOBS:
+    for job in plugs().mail_jobs:  # rooms' bulk jobs (e.g. "sent for payment" after an export)
         job()
     ids = _claim_due(limit)
     sent = 0

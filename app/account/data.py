@@ -5,9 +5,9 @@ in full is the finance export. Erasure anonymises rather than deletes where a
 record must be kept (payment claims for the finance retention period).
 
 Complete by construction: every table that holds a person's id is registered here
-(``cover``: where it is in the export, what erasure does, how long it is kept) by the
-room that owns it, next to its ``EXPORTS``/``ERASERS``/``RETENTION`` entries, or listed
-as exempt with the reason (``exempt``). ``tests/account/test_data_coverage.py`` walks
+(``Plugs.cover``: where it is in the export, what erasure does, how long it is kept) by the
+room that owns it in its ``init_app``, beside its exports, erasers and retention jobs (``app.plugs``),
+or listed as exempt with the reason (``exempt_table``). ``tests/account/test_data_coverage.py`` walks
 every model's table and fails on one with a foreign key to ``contributors`` that is
 neither.
 """
@@ -17,9 +17,8 @@ from __future__ import annotations
 import json
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import IO, Any, Callable
+from typing import IO, Any
 
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
@@ -31,45 +30,10 @@ from app.account.service import actor, masked, masked_bank_details
 from app.audit import AuditEvent
 from app.db import utcnow
 from app.mail import OutboxMessage
+from app.plugs import Plugs, plugs
 from app.security import AccountSession, RateLimitHit
 from app.staff.models import StaffTask
 from app.storage import storage
-
-
-#: Other rooms add what they hold about a person (name: person -> list of plain records) ...
-EXPORTS: dict[str, Callable[[Contributor], list[dict[str, Any]]]] = {}
-#: ... the files that go in the export's ZIP beside it (person -> [(path in the ZIP, storage key)]) ...
-FILES: list[Callable[[Contributor], list[tuple[str, str]]]] = []
-#: ... what erasure removes (person -> None; never commits) ...
-ERASERS: list[Callable[[Contributor], object]] = []
-#: ... and their retention jobs (name: () -> rows deleted; never commit).
-RETENTION: dict[str, Callable[[], int]] = {}
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """How one table's rows about a person are covered: in words a reviewer can check against the code."""
-
-    export: str  # the key of the export document that holds them ("" when they are not exported) ...
-    erasure: str  # what erasure does to them
-    retention: str  # how long they are kept, and what then happens
-    not_exported: str = ""  # ... and then why not
-
-
-#: Table name -> how it is covered. Filled by each room beside its EXPORTS/ERASERS/RETENTION.
-COVERAGE: dict[str, Coverage] = {}
-#: Table name -> why it needs no export, erasure or retention of its own.
-EXEMPT: dict[str, str] = {}
-
-
-def cover(table: str, *, export: str, erasure: str, retention: str, not_exported: str = "") -> None:
-    """Say how a table holding a person's id (or words) is covered by "your data"."""
-    COVERAGE[table] = Coverage(export, erasure, retention, not_exported)
-
-
-def exempt(table: str, reason: str) -> None:
-    """Say why a table that names people needs nothing from "your data"."""
-    EXEMPT[table] = reason
 
 
 def export(contributor: Contributor) -> dict[str, Any]:
@@ -136,7 +100,7 @@ def export(contributor: Contributor) -> dict[str, Any]:
         "history": [
             {"when": e.at.isoformat(), "what": e.action, "by": e.actor_type} for e in events
         ],
-    } | {name: records(contributor) for name, records in EXPORTS.items()}
+    } | {name: records(contributor) for name, records in plugs().exports.items()}
 
 
 #: The JSON document's name inside the export's ZIP; files rooms add sit beside it (receipts in ``receipts/``).
@@ -152,7 +116,7 @@ def export_zip(contributor: Contributor) -> IO[bytes]:
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # in memory up to 16 MB, then on disk
     missing = []
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
-        for find in FILES:
+        for find in plugs().files:
             for path, key in find(contributor):
                 try:
                     archive.writestr(path, files.read(key))
@@ -203,7 +167,7 @@ def erase(contributor: Contributor, by: tuple[str, int | None, str]) -> bool:
     session.execute(delete(OutboxMessage).where(OutboxMessage.contributor_id == contributor.id))
     session.execute(delete(BankDetailsChange).where(BankDetailsChange.contributor_id == contributor.id))
     session.execute(update(StaffTask).where(StaffTask.contributor_id == contributor.id).values(detail=""))
-    for eraser in ERASERS:
+    for eraser in plugs().erasers:
         eraser(contributor)
     # Every form they filled in or that was for them, sent ones too (the answers as typed), with
     # what rooms keep beside a form (a claim's receipts).
@@ -239,7 +203,7 @@ def apply_retention() -> dict[str, int]:
         "rate_limit_hits": session.execute(delete(RateLimitHit).where(
             RateLimitHit.at < now - timedelta(days=1))).rowcount,
         "expired_drafts": drafts.delete_expired(),
-    } | {name: job() for name, job in RETENTION.items()}
+    } | {name: job() for name, job in plugs().retention.items()}
     if any(counts.values()):
         audit.record("retention.applied", "retention", now.date().isoformat(), after=counts)
     session.commit()
@@ -248,32 +212,34 @@ def apply_retention() -> dict[str, int]:
 
 # --- what this room holds, and how "your data" covers it ----------------------------------------
 
-cover("contributors", export="details",
-      erasure="details blanked (name, contact, address, bank details, needs); the row is kept, anonymised, so "
-              "payment records that must be kept point at nobody named",
-      retention="kept while the account is in use; people ask for erasure (there is no automatic deletion)")
-cover("sign_in_tokens", export="", not_exported="only hashes of one-time links and codes: nothing a person can read",
-      erasure="deleted", retention="deleted RETENTION_SIGN_IN_DAYS after they were made")
-cover("support_links", export="people_who_help_you",
-      erasure="every agreement, both ways, is withdrawn (the record of it stays, naming an anonymised account)",
-      retention="kept while the accounts are: the record of the person's agreement")
-cover("bank_details_changes", export="bank_details_waiting_for_approval",
-      erasure="deleted", retention="kept with the account: who entered and approved bank details (four eyes)")
-cover("drafts", export="forms_in_progress",
-      erasure="every form they filled in or that was for them is deleted, sent ones too, with its receipts",
-      retention="an unsent form is deleted DRAFT_DAYS after it was last saved, with its receipts; a sent form's "
-                "answers stay until erasure")
-cover("staff_tasks", export="requests_to_the_team",
-      erasure="the words in them are removed; the task stays as the team's record of work",
-      retention="kept as the team's record of work")
-cover("outbox_messages", export="emails_sent_to_you",
-      erasure="deleted; the email saying erasure is done is linked to nobody (only the address it goes to)",
-      retention="deleted RETENTION_OUTBOX_DAYS after they were made, once sent or given up on")
-cover("account_sessions", export="", not_exported="only a hash of each sign-in's id and its times",
-      erasure="deleted (they are signed out everywhere)", retention="kept with the account")
-exempt("staff_users", "a staff account's link to its owner's own contributor record, so they never decide "
-                      "their own claims (four eyes): staff data, kept while the staff account is")
-exempt("audit_events", "the append-only trail (database triggers refuse changes): record ids, actions and "
-                       "counts, never bank details or words a person wrote about themselves")
-exempt("rate_limit_hits", "an email or network address and a time, counted against sign-in limits: deleted "
-                          "after a day by retention, linked to no account")
+def cover_own_tables(p: Plugs) -> None:
+    """Every table of the account room that holds a person's id, covered or exempt (``tests/account/test_data_coverage.py``)."""
+    p.cover("contributors", export="details",
+            erasure="details blanked (name, contact, address, bank details, needs); the row is kept, anonymised, so "
+                    "payment records that must be kept point at nobody named",
+            retention="kept while the account is in use; people ask for erasure (there is no automatic deletion)")
+    p.cover("sign_in_tokens", export="", not_exported="only hashes of one-time links and codes: nothing a person can read",
+            erasure="deleted", retention="deleted RETENTION_SIGN_IN_DAYS after they were made")
+    p.cover("support_links", export="people_who_help_you",
+            erasure="every agreement, both ways, is withdrawn (the record of it stays, naming an anonymised account)",
+            retention="kept while the accounts are: the record of the person's agreement")
+    p.cover("bank_details_changes", export="bank_details_waiting_for_approval",
+            erasure="deleted", retention="kept with the account: who entered and approved bank details (four eyes)")
+    p.cover("drafts", export="forms_in_progress",
+            erasure="every form they filled in or that was for them is deleted, sent ones too, with its receipts",
+            retention="an unsent form is deleted DRAFT_DAYS after it was last saved, with its receipts; a sent form's "
+                      "answers stay until erasure")
+    p.cover("staff_tasks", export="requests_to_the_team",
+            erasure="the words in them are removed; the task stays as the team's record of work",
+            retention="kept as the team's record of work")
+    p.cover("outbox_messages", export="emails_sent_to_you",
+            erasure="deleted; the email saying erasure is done is linked to nobody (only the address it goes to)",
+            retention="deleted RETENTION_OUTBOX_DAYS after they were made, once sent or given up on")
+    p.cover("account_sessions", export="", not_exported="only a hash of each sign-in's id and its times",
+            erasure="deleted (they are signed out everywhere)", retention="kept with the account")
+    p.exempt_table("staff_users", "a staff account's link to its owner's own contributor record, so they never decide "
+                                  "their own claims (four eyes): staff data, kept while the staff account is")
+    p.exempt_table("audit_events", "the append-only trail (database triggers refuse changes): record ids, actions and "
+                                   "counts, never bank details or words a person wrote about themselves")
+    p.exempt_table("rate_limit_hits", "an email or network address and a time, counted against sign-in limits: deleted "
+                                      "after a day by retention, linked to no account")

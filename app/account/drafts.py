@@ -10,9 +10,8 @@ Submitting gives the form a short reference like ``TP-7K3F-9Q``.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from flask import current_app, url_for
 from sqlalchemy import JSON, ForeignKey, Integer, String, delete, select, update
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app import access, db, mail
 from app.account.models import Contributor
 from app.db import Base, UTCDateTime, utcnow
+from app.plugs import plugs
 
 # Crockford's base32 without look-alikes (no I, L, O, U): easy to read out on the phone.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -52,28 +52,6 @@ class Draft(Base):
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of form that uses drafts: its name for people and where to carry on."""
-
-    label: Callable[[], str]
-    resume: Callable[[Draft], str]
-    startable: bool = True  # offered under "start a form" (set-up is not: it is your own, once)
-
-
-KINDS: dict[str, Kind] = {}
-
-#: Rooms that keep things beside a draft (a claim's receipts, by the draft's ``public_id``) remove
-#: them here when drafts are deleted: each is called with a SELECT of the public ids going, before
-#: the drafts go, and never commits.
-ON_DELETE: list[Callable[[Any], None]] = []
-
-
-def register_kind(kind: str, label: Callable[[], str], resume: Callable[[Draft], str], startable: bool = True) -> None:
-    """Rooms register their multi-page forms so "Your forms" can list and resume them."""
-    KINDS[kind] = Kind(label, resume, startable)
 
 
 def _lifetime() -> timedelta:
@@ -158,7 +136,7 @@ def open_drafts(owner: Contributor) -> list[Draft]:
 def delete_where(*conditions: Any) -> int:
     """Delete the drafts matching ``conditions``, and what rooms keep beside them; the caller commits."""
     session = db.session()
-    for forget in ON_DELETE:
+    for forget in plugs().on_draft_delete:  # what rooms keep beside a draft (a claim's receipts)
         forget(select(Draft.public_id).where(*conditions))
     return int(session.execute(delete(Draft).where(*conditions)).rowcount or 0)  # type: ignore[attr-defined]
 
@@ -213,7 +191,7 @@ def send_reminders() -> int:
         owner = session.get(Contributor, draft.owner_id)
         if owner is None or not owner.email:
             continue
-        kind = KINDS.get(draft.kind)
+        kind = plugs().forms.get(draft.kind)
         with current_app.test_request_context(base_url=cfg.base_url):  # url_for from a CLI job
             link = cfg.base_url + (kind.resume(draft) if kind else url_for("account.your_forms"))
         mail.compose("draft_reminder", to=owner.email, locale=owner.language, easy_read=owner.easy_read,

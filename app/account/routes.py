@@ -18,6 +18,7 @@ from app.account.forms import (
     SupporterForm, SupporterPermissionsForm, WhoForm,
 )
 from app.account.models import Contributor, SupportLink
+from app.plugs import plugs
 from app.i18n import COOKIE_MAX_AGE, EASY_READ_COOKIE, LANG_COOKIE, available, easy_read_on
 from app.security import contributor_required, current_contributor, subject_required
 from app.staff.models import StaffTask
@@ -317,8 +318,6 @@ SETUP = journeys.Journey(
     submit=_setup_send,
     context=lambda visit: {"layout": "components/journey_page.html", "journey_title": _("Setting up your details"),
                            "title_suffix": _("Setting up your details"), "button_label": _("Save and continue")})
-drafts.register_kind("setup", lambda: _("Setting up your details"),
-                     lambda d: url_for("account.setup", step=d.page or "name"), startable=False)
 
 
 @bp.route("/set-up/<step>", methods=["GET", "POST"])
@@ -513,7 +512,7 @@ def your_forms():  # type: ignore[no-untyped-def]
     open_drafts = drafts.open_drafts(me)
     others = {p.id: p for p in db.session().scalars(select(Contributor).where(
         Contributor.id.in_({d.subject_id for d in open_drafts if d.subject_id != me.id})))}
-    rows = [(d, drafts.KINDS.get(d.kind), others.get(d.subject_id)) for d in open_drafts]
+    rows = [(d, plugs().forms.get(d.kind), others.get(d.subject_id)) for d in open_drafts]
     return render_template("account/forms.html", rows=rows)
 
 
@@ -521,14 +520,14 @@ def your_forms():  # type: ignore[no-untyped-def]
 @contributor_required
 def start_form(kind: str):  # type: ignore[no-untyped-def]
     """Start a form: people who help someone first say who it is for."""
-    if kind not in drafts.KINDS or not drafts.KINDS[kind].startable:
+    if kind not in plugs().forms or not plugs().forms[kind].startable:
         abort(404)
     me = current_contributor()
     people = [person for link, person in service.people_supported_by(me) if link.can_fill_forms]
     if not people:
-        draft = drafts.start(kind, me, me, drafts.KINDS[kind].label())
+        draft = drafts.start(kind, me, me, plugs().forms[kind].label())
         db.session().commit()
-        return redirect(drafts.KINDS[kind].resume(draft))
+        return redirect(plugs().forms[kind].resume(draft))
     form = WhoForm(data=None if request.method == "POST" else
                    {"for_whom": str(g.acting_for.id) if g.acting_for else None})
     form.for_whom.choices = [("me", _("I am filling it in for myself"))] + [
@@ -536,10 +535,10 @@ def start_form(kind: str):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         subject_person = me if form.for_whom.data == "me" else next(
             p for p in people if str(p.id) == form.for_whom.data)
-        draft = drafts.start(kind, me, subject_person, drafts.KINDS[kind].label())
+        draft = drafts.start(kind, me, subject_person, plugs().forms[kind].label())
         db.session().commit()
-        return redirect(drafts.KINDS[kind].resume(draft))
-    return render_template("account/start_form.html", form=form, kind_label=drafts.KINDS[kind].label())
+        return redirect(plugs().forms[kind].resume(draft))
+    return render_template("account/start_form.html", form=form, kind_label=plugs().forms[kind].label())
 
 
 @bp.post("/forms/<public_id>/delete")

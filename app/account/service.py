@@ -11,7 +11,7 @@ import hmac
 import re
 import secrets
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from flask import current_app, url_for
 from sqlalchemy import func, select, update
@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from app import access, audit, crypto, db, mail, security
 from app.account.models import BankDetailsChange, Contributor, SignInToken, SupportLink
 from app.db import utcnow
+from app.plugs import plugs
 from app.staff.models import StaffTask
 
 MAX_CODE_ATTEMPTS = 5
@@ -27,10 +28,6 @@ CODE_DIGITS = 8  # 10^8 codes: with the limits below, guessing one is out of rea
 
 class SignInLimited(Exception):
     """Too many sign-in requests for this address or from this network address."""
-
-
-#: Other rooms' steps when someone signs in (e.g. interests confirm that the address is theirs).
-AFTER_SIGN_IN: list[Callable[[Contributor], object]] = []
 
 
 def normalise_email(email: str) -> str:
@@ -173,7 +170,7 @@ def complete_sign_in(token: SignInToken, locale: str, easy_read: bool) -> Contri
         audit.record("contributor.created", "contributor", contributor.id, actor=actor(contributor),
                      after={"by": "self sign-up"})
     audit.record("contributor.signed_in", "contributor", contributor.id, actor=actor(contributor))
-    for hook in AFTER_SIGN_IN:
+    for hook in plugs().after_sign_in:  # e.g. an interest sent before signing in is confirmed
         hook(contributor)
     session.commit()
     return contributor

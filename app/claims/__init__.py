@@ -1,1 +1,24 @@
-"""Claims room: payment and expense claims (pricing core first)."""
+"""Claims room: payment and expense claims, from the person's form to the finance export."""
+
+from __future__ import annotations
+
+from flask import Flask, url_for
+from flask_babel import gettext as _
+
+from app.plugs import plugs
+
+
+def init_app(app: Flask) -> None:
+    from app.claims import privacy, service
+    from app.claims.processing import bp as claims_staff
+    from app.claims.routes import bp as claims
+    from app.claims.staff import bp as finance
+
+    app.register_blueprint(finance)  # rates and the finance export
+    app.register_blueprint(claims)  # the person's claim
+    app.register_blueprint(claims_staff)  # the team's queue and decisions
+    p = plugs(app)
+    privacy.register(p)
+    p.mail_jobs.append(service.notify_sent)
+    p.form("claim", lambda: _("A payment and expenses claim"),
+           lambda draft: url_for("claims.page", public_id=draft.public_id, page=draft.page or "activity"))

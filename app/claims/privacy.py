@@ -34,12 +34,13 @@ from flask import current_app
 from sqlalchemy import and_, delete, or_, select, update
 
 from app import crypto, db, storage
-from app.account import data, drafts
+from app.account import drafts
 from app.account.models import Contributor
 from app.account.service import masked_details
 from app.claims import pricing
 from app.claims.export import pounds
 from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
+from app.plugs import Plugs
 
 UK = ZoneInfo("Europe/London")
 #: States after which nothing more happens to a claim: its retention period runs from then.
@@ -125,7 +126,7 @@ def erase(person: Contributor) -> None:
 
 
 def forget_draft_receipts(public_ids: Any) -> None:
-    """Drafts are being deleted (expired, discarded, erased): their receipts go too (``drafts.ON_DELETE``)."""
+    """Drafts are being deleted (expired, discarded, erased): their receipts go too (``Plugs.on_draft_delete``)."""
     session = db.session()
     storage.delete_after_commit(session.scalars(select(Receipt.storage_key).where(Receipt.draft_id.in_(public_ids))))
     session.execute(delete(Receipt).where(Receipt.draft_id.in_(public_ids)))
@@ -243,29 +244,26 @@ def receipts_not_yet_sent(person: Contributor) -> list[dict[str, Any]]:
 
 # --- registration -------------------------------------------------------------------------------------
 
-def _register() -> None:
-    data.EXPORTS["claims"] = export
-    data.EXPORTS["claims_you_sent_for_someone_else"] = export_sent_for_others
-    data.EXPORTS["receipts_not_yet_sent"] = receipts_not_yet_sent
-    data.FILES.append(files)
-    data.ERASERS.append(erase)
-    data.RETENTION["claims"] = delete_expired
-    drafts.ON_DELETE.append(forget_draft_receipts)
+def register(p: Plugs) -> None:
+    """What this room adds to "your data", erasure, retention and deleting drafts (``app.plugs``)."""
+    p.exports.update(claims=export, claims_you_sent_for_someone_else=export_sent_for_others,
+                     receipts_not_yet_sent=receipts_not_yet_sent)
+    p.files.append(files)
+    p.erasers.append(erase)
+    p.retention["claims"] = delete_expired
+    p.on_draft_delete.append(forget_draft_receipts)
     kept = ("RETENTION_CLAIM_YEARS after the end of the tax year (5 April) in which the claim was paid or "
             "decided, then deleted with its lines, messages and receipts")
-    data.cover("claims", export="claims", retention=kept,
+    p.cover("claims", export="claims", retention=kept,
                erasure="past the retention: deleted; within it: kept for finance with amounts and dates, without "
                        "the person's words, the payee name or bank details in the frozen finance row; a helper's "
                        "link to a claim they filled in is removed")
-    data.cover("claim_lines", export="claims", retention=kept + " (with their claim)",
+    p.cover("claim_lines", export="claims", retention=kept + " (with their claim)",
                erasure="kind and amounts kept for finance; what the person wrote is removed")
-    data.cover("claim_messages", export="claims", retention=kept + " (with their claim)",
+    p.cover("claim_messages", export="claims", retention=kept + " (with their claim)",
                erasure="deleted on the person's claims; on someone else's claim their words stay, written by "
                        "nobody named")
-    data.cover("receipts", export="claims", retention=kept + " (with their claim); a receipt in an unsent form "
+    p.cover("receipts", export="claims", retention=kept + " (with their claim); a receipt in an unsent form "
                                                       "goes when the form expires (DRAFT_DAYS) or is deleted",
                erasure="deleted, rows and files (after the commit); one they added to someone else's claim "
                        "stays with that claim, owned by its payee")
-
-
-_register()

@@ -309,8 +309,6 @@ JOURNEY = journeys.Journey(
         journeys.Step("check", DeclareForm, "claims/check.html", check=True),
     ],
     url=_url, submit=lambda visit: _send(visit), context=_context)
-drafts.register_kind("claim", lambda: _("A payment and expenses claim"),
-                     lambda d: url_for("claims.page", public_id=d.public_id, page=d.page or "activity"))
 
 
 def _check_rows(visit: journeys.Visit, priced: service.Priced | None) -> list[dict[str, Any]]:

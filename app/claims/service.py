@@ -400,7 +400,7 @@ def notify_sent(limit: int = 500) -> list[int]:
     return ids
 
 
-mail.QUEUE_JOBS.append(notify_sent)
+
 
 
 def add_mileage_rates(rates: pricing.MileageRates, by: Actor) -> MileageRateVersion:

@@ -17,7 +17,7 @@ from app.forms import Form
 from sqlalchemy import select
 
 from app import access, db, journeys, security
-from app.account import data, drafts, service as accounts
+from app.account import drafts, service as accounts
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, PaymentForm
 from app.account.models import Contributor
 from app.i18n import current_language, easy_read_on
@@ -38,22 +38,10 @@ DRAFTS = "interest_drafts"  # session: {role id: draft public id}
 DONE = "interest_done"  # session: {role id: reference} after sending
 EQUALITY = "equality_for"  # session: role ids whose equality questions may be answered once
 
-accounts.AFTER_SIGN_IN.append(service.confirm_for)
-data.EXPORTS["interests"] = service.export
-data.ERASERS.append(service.erase)
-data.RETENTION["interests"] = service.delete_expired
-data.cover("interests", export="interests",
-           erasure="the person's interests are deleted with the team's notes on them; one they sent for someone "
-                   "else stays that person's, without the link to who sent it",
-           retention="deleted RETENTION_INTEREST_MONTHS after the role closed (or after it was sent, if later)")
-data.cover("interest_notes", export="interests",
-           erasure="deleted with the interest they are about",
-           retention="deleted with the interest they are about (RETENTION_INTEREST_MONTHS)")
-data.exempt("equality_responses", "equality answers are anonymous by design: a random id, the role and the month, "
-                                  "no link to a person or an interest, so nothing can be found for anyone")
 
 
-def _resume(draft: drafts.Draft) -> str:
+def resume_url(draft: drafts.Draft) -> str:
+    """Where an interest form in progress carries on ("Your forms")."""
     return url_for("interest.resume", role_id=(draft.data or {}).get("_role", 0), public_id=draft.public_id)
 
 
@@ -65,9 +53,6 @@ def _person_status_names() -> dict[str, Any]:
         "invited": _("We have invited you to talk"), "offered": _("We have offered you the role"),
         "not_this_time": _("Not this time"), "withdrawn": _("You withdrew"),
     }}
-
-
-drafts.register_kind("interest", lambda: _("I'm interested in a role"), _resume)
 
 
 # --- finding the draft --------------------------------------------------------------------

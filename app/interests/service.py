@@ -28,6 +28,7 @@ from app.access import Actor
 from app.account import drafts, service as accounts
 from app.account.models import Contributor, SupportLink
 from app.db import utcnow
+from app.plugs import Plugs
 from app.interests.models import STATUSES, EqualityResponse, Interest, InterestNote
 from app.roles import service as roles
 from app.roles.models import Role
@@ -469,3 +470,20 @@ def equality_report(questions: dict[str, list[str]], month: str, role_id: int | 
     return {"total": total, "questions": {
         question: [(option, shown[(question, role_id, option)]) for option in [*options, ""]]
         for question, options in questions.items()}}
+
+
+def register(p: Plugs) -> None:
+    """What this room adds to signing in, "your data", erasure and retention (``app.plugs``)."""
+    p.after_sign_in.append(confirm_for)
+    p.exports["interests"] = export
+    p.erasers.append(erase)
+    p.retention["interests"] = delete_expired
+    p.cover("interests", export="interests",
+            erasure="the person's interests are deleted with the team's notes on them; one they sent for someone "
+                    "else stays that person's, without the link to who sent it",
+            retention="deleted RETENTION_INTEREST_MONTHS after the role closed (or after it was sent, if later)")
+    p.cover("interest_notes", export="interests",
+            erasure="deleted with the interest they are about",
+            retention="deleted with the interest they are about (RETENTION_INTEREST_MONTHS)")
+    p.exempt_table("equality_responses", "equality answers are anonymous by design: a random id, the role and the "
+                                         "month, no link to a person or an interest, so nothing can be found for anyone")

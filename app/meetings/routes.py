@@ -16,6 +16,7 @@ from app.account.models import Contributor
 from app.db import utcnow
 from app.i18n import current_language
 from app.meetings import service
+from app.plugs import plugs
 from app.meetings.forms import FeedbackForm
 from app.meetings.models import SCALES, TEXTS, Meeting
 from app.roles import service as roles
@@ -154,7 +155,7 @@ def claim(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = db.session().get(Meeting, meeting_id)
     if meeting is None or not service.attended(meeting, person) or service.ends_at(meeting) > utcnow():
         abort(404)
-    draft = drafts.start("claim", me, person, drafts.KINDS["claim"].label())
+    draft = drafts.start("claim", me, person, plugs().forms["claim"].label())
     local_day = meeting.starts_at.astimezone(_local()).date()
     from app.claims.forms import ActivityForm
 

@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import delete as sql_delete, func, select, update as sql_update
 
 from app import access, audit, db, disclosure, mail
+from app.plugs import Plugs
 from app.access import Actor
 from app.account.models import Contributor
 from app.db import utcnow
@@ -467,20 +468,15 @@ def anonymise_expired() -> int:
     return _anonymise((FeedbackResponse.anonymous.is_(False)) & (FeedbackResponse.received_on < cutoff))
 
 
-def _register() -> None:
-    from app.account import data
-
-    data.EXPORTS["feedback"] = export
-    data.EXPORTS["meetings_you_came_to"] = export_attendance
-    data.ERASERS.append(erase)
-    data.RETENTION["feedback"] = anonymise_expired
+def register(p: Plugs) -> None:
+    """What this room adds to "your data", erasure and retention (``app.plugs``)."""
+    p.exports.update(feedback=export, meetings_you_came_to=export_attendance)
+    p.erasers.append(erase)
+    p.retention["feedback"] = anonymise_expired
     named = "named feedback becomes anonymous RETENTION_FEEDBACK_MONTHS after it was given (the words stay)"
-    data.cover("feedback_responses", export="feedback", retention=named,
+    p.cover("feedback_responses", export="feedback", retention=named,
                erasure="made anonymous: what was said stays, who said it (and who gave it for them) goes")
-    data.cover("feedback_comments", export="feedback", retention=named,
+    p.cover("feedback_comments", export="feedback", retention=named,
                erasure="the words stay (the database refuses to delete them), written by nobody named")
-    data.cover("attendances", export="meetings_you_came_to", erasure="deleted",
+    p.cover("attendances", export="meetings_you_came_to", erasure="deleted",
                retention="kept while the account is: who came is what they are paid and asked for feedback for")
-
-
-_register()

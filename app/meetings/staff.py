@@ -24,7 +24,6 @@ from app.meetings.forms import LOCAL, MeetingForm, RedactForm, TranslateForm, Yo
 from app.meetings.models import SCALES, TEXTS, FeedbackComment, FeedbackResponse, Meeting, YouSaidWeDid
 from app.roles.models import Role
 from app.security import current_staff, role_required
-from app.staff import routes as staff_routes
 
 bp = Blueprint("meetings_staff", __name__, url_prefix="/staff")
 TEAM = ("admin", "officer")
@@ -280,11 +279,12 @@ def translate(item_id: int, locale: str):  # type: ignore[no-untyped-def]
 
 # --- the staff home page -------------------------------------------------------------------------------
 
-def _overdue_panel() -> str:
+def overdue_panel() -> str:
+    """The staff home's list of meetings whose feedback is overdue (admins and officers)."""
     if current_staff().role not in TEAM:
         return ""
     late = service.overdue()
     return Markup(render_template("meetings/staff/_overdue.html", late=late)) if late else ""
 
 
-staff_routes.HOME_PANELS.append(_overdue_panel)
+

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -11,6 +9,7 @@ from sqlalchemy import func, select
 from app import db, security
 from app.audit import AuditEvent
 from app.htmx import partial
+from app.plugs import plugs
 from app.security import current_staff, role_required, staff_required
 from app.staff import service
 from app.staff.forms import ROLE_CHOICES, ChangePasswordForm, SignInForm, StaffAccountForm
@@ -72,11 +71,7 @@ def sign_out():  # type: ignore[no-untyped-def]
 @bp.get("/")
 @staff_required
 def home():  # type: ignore[no-untyped-def]
-    return render_template("staff/home.html", panels=[panel for panel in (make() for make in HOME_PANELS) if panel])
-
-
-#: Other rooms add what needs attention on the staff home page (each returns HTML, or "" for nothing).
-HOME_PANELS: list[Callable[[], str]] = []
+    return render_template("staff/home.html", panels=[panel for panel in (make() for make in plugs().home_panels) if panel])
 
 
 @bp.route("/password", methods=["GET", "POST"])

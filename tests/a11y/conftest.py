@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from app import create_app, db
 from tests.a11y.gallery import bp as gallery_bp
-from tests.account.wizard import bp as wizard_bp
+from tests.account import wizard
 from tests.conftest import STAFF_PASSWORD, fresh_database, make_settings, make_staff
 
 CHROMIUM = "/usr/bin/chromium"
@@ -88,7 +88,7 @@ def seeded_app(tmp: Path, name: str = "a11y") -> Flask:
     url = fresh_database(name, tmp)
     app = create_app(make_settings(url, tmp))
     app.register_blueprint(gallery_bp)
-    app.register_blueprint(wizard_bp)
+    wizard.init_app(app)
     make_staff(app, "admin", name="Ada Admin")
     make_staff(app, "officer", name="Olu Officer")
     with app.app_context():
@@ -179,7 +179,7 @@ def seed_four_eyes(person) -> None:  # type: ignore[no-untyped-def]
     from app import mail
     from app.account import service as accounts
     from app.db import utcnow
-    from app.staff.models import StaffTask, StaffUser
+    from app.staff.models import StaffTask
 
     from app.staff import service as staff_service
 

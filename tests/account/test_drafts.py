@@ -14,14 +14,13 @@ from app.account.drafts import Draft
 from tests.account.test_details import signed_in
 from tests.account.test_supporters import person_with_helper, sign_in_as
 from tests.account import wizard
-from tests.account.wizard import bp as wizard_bp
 from tests.conftest import body_text, deliver_mail
 
 
 @pytest.fixture
 def wizard_app(settings, smtp_server):  # type: ignore[no-untyped-def]
     application = create_app(settings.replace(mail_server="127.0.0.1", mail_port=smtp_server[1]))
-    application.register_blueprint(wizard_bp)
+    wizard.init_app(application)
     return application
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, url_for
+from flask import Blueprint, Flask, abort, redirect, url_for
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired
 
@@ -17,6 +17,7 @@ from app import access, audit, db, journeys, mail
 from app.account import drafts
 from app.account.models import Contributor
 from app.forms import Form
+from app.plugs import plugs
 from app.security import contributor_required, current_contributor
 
 bp = Blueprint("wizard", __name__, template_folder="templates")
@@ -52,8 +53,13 @@ JOURNEY = journeys.Journey(
     url=lambda visit, step: url_for("wizard.page", public_id=visit.draft.public_id, page=step),
     submit=_send)
 
-drafts.register_kind("test_wizard", lambda: "A test form",
-                     lambda d: url_for("wizard.page", public_id=d.public_id, page=d.page or "about"))
+
+
+def init_app(app: Flask) -> None:
+    """Plugged in the way a room is (``app.plugs``), on the apps of the tests that use it."""
+    app.register_blueprint(bp)
+    plugs(app).form("test_wizard", lambda: "A test form",
+                    lambda d: url_for("wizard.page", public_id=d.public_id, page=d.page or "about"))
 
 
 @bp.route("/_test/wizard/<public_id>/<page>", methods=["GET", "POST"])

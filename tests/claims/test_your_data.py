@@ -18,6 +18,7 @@ from app.audit import AuditEvent
 from app.claims import export as finance, pricing, service
 from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
 from app.db import utcnow
+from app.plugs import plugs
 from app.storage import storage
 from tests.account.test_details import signed_in
 from tests.account.test_supporters import person_with_helper
@@ -339,7 +340,7 @@ def test_the_retention_job_removes_old_claims_and_audits_only_a_count(app) -> No
         add_receipt(sam_id, claim_id=old.id)
         s.commit()
         reference = old.reference
-    assert "claims" in data.RETENTION
+    assert "claims" in plugs(app).retention
     result = app.test_cli_runner().invoke(args=["retention"])
     assert "claims: 1 removed" in result.output, result.output
     assert files_in(app) == []

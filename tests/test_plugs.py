@@ -1,0 +1,23 @@
+"""Rooms plug into the shared machinery from ``init_app``, per app (``app/plugs.py``).
+
+Nothing registers at import time, so building a second app (every test does) neither doubles
+an eraser nor carries a test-only form into the real app.
+"""
+
+from __future__ import annotations
+
+from app import create_app
+from app.plugs import plugs
+
+
+def test_each_app_gets_every_room_once(settings) -> None:
+    first, second = create_app(settings), create_app(settings)
+    for application in (first, second):
+        p = plugs(application)
+        assert len(p.erasers) == len(set(p.erasers)) == 3  # interests, claims, meetings
+        assert set(p.retention) == {"interests", "claims", "feedback"}
+        assert set(p.forms) == {"setup", "interest", "claim"}  # the test-only wizard is not here
+        assert len(p.mail_jobs) == len(p.home_panels) == len(p.after_sign_in) == 1
+        assert {"claims", "interests", "feedback", "meetings_you_came_to"} <= set(p.exports)
+    assert plugs(first) is not plugs(second)
+
