@@ -20,6 +20,7 @@ from app import access, audit, crypto, db, mail, security
 from app.account.models import BankDetailsChange, Contributor, SignInToken, SupportLink
 from app.db import utcnow
 from app.plugs import plugs
+from app.transitions import NotAllowed  # what the four-eyes rules raise
 from app.staff.models import StaffTask
 
 MAX_CODE_ATTEMPTS = 5
@@ -238,10 +239,6 @@ def _apply_bank_details(contributor: Contributor, token: str, by: tuple[str, int
     contributor.bank_details = token
     contributor.updated_at = utcnow()
     audit.record("contributor.bank_details_changed", "contributor", contributor.id, actor=by)
-
-
-class NotAllowed(Exception):
-    """A change the four-eyes rules refuse."""
 
 
 def request_bank_change(contributor: Contributor, details: dict[str, str], staff: Any) -> BankDetailsChange:

@@ -21,6 +21,7 @@ from app import audit, crypto, db
 from app.account.models import Contributor
 from app.claims import pricing
 from app.claims.models import Claim, PaymentBatch
+from app.claims.service import CLAIM
 from app.db import utcnow
 from app.staff.models import StaffUser
 
@@ -72,8 +73,7 @@ def changed_bank_details() -> int:
 
 def make_batch(staff: StaffUser) -> PaymentBatch | None:
     """Freeze every approved claim into a new batch and mark them sent; ``None`` if there are none."""
-    if staff.role not in ("admin", "finance"):
-        raise PermissionError("only finance exports claims")
+    CLAIM.check("approved", "sent", staff.role)  # only finance exports (each claim's event: the batch's)
     session = db.session()
     count, total = ready()
     if not count:

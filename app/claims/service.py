@@ -25,30 +25,18 @@ from app.claims.models import (
     Receipt,
 )
 from app.db import utcnow
+from app.transitions import FINANCE, PERSON, TEAM, Machine, NotAllowed
 from app.staff.models import StaffUser
 
 
-#: Which state may follow which. "submitted" after "query" is the person's reply.
-TRANSITIONS = {
-    "submitted": ("query", "approved", "rejected"),
-    "query": ("submitted", "approved", "rejected"),
-    "approved": ("query", "sent"),
-    "sent": ("paid",),
-    "rejected": (),
-    "paid": (),
-}
-#: Which staff roles may move a claim into each state.
-ROLES_FOR = {
-    "query": ("admin", "officer"),
-    "approved": ("admin", "officer"),
-    "rejected": ("admin", "officer"),
-    "sent": ("admin", "finance"),
-    "paid": ("admin", "finance"),
-}
-
-
-class NotAllowed(Exception):
-    """That change is not allowed for this claim, or not for this person."""
+#: Which state may follow which, and who moves it. "submitted" after "query" is the person's reply;
+#: "sent" is the finance export; "rejected" and "paid" are the end.
+CLAIM = Machine("claim", {
+    "submitted": {"query": TEAM, "approved": TEAM, "rejected": TEAM},
+    "query": {"submitted": (PERSON,), "approved": TEAM, "rejected": TEAM},
+    "approved": {"query": TEAM, "sent": FINANCE},
+    "sent": {"paid": FINANCE},
+})
 
 
 # --- the rates in force ------------------------------------------------------------------------
@@ -271,17 +259,14 @@ def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
                fee_change: tuple[int, str] | None = None,
                payment_reference: str = "") -> int | None:
     """Move ``claim`` to ``to`` as ``staff``; returns the queued email's id (if any)."""
-    if to not in TRANSITIONS.get(claim.status, ()):
-        raise NotAllowed(f"a {claim.status} claim cannot become {to}")
-    if staff.role not in ROLES_FOR.get(to, ()):
-        raise NotAllowed(f"{staff.role} cannot make a claim {to}")
+    CLAIM.check(claim.status, to, staff.role)
     why = conflict(staff, claim) if to in ("approved", "rejected") else None
     if why:
         raise NotAllowed(f"this person may not decide this claim: {why}")
     if to in ("query", "rejected") and not note.strip():
         raise NotAllowed("a question or a reason is needed")
     session = db.session()
-    before = {"status": claim.status, "total": claim.total_pence}
+    before = {"total": claim.total_pence}
     if to == "approved":
         lines = {line.id: line for line in session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id))}
         changed = False
@@ -310,7 +295,8 @@ def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
                 raise NotAllowed("a second approver must be someone else")
             claim.first_approved_by_id, claim.first_approved_at, claim.updated_at = staff.id, utcnow(), utcnow()
             audit.record("claim.first_approval", "claim", claim.id, actor=("staff", staff.id, staff.email),
-                         before=before, after={"total": claim.total_pence, "waiting_for": "a second approver"})
+                         before=before | {"status": claim.status},
+                         after={"total": claim.total_pence, "waiting_for": "a second approver"})
             session.commit()
             return None
         claim.approved_by_id, claim.approved_at = staff.id, utcnow()
@@ -320,10 +306,10 @@ def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
         claim.decision_note = note
     if to == "query":
         session.add(ClaimMessage(claim_id=claim.id, from_staff_id=staff.id, text=note, created_at=utcnow()))
-    claim.status, claim.updated_at = to, utcnow()
-    audit.record(f"claim.{to}", "claim", claim.id, actor=("staff", staff.id, staff.email), before=before,
-                 after={"status": to, "total": claim.total_pence} | ({"note": note} if note else {}))
-    message_id = _email(claim, to, note)
+    claim.updated_at = utcnow()
+    message_id = CLAIM.move(claim, to, staff.role, ("staff", staff.id, staff.email), before=before,
+                            after={"total": claim.total_pence} | ({"note": note} if note else {}),
+                            notify=lambda: _email(claim, to, note))
     session.commit()
     return message_id
 
@@ -331,14 +317,10 @@ def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
 def reply(claim: Claim, writer: Contributor, text: str, by: Actor) -> None:
     """The person (or a supporter they allowed, credited as the writer) answers a query: the
     claim goes back to the team. The caller commits."""
-    if claim.status != "query":
-        raise NotAllowed("only a claim with a question can be answered")
-    session = db.session()
-    session.add(ClaimMessage(claim_id=claim.id, from_contributor_id=claim.contributor_id, written_by_id=writer.id,
-                             text=text, created_at=utcnow()))
-    claim.status, claim.updated_at = "submitted", utcnow()
-    audit.record("claim.replied", "claim", claim.id, actor=by, before={"status": "query"},
-                 after={"status": "submitted"})
+    CLAIM.move(claim, "submitted", PERSON, by, event="claim.replied")
+    db.session().add(ClaimMessage(claim_id=claim.id, from_contributor_id=claim.contributor_id,
+                                  written_by_id=writer.id, text=text, created_at=utcnow()))
+    claim.updated_at = utcnow()
 
 
 def writers(messages: list[ClaimMessage]) -> dict[int, str]:

@@ -28,15 +28,27 @@ from app.access import Actor
 from app.account import drafts, service as accounts
 from app.account.models import Contributor, SupportLink
 from app.db import utcnow
-from app.plugs import Plugs
 from app.interests.models import STATUSES, EqualityResponse, Interest, InterestNote
+from app.plugs import Plugs
 from app.roles import service as roles
 from app.roles.models import Role
 from app.staff.models import StaffTask
+from app.transitions import PERSON, TEAM, Machine, NotAllowed
 
 #: How long the sign-in link in the "we have your interest" email works.
 LINK_LIFETIME = timedelta(hours=24)
-#: Counts below this are never shown (equality monitoring).
+
+
+#: Where an interest may go, and who moves it. The team moves it between the open statuses and
+#: "not this time" (kept, with its reason changed, or back to open); "not this time" comes only from
+#: an open status. "Withdrawn" is the person's own choice (or their supporter's, with the person
+#: told): the team never sets it, and nobody moves an interest the person withdrew.
+OPEN = ("new", "contacted", "invited", "offered")
+INTEREST = Machine("interest", {
+    status: {to: TEAM for to in (*OPEN, "not_this_time")} | {"withdrawn": (PERSON,)}
+    for status in (*OPEN, "not_this_time")
+})
+__all__ = ["NotAllowed"]  # what the machine raises, for the routes
 
 
 def add_months(day: date, months: int) -> date:
@@ -299,10 +311,8 @@ def withdraw(interest: Interest, by: Actor, acted_by: Contributor | None = None)
     person = db.session().get(Contributor, interest.contributor_id)
     if acted_by is not None and person is not None and acted_by.id != person.id:
         accounts.tell_person(person, "interest_withdrawn", acted_by.display_name)
-    before = interest.status
-    interest.status, interest.status_changed_at = "withdrawn", utcnow()
-    audit.record("interest.status_changed", "interest", interest.id, actor=by,
-                 before={"status": before}, after={"status": "withdrawn"})
+    interest.status_changed_at = utcnow()
+    INTEREST.move(interest, "withdrawn", PERSON, by, event="interest.status_changed")
     db.session().commit()
 
 
@@ -345,32 +355,22 @@ def other_open_roles(role: Role, locale: str, limit: int = 5) -> list[tuple[Role
     return roles.in_language_many(others, locale)
 
 
-#: Where the team may move an interest from each status. "Withdrawn" is the person's own choice
-#: (``withdraw``): the team never sets it, and never moves an interest the person withdrew.
-#: "Not this time" comes only from an open status (or is kept, its reason changed).
-OPEN = ("new", "contacted", "invited", "offered")
-TEAM_MOVES: dict[str, tuple[str, ...]] = {status: (*OPEN, "not_this_time") for status in (*OPEN, "not_this_time")} | {
-    "withdrawn": ()}
-
-
-class NotAllowed(Exception):
-    """A move the table above refuses."""
-
-
-def change_status(interest: Interest, to: str, reason: str, by: Actor) -> list[int]:
-    """Move an interest on; "offered" and "not this time" email the person. Returns queued email ids."""
-    if to not in STATUSES:
-        raise ValueError(to)
-    if to not in TEAM_MOVES[interest.status]:
-        raise NotAllowed(f"{interest.status} -> {to}")
+def change_status(interest: Interest, to: str, reason: str, by: Actor, who: str) -> list[int]:
+    """The team (``who``: a staff role) moves an interest on; "offered" and "not this time" email the
+    person. Returns the queued emails' ids."""
     if to == interest.status and reason == interest.reason:
+        INTEREST.check(interest.status, to, who)
         return []
-    before = {"status": interest.status}
-    interest.status, interest.status_changed_at = to, utcnow()
+    interest.status_changed_at = utcnow()
     interest.reason = reason if to == "not_this_time" else ""
-    audit.record("interest.status_changed", "interest", interest.id, actor=by, before=before,
-                 after={"status": to} | ({"reason": reason} if to == "not_this_time" else {}))
-    ids = []
+    return INTEREST.move(interest, to, who, by, event="interest.status_changed",
+                         after={"reason": reason} if to == "not_this_time" else {},
+                         notify=lambda: _tell(interest, to)) or []
+
+
+def _tell(interest: Interest, to: str) -> list[int]:
+    """Email the person (or their supporter) an offer or a "not this time"; else a task to tell them."""
+    ids: list[int] = []
     if to in ("offered", "not_this_time"):
         session = db.session()
         role = session.get(Role, interest.role_id)
@@ -393,7 +393,6 @@ def change_status(interest: Interest, to: str, reason: str, by: Actor) -> list[i
             )
             session.flush()
             ids.append(message.id)
-    db.session().commit()
     return ids
 
 

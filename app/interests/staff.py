@@ -19,7 +19,7 @@ from app.htmx import partial
 from app.interests import service
 from app.interests.equality import QUESTION_TEXT, QUESTIONS
 from app.interests.forms import AVAILABILITY_CHOICES, STATUS_CHOICES, WAY_CHOICES, NoteForm, StatusForm, TriageFilterForm
-from app.interests.models import Interest
+from app.interests.models import STATUSES, Interest
 from app.roles.models import Role
 from app.security import current_staff, role_required
 from app.staff.models import StaffUser
@@ -32,7 +32,9 @@ def _names() -> dict[str, Any]:
     def names(choices: list[Any]) -> dict[str, str]:
         return {c.value: c.label for c in choices}
 
-    return {"interest_status_names": names(STATUS_CHOICES), "team_moves": service.TEAM_MOVES,
+    staff = current_staff()
+    moves = {status: service.INTEREST.next(status, staff.role if staff else "") for status in STATUSES}
+    return {"interest_status_names": names(STATUS_CHOICES), "team_moves": moves,
             "access_names": names(ACCESS_CHOICES),
             "way_names": names(WAY_CHOICES), "availability_names": names(AVAILABILITY_CHOICES),
             "channel_names": names(CHANNEL_CHOICES), "payment_names": names(PAYMENT_CHOICES),
@@ -128,10 +130,11 @@ def _answers(item: Interest) -> list[dict[str, Any]]:
 def change_status(interest_id: int):  # type: ignore[no-untyped-def]
     item = _interest(interest_id)
     form = StatusForm()
-    form.current = item.status  # the form knows which moves are the team's (service.TEAM_MOVES)
+    form.current = item.status  # the form says why a move the team may not make is refused
     back = request.form.get("from") == "list"
     if form.validate_on_submit():
-        service.change_status(item, form.status.data, form.reason.data or "", access.acting())
+        service.change_status(item, form.status.data, form.reason.data or "", access.acting(), current_staff().role)
+        db.session().commit()
         if partial():
             return render_template("interests/staff/_row.html", item=item, role=_role(item.role_id),
                                    helpers=_helpers([item]), status_form=StatusForm(), saved=True)

@@ -52,5 +52,5 @@ def load() -> int:
     service.translate(answer, "cy", "Daeth y papurau'n rhy hwyr, ac roedd gormod i'w ddarllen ar y diwrnod.",
                       "Mae papurau bellach yn mynd allan wythnos cyn pob cyfarfod, gyda chrynodeb hawdd ei ddarllen "
                       "ar un dudalen.", SYSTEM)
-    service.publish(answer, SYSTEM)
+    service.publish(answer, SYSTEM, "admin")
     return 2

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, UTCDateTime
+from app.db import Base, UTCDateTime, utcnow
 
 def random_id() -> str:
     """An id that says nothing about when a row was made."""
@@ -138,3 +138,12 @@ class YouSaidWeDid(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    @property
+    def status(self) -> str:
+        """"draft" until published (``service.YOU_SAID`` moves it)."""
+        return "draft" if self.published_at is None else "published"
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self.published_at = utcnow() if value == "published" else None

@@ -23,6 +23,7 @@ from sqlalchemy import delete as sql_delete, func, select, update as sql_update
 
 from app import access, audit, db, disclosure, mail
 from app.plugs import Plugs
+from app.transitions import TEAM, Machine, NotAllowed
 from app.access import Actor
 from app.account.models import Contributor
 from app.db import utcnow
@@ -37,8 +38,8 @@ REDACTED = "[…]"
 NOTABLE = ("starts_at", "minutes", "format", "venue", "link")
 
 
-class NotAllowed(Exception):
-    """Not allowed for this meeting or this person (the window is closed, not theirs, ...)."""
+#: A "you said, we did" response is written, then published to everyone who came (once).
+YOU_SAID = Machine("you_said", {"draft": {"published": TEAM}})
 
 
 # --- meetings -----------------------------------------------------------------------------------
@@ -329,14 +330,19 @@ def add_response(meeting: Meeting, values: dict[str, Any], by: Actor) -> YouSaid
     return item
 
 
-def publish(item: YouSaidWeDid, by: Actor) -> list[int]:
-    """Publish a response and email everyone who came, in their language; returns the emails' ids."""
-    if item.published_at is not None:
-        raise NotAllowed("already published")
+def publish(item: YouSaidWeDid, by: Actor, who: str) -> list[int]:
+    """Publish a response (``who``: the staff role) and email everyone who came, in their language;
+    returns the emails' ids."""
+    ids = YOU_SAID.move(item, "published", who, by, after={"meeting": item.meeting_id},
+                        notify=lambda: _tell_who_came(item))
+    db.session().commit()
+    return ids or []
+
+
+def _tell_who_came(item: YouSaidWeDid) -> list[int]:
     session = db.session()
     meeting = session.get(Meeting, item.meeting_id)
     assert meeting is not None
-    item.published_at = utcnow()
     ids = []
     link = mail.absolute_url("account.home")  # "What happened next" is on their account page
     for _attendance, person in attendees(meeting):
@@ -350,9 +356,6 @@ def publish(item: YouSaidWeDid, by: Actor) -> list[int]:
             link=link)
         session.flush()
         ids.append(message.id)
-    audit.record("you_said.published", "meeting", meeting.id, actor=by, after={"response": item.id,
-                                                                                  "emails": len(ids)})
-    session.commit()
     return ids
 
 

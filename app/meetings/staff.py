@@ -252,7 +252,7 @@ def _you_said(item_id: int) -> YouSaidWeDid:
 def publish(item_id: int):  # type: ignore[no-untyped-def]
     item = _you_said(item_id)
     try:
-        ids = service.publish(item, access.acting())
+        ids = service.publish(item, access.acting(), current_staff().role)
     except service.NotAllowed:
         flash(_("This is already published."), "error")
     else:

@@ -13,7 +13,8 @@ from app.roles import jargon, service
 from app.i18n import available
 from app.roles.forms import RoleForm, TranslationForm
 from app.roles.models import EASY_READ_SECTIONS, TRANSLATABLE, Role, RoleTranslation
-from app.security import role_required
+from app.security import current_staff, role_required
+from app.transitions import NotAllowed
 
 bp = Blueprint("roles", __name__, url_prefix="/staff/roles")
 
@@ -133,8 +134,8 @@ def status(role_id: int):  # type: ignore[no-untyped-def]
     role = db.get_or_404(Role, role_id)
     to = request.form.get("to", "")
     try:
-        service.change_status(role, to, access.acting())
-    except service.BadTransition:
+        service.change_status(role, to, access.acting(), current_staff().role)
+    except NotAllowed:
         abort(400)
     except service.IncompleteRole:
         flash(_("This role is not complete, so it cannot be published. Open it to see what is missing."), "error")

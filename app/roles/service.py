@@ -15,6 +15,7 @@ from app import audit, db
 from app.claims.pricing import TIERS
 from app.db import utcnow
 from app.roles.models import EASY_READ_SECTIONS, FORMATS, TRANSLATABLE, Role, RoleTranslation, RoleVersion
+from app.transitions import TEAM, Machine
 
 #: Every field a published role must have, in the order the form asks for them.
 REQUIRED = (
@@ -24,12 +25,12 @@ REQUIRED = (
     "contact_email", "closing_date",
 )
 
-TRANSITIONS = {
-    "draft": ("published", "archived"),
-    "published": ("closed",),
-    "closed": ("published", "archived"),
-    "archived": (),
-}
+#: A role is written as a draft, published (then people can find it), closed, published again or archived.
+ROLE = Machine("role", {
+    "draft": {"published": TEAM, "archived": TEAM},
+    "published": {"closed": TEAM},
+    "closed": {"published": TEAM, "archived": TEAM},
+})
 
 
 class IncompleteRole(Exception):
@@ -38,10 +39,6 @@ class IncompleteRole(Exception):
     def __init__(self, missing: list[str]) -> None:
         super().__init__(", ".join(missing))
         self.missing = missing
-
-
-class BadTransition(Exception):
-    """That change of state is not allowed (e.g. publishing an archived role)."""
 
 
 def _empty(value: Any) -> bool:
@@ -134,10 +131,9 @@ def update(role: Role, values: dict[str, Any], by: tuple[str, int | None, str]) 
     return changed
 
 
-def change_status(role: Role, to: str, by: tuple[str, int | None, str]) -> None:
-    """Move a role between draft, published, closed and archived."""
-    if to not in TRANSITIONS.get(role.status, ()):
-        raise BadTransition(f"{role.status} -> {to}")
+def change_status(role: Role, to: str, by: tuple[str, int | None, str], who: str) -> None:
+    """Move a role between draft, published, closed and archived (``who``: the staff role moving it)."""
+    ROLE.check(role.status, to, who)
     if to == "published":
         missing = missing_for_publish(role)
         if missing:
@@ -145,16 +141,14 @@ def change_status(role: Role, to: str, by: tuple[str, int | None, str]) -> None:
         if role.published_at is None:
             role.published_at = utcnow()
         _new_version(role, by)
-    before = role.status
-    role.status = to
     role.updated_at = utcnow()
-    audit.record(f"role.{to}", "role", role.id, actor=by, before={"status": before},
-                 after={"status": to, "version": role.version})
+    ROLE.move(role, to, who, by, after={"version": role.version})
     db.session().commit()
 
 
-def publish(role: Role, by: tuple[str, int | None, str]) -> None:
-    change_status(role, "published", by)
+def publish(role: Role, by: tuple[str, int | None, str], who: str = "admin") -> None:
+    """Publish a role (the demo data and tests; staff use ``change_status``)."""
+    change_status(role, "published", by, who)
 
 
 def versions(role: Role) -> list[RoleVersion]:

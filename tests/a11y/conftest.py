@@ -149,7 +149,7 @@ def seeded_app(tmp: Path, name: str = "a11y") -> Flask:
         # A role that has closed (3), and interest in role 2 for the staff pages and "your interests".
         closed = roles.create(COMPLETE | {"title": "Closed role"}, staff)
         roles.publish(closed, staff)
-        roles.change_status(closed, "closed", staff)
+        roles.change_status(closed, "closed", staff, "admin")
         from app.interests import service as interests
         from app.interests.models import Interest
 
@@ -267,7 +267,7 @@ def seed_meetings(role, person, helper) -> None:  # type: ignore[no-untyped-def]
     meetings.give_feedback(past, {"overall": 2}, {"change": "Too rushed"}, False, person=None, giver=None)
     response = meetings.add_response(past, {"you_said": "It felt rushed", "we_did": "Meetings are now longer",
                                             "changed": True}, by)
-    meetings.publish(response, by)
+    meetings.publish(response, by, "admin")
     meetings.add_response(past, {"you_said": "More breaks", "we_did": "The room is booked for an hour only",
                                  "changed": False}, by)
     old_start = old.starts_at

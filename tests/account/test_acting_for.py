@@ -294,7 +294,7 @@ def test_a_decision_never_goes_to_a_helper_the_person_has_not_agreed_to(app) -> 
     with app.test_request_context():
         interest = db.session().scalar(select(Interest))
         interests.change_status(interest, "not_this_time", "Lee told us about a recent crisis admission",
-                                ("staff", officer_id, "olu"))
+                                ("staff", officer_id, "olu"), "officer")
         decisions = db.session().scalars(select(OutboxMessage).where(OutboxMessage.purpose == "interest_decision"))
         assert list(decisions) == []
         tasks = db.session().scalars(select(StaffTask.kind).where(StaffTask.contributor_id == interest.contributor_id))

@@ -13,6 +13,7 @@ from app import db
 from app.account import service as accounts
 from app.audit import AuditEvent
 from app.claims import export, service
+from app.transitions import NotAllowed
 from app.claims.models import Claim
 from tests.claims.test_claim_service import claim_for, person, staff
 
@@ -60,7 +61,7 @@ def test_export_freezes_rows_marks_claims_sent_and_downloads_the_same_file(app) 
 
 def test_only_finance_exports(app) -> None:
     with app.app_context():
-        with pytest.raises(PermissionError):
+        with pytest.raises(NotAllowed):
             export.make_batch(staff(app, "officer"))
 
 

@@ -162,4 +162,17 @@ def test_only_the_person_withdraws_and_the_team_never_moves_a_withdrawn_interest
         import pytest
 
         with pytest.raises(service.NotAllowed):  # the service refuses too, whoever calls it
-            service.change_status(interest, "new", "", STAFF)
+            service.change_status(interest, "new", "", STAFF, "officer")
+
+
+def test_who_may_move_an_interest_where() -> None:
+    """The team moves interests between open statuses and "not this time"; only the person withdraws;
+    finance moves nothing; a withdrawn interest stays withdrawn."""
+    from app.interests.service import INTEREST, OPEN
+
+    for status in OPEN:
+        assert INTEREST.next(status, "officer") == [*OPEN, "not_this_time"]
+        assert INTEREST.next(status, "person") == ["withdrawn"]
+        assert INTEREST.next(status, "finance") == []
+    assert "withdrawn" not in INTEREST.next("not_this_time", "admin")
+    assert INTEREST.next("withdrawn", "admin") == INTEREST.next("withdrawn", "person") == []

@@ -167,9 +167,9 @@ def test_you_said_we_did_publishes_and_emails_everyone_who_came_in_their_languag
                                                "before", "changed": True}, STAFF)
         service.translate(response, "cy", "Daeth y papurau'n rhy hwyr", "Rydym yn eu hanfon wythnos ynghynt", STAFF)
         assert service.published_for([item.id]) == []
-        service.publish(response, STAFF)
+        service.publish(response, STAFF, "officer")
         with pytest.raises(service.NotAllowed):
-            service.publish(response, STAFF)
+            service.publish(response, STAFF, "officer")
         assert service.published_for([item.id]) == [response]
         emails = db.session().scalars(select(OutboxMessage).where(OutboxMessage.purpose == "you_said_we_did")).all()
         assert sorted((m.to_address, m.locale) for m in emails) == [("rhian@example.org", "cy"),
@@ -188,7 +188,7 @@ def test_a_meeting_with_feedback_and_no_response_is_flagged_after_the_setting(ap
         assert service.overdue(now=utcnow() + timedelta(days=20)) == [old]
         response = service.add_response(old, {"you_said": "a", "we_did": "b", "changed": False}, STAFF)
         assert service.overdue(now=utcnow() + timedelta(days=20)) == [old]  # a draft does not count
-        service.publish(response, STAFF)
+        service.publish(response, STAFF, "officer")
         assert service.overdue(now=utcnow() + timedelta(days=20)) == []
 
 

@@ -25,7 +25,7 @@ def test_only_open_published_roles_are_listed(app, client_request) -> None:
         from app import db
         from app.roles.models import Role
 
-        service.change_status(db.session().get(Role, closed_id), "closed", STAFF)
+        service.change_status(db.session().get(Role, closed_id), "closed", STAFF, "officer")
     publish(app, title="Past its closing date", closing_date=date.today() - timedelta(days=1))
     page = client_request.get("/roles/?lang=en")
     titles = [a.text for a in page.findall(".//ul[@class='card-list']/li/h2/a")]
