@@ -100,3 +100,18 @@ def actor_for(me: Any, person: Any) -> tuple[str, int, str]:
     if person is None or person.id == me.id:
         return ("contributor", me.id, f"contributor {me.id}")
     return ("supporter", me.id, f"supporter {me.id} on behalf of contributor {person.id}")
+
+
+def acting_name(person: Any = None) -> str | None:
+    """The name a page uses when it is about someone other than who is signed in: the person a
+    supporter (or staff) is acting for, or ``person`` (a form's or a claim's) when given. ``None``
+    when the page is the signed-in person's own, so templates write pairs: "Your claims" /
+    "Sam's claims". The name is the person's own words: templates escape it and isolate it."""
+    if person is None:
+        person = form_for()
+    me = g.get("contributor")
+    if person is None or (me is None and g.get("staff") is None):
+        return None
+    if me is not None and person.id == me.id:
+        return None
+    return person.display_name

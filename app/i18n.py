@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, Response, current_app, g, request
+from markupsafe import Markup, escape
 from flask_babel import Babel, Domain, format_currency, format_date, format_datetime, format_number, format_time, get_locale
 
 from app.settings import ROOT
@@ -223,8 +224,25 @@ _easy_read = Domain(translation_directories=[str(ROOT / "translations")], domain
 
 
 def er(text: str, **variables: object) -> str:
-    """Easy-read text from the ``easyread`` domain (``%(name)s`` placeholders allowed)."""
+    """Easy-read text from the ``easyread`` domain (``%(name)s`` placeholders allowed). A value
+    given as markup (a name isolated with ``|bdi``) keeps it, and the rest is escaped, as ``_()``
+    does in a template."""
+    if any(isinstance(value, Markup) for value in variables.values()):
+        return Markup(escape(_easy_read.gettext(text))) % variables
     return _easy_read.gettext(text, **variables)
+
+
+def named(translated: str, **names: object) -> Markup:
+    """A translated sentence (``_("Pay %(name)s for their time")``, given no values) with each name
+    escaped and isolated (``bdi``): for words built in Python, such as a field's label or choices."""
+    return Markup(escape(translated)) % {key: bdi(value) for key, value in names.items()}
+
+
+def bdi(text: object) -> Markup:
+    """Someone's own words (a name) inside a sentence, escaped and isolated with ``<bdi>`` so a
+    right-to-left name on a left-to-right page (or the other way round) keeps its own direction
+    and does not move the words around it."""
+    return Markup("<bdi>%s</bdi>") % text
 
 
 def ern(singular: str, plural: str, num: int, **variables: object) -> str:
@@ -259,6 +277,6 @@ def init_app(app: Flask) -> None:
         translation_unchecked=translation_unchecked,
         current_locale=current_language,
     )
-    app.jinja_env.filters.update(money=money, number=number, long_date=long_date, date_time=date_time,
+    app.jinja_env.filters.update(bdi=bdi, money=money, number=number, long_date=long_date, date_time=date_time,
                                  time_of_day=time_of_day, month_name=month_name)
 

@@ -69,6 +69,9 @@ def acted_by_name() -> str | None:
     return me.display_name if me is not None else _("the involvement team")
 
 
+bp.add_app_template_global(access.acting_name, "acting_name")
+
+
 @bp.context_processor
 def _choices() -> dict[str, Any]:
     return {
@@ -195,10 +198,19 @@ def sign_out_everywhere():  # type: ignore[no-untyped-def]
 @bp.get("/")
 @subject_required
 def home():  # type: ignore[no-untyped-def]
-    contributor = access.form_for()
+    contributor, me = access.form_for(), current_contributor()
     return render_template("account/home.html", contributor=contributor,
                            bank=service.masked_bank_details(contributor),
-                           on_behalf=service.last_change_on_behalf(contributor))
+                           on_behalf=service.last_change_on_behalf(contributor),
+                           helping=_people_helped(me) if me is not None and g.acting_for is None else [],
+                           may_see_claims=access.may(me, contributor.id, "see_claims"))
+
+
+def _people_helped(me: Contributor) -> list[tuple[Contributor, dict[str, bool]]]:
+    """The people who let ``me`` help them now, each with what the access policy allows today
+    (a withdrawn or unconfirmed agreement lists nobody)."""
+    return [(person, {action: access.may(me, person.id, action) for action in ("fill_in", "see_claims")})
+            for _link, person in service.people_supported_by(me)]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from app.claims.forms import (
 )
 from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
 from app.db import utcnow
+from app.i18n import named
 from app.interests.models import Interest
 from app.roles import service as roles
 from app.roles.models import Role
@@ -244,7 +245,7 @@ def _url(visit: journeys.Visit, step: str) -> str:
 def _context(visit: journeys.Visit) -> dict[str, Any]:
     draft, payee = visit.draft, _payee(visit.draft)
     priced = _priced(visit)
-    helping = payee.display_name if draft.subject_id and draft.subject_id != draft.owner_id else None
+    helping = access.acting_name(payee)
     return dict(journey_title=_("Claim for payment and expenses"), title_suffix=_("Claim"), payee=payee,
                 priced=priced, why=_why(priced), receipts=_receipts(draft.public_id), helping_name=helping,
                 helping=_("You are filling this in for %(name)s. Payment goes to them.", name=helping)
@@ -255,6 +256,22 @@ def _context(visit: journeys.Visit) -> dict[str, Any]:
 
 def _setup_activity(form: Any, visit: journeys.Visit) -> None:
     form.activity.choices = _activity_choices(_payee(visit.draft))
+
+
+def _their_choices(name: str, isolate: bool = True) -> list[SelectChoice]:
+    """The payment choices in the words of someone filling in the claim for ``name``."""
+    words = [("paid", _("Pay %(name)s for their time")),
+             ("waive", _("%(name)s does not want to be paid for their time this time (expenses are still paid)")),
+             ("benefits_talk", _("%(name)s would like to talk about how payment could affect their benefits first"))]
+    return [SelectChoice(value, named(text, name=name) if isolate else text % {"name": name})
+            for value, text in words]
+
+
+def _setup_time(form: Any, visit: journeys.Visit) -> None:
+    name = access.acting_name(_payee(visit.draft))
+    if name:
+        form.payment_choice.label.text = _("Payment for their time")
+        form.payment_choice.choices = _their_choices(name)
 
 
 def _setup_expenses(form: Any, visit: journeys.Visit) -> None:
@@ -299,7 +316,7 @@ JOURNEY = journeys.Journey(
     steps=[
         journeys.Step("activity", ActivityForm, "claims/activity.html", setup=_setup_activity,
                       title=lambda: _("Say what the claim is for and when it was")),
-        journeys.Step("time", TimeForm, "claims/time.html", saved=_fee_now,
+        journeys.Step("time", TimeForm, "claims/time.html", saved=_fee_now, setup=_setup_time,
                       title=lambda: _("Say how long it took and whether you would like to be paid")),
         journeys.Step("expenses", ExpensesForm, "claims/expenses.html", setup=_setup_expenses,
                       hook=journeys.add_another("expenses", on_remove=_expenses_moved),
@@ -323,13 +340,14 @@ def _check_rows(visit: journeys.Visit, priced: service.Priced | None) -> list[di
     def change(step: str) -> str:
         return _url(visit, step)
 
-    names = {c.value: str(c.label) for c in CHOICE_CHOICES}
+    name = access.acting_name(_payee(visit.draft))
+    names = {c.value: str(c.label) for c in (_their_choices(name, isolate=False) if name else CHOICE_CHOICES)}
     return [
         {"question": _("What it was for"), "answer": what, "change_url": change("activity")},
         {"question": _("Date"), "answer": long_date(date.fromisoformat(day)) if day else "",
          "change_url": change("activity")},
         {"question": _("Hours, including getting ready"), "answer": time.get("hours"), "change_url": change("time")},
-        {"question": _("Payment for your time"), "answer": names.get(time.get("payment_choice") or "", ""),
+        {"question": _("Payment for their time") if name else _("Payment for your time"), "answer": names.get(time.get("payment_choice") or "", ""),
          "change_url": change("time")},
         {"question": _("Fee"), "answer": money(priced.fee_pence) if priced else "", "change_url": change("time")},
         {"question": _("Expenses"), "answer": money(priced.expenses_pence) if priced else "",
@@ -376,8 +394,8 @@ def done(public_id: str):  # type: ignore[no-untyped-def]
     claim = db.session().scalar(select(Claim).where(Claim.idempotency_key == public_id))
     if claim is None or not _may_see_sent(claim):
         abort(404)
-    return render_template("claims/done.html", claim=claim,
-                           pay_days=current_app.config["SETTINGS"].claim_pay_days)
+    return render_template("claims/done.html", claim=claim, payee=db.session().get(Contributor, claim.contributor_id),
+                           may_see=_may_see(claim), pay_days=current_app.config["SETTINGS"].claim_pay_days)
 
 
 @bp.post("/claims/<public_id>/receipts/<int:receipt_id>/delete")
@@ -399,8 +417,12 @@ def delete_receipt(public_id: str, receipt_id: int):  # type: ignore[no-untyped-
 @bp.get("/account/claims")
 @contributor_required
 def yours():  # type: ignore[no-untyped-def]
-    person = access.form_for()
-    if not access.may(current_contributor(), person.id, "see_claims"):
+    """Your claims; or, for a supporter, the claims of the person acting for, or of the person
+    named (``?person=``: the link on a supporter's home), when that person lets them see them."""
+    me = current_contributor()
+    chosen = request.args.get("person", type=int)
+    person = db.session().get(Contributor, chosen) if chosen is not None else access.form_for()
+    if person is None or not access.may(me, person.id, "see_claims"):
         abort(403)  # filling in forms for someone does not show their claims
     claims = db.session().scalars(select(Claim).where(Claim.contributor_id == person.id)
                                   .order_by(Claim.submitted_at.desc())).all()
@@ -409,7 +431,8 @@ def yours():  # type: ignore[no-untyped-def]
         if claim.status in ("approved", "sent", "paid"):
             years[claim.tax_year] = years.get(claim.tax_year, 0) + claim.total_pence
     return render_template("claims/yours.html", claims=claims, person=person,
-                           years=sorted(years.items(), reverse=True), label=pricing.tax_year_label)
+                           years=sorted(years.items(), reverse=True), label=pricing.tax_year_label,
+                           may_fill_in=access.may(me, person.id, "fill_in"))
 
 
 def _payee_name(claim: Claim) -> str:
@@ -452,6 +475,7 @@ def claim(reference: str):  # type: ignore[no-untyped-def]
     files = session.scalars(select(Receipt).where(Receipt.claim_id == item.id).order_by(Receipt.id)).all()
     return render_template("claims/claim.html", claim=item, lines=lines, messages=messages, files=files, form=form,
                            problems=problems, may_reply=may_reply, me_id=me.id,
+                           payee=db.session().get(Contributor, item.contributor_id),
                            writers=service.writers(messages) | {item.contributor_id: _payee_name(item)})
 
 

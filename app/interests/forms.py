@@ -79,6 +79,7 @@ class InterestContactForm(ContactForm):
     email = EmailField(_l("Email address"), filters=[strip])
 
     email_needed = False  # set when someone not signed in fills it in for themselves
+    about_them = False  # set when it is filled in for someone else: the messages say "them"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,7 +92,18 @@ class InterestContactForm(ContactForm):
         elif self.email_needed:
             raise ValidationError(_l("Enter your email address: we will send you a link to come back to this"))
         elif self.contact_channel.data == "email":
-            raise ValidationError(_l("Enter an email address so we can email you"))
+            raise ValidationError(_l("Enter an email address so we can email them") if self.about_them
+                                  else _l("Enter an email address so we can email you"))
+
+    def validate_phone(self, field: Any) -> None:
+        if self.about_them and self.contact_channel.data in ("phone", "text") and not field.data:
+            raise ValidationError(_l("Enter a phone number so we can call or text them"))
+        super().validate_phone(field)
+
+    def validate_address(self, field: Any) -> None:
+        if self.about_them and self.contact_channel.data == "post" and not field.data:
+            raise ValidationError(_l("Enter their postal address so we can write to them"))
+        super().validate_address(field)
 
 
 class TakingPartForm(Form):

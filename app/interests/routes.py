@@ -20,7 +20,7 @@ from app import access, db, journeys, security
 from app.account import drafts, service as accounts
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, PaymentForm
 from app.account.models import Contributor
-from app.i18n import current_language, easy_read_on
+from app.i18n import current_language, easy_read_on, named
 from app.interests import service
 from app.interests.equality import QUESTIONS, EqualityForm
 from app.interests.forms import (
@@ -31,6 +31,8 @@ from app.interests.models import Interest
 from app.roles import service as roles
 from app.roles.models import Role
 from app.security import contributor_required, current_contributor
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
 
 bp = Blueprint("interest", __name__)
 
@@ -161,13 +163,63 @@ def _setup_helper(form: Form, visit: journeys.Visit) -> None:
         del form.helper_name, form.helper_email  # we know who they are
 
 
+def _for_them(visit: journeys.Visit) -> bool:
+    """Filled in for someone else: its questions ask about "them", not "you"."""
+    return _for_whom(visit) != "me"
+
+
 def _setup_contact(form: Form, visit: journeys.Visit) -> None:
     form.email_needed = visit.me is None and _for_whom(visit) == "me"  # for the link to come back
+    if _for_them(visit):
+        form.about_them = True
+        form.contact_channel.label.text = _("How can we reach them?")
+        form.contact_channel.validators = [InputRequired(_("Choose how we can reach them"))]
+        form.phone.description = _("We need this if they would like a phone call or text message.")
+        form.address.description = _("We need this if they would like letters by post.")
+        form.best_times.label.text = _("When is the best time to contact them? (optional)")
+
+
+def _setup_taking_part(form: Form, visit: journeys.Visit) -> None:
+    if _for_them(visit):
+        form.ways.label.text = _("How would they like to take part?")
+        form.availability.label.text = _("When can they usually take part?")
+        form.ways.description = form.availability.description = _("Choose all that suit them.")
 
 
 def _setup_access(form: Form, visit: journeys.Visit) -> None:
     if _subject(visit) is None:
         del form.save_to_profile
+    if _for_them(visit):
+        form.access_needs.label.text = _("What would help them take part?")
+        if getattr(form, "save_to_profile", None) is not None:
+            form.save_to_profile.label.text = _("Their profile")
+            form.save_to_profile.choices = [SelectChoice("yes", _("Also save these in their profile for next time"))]
+
+
+def _setup_about(form: Form, visit: journeys.Visit) -> None:
+    if _for_them(visit):
+        form.hopes.label.text = _("What would they like to get out of it? (optional)")
+        form.brings.label.text = _("What would they bring? (optional)")
+
+
+def _setup_payment(form: Form, visit: journeys.Visit) -> None:
+    name = _helping_name(visit)
+    if name:
+        form.payment_preference.label.text = _("Would they like to be paid for taking part?")
+        form.payment_preference.validators = [InputRequired(_("Choose whether they would like to be paid"))]
+        form.payment_preference.choices = [SelectChoice(value, named(text, name=name)) for value, text in (
+            ("paid", _("%(name)s would like to be paid")), ("voluntary", _("%(name)s chooses not to be paid")),
+            ("benefits_talk", _("%(name)s would like to talk about how payment could affect their benefits first")))]
+
+
+def _setup_agree(form: Form, visit: journeys.Visit) -> None:
+    name = _helping_name(visit)
+    if name:
+        words = named(_("%(name)s agrees that you can keep these details to contact them about this role"), name=name)
+        form.consent.label.text = words
+        form.consent.choices = [SelectChoice("yes", words)]
+        form.consent.validators = [InputRequired(_("Tick the box so we can keep their details, or contact us "
+                                                   "another way"))]
 
 
 def _url(visit: journeys.Visit, step: str) -> str:
@@ -222,13 +274,14 @@ JOURNEY = journeys.Journey(
               setup=_setup_contact, shown=lambda visit: not _profile_complete(_subject(visit))
               or visit.answered("contact"),
               prefill=_from_profile("name", "email", "phone", "address", "contact_channel", "best_times")),
-        _step("taking_part", TakingPartForm, lambda: _("Say how and when you could take part")),
+        _step("taking_part", TakingPartForm, lambda: _("Say how and when you could take part"),
+              setup=_setup_taking_part),
         _step("access", InterestAccessForm, lambda: _("Check what would help you take part"), setup=_setup_access,
               prefill=_from_profile("access_needs", "interpreter_language", "access_other")),
-        _step("about", AboutForm, lambda: _("Check what you would like to tell us")),
+        _step("about", AboutForm, lambda: _("Check what you would like to tell us"), setup=_setup_about),
         _step("payment", PaymentForm, lambda: _("Say whether you would like to be paid"),
-              prefill=_from_profile("payment_preference")),
-        _step("agree", AgreeForm, lambda: _("Agree that we can keep these details")),
+              prefill=_from_profile("payment_preference"), setup=_setup_payment),
+        _step("agree", AgreeForm, lambda: _("Agree that we can keep these details"), setup=_setup_agree),
         _step("check", CheckForm, lambda: "", check=True),
     ],
     url=_url, submit=_send, context=_context, before_send=_before_send)
@@ -317,6 +370,7 @@ def _check_rows(visit: journeys.Visit) -> list[dict[str, Any]]:
     payment = answer("payment").get("payment_preference")
     helper = visit.values("helper")
     for_whom = _for_whom(visit)
+    them = _for_them(visit)
     channels = {c.value: str(c.label) for c in CHANNEL_CHOICES}
     rows = [{"question": _("Who is filling this in"),
              "answer": _("Me") if for_whom == "me" else _("I am helping %(name)s", name=_helping_name(visit)),
@@ -338,13 +392,15 @@ def _check_rows(visit: journeys.Visit) -> list[dict[str, Any]]:
         {"question": _("What would help"), "answer": ", ".join(x for x in (
             names(access.get("access_needs"), ACCESS_CHOICES), access.get("interpreter_language"),
             access.get("access_other")) if x) or _("Nothing extra"), "change_url": change("access")},
-        {"question": _("What you would like to get out of it"), "answer": about.get("hopes"),
+        {"question": _("What they would like to get out of it") if them else _("What you would like to get out of it"),
+         "answer": about.get("hopes"), "change_url": change("about")},
+        {"question": _("What they would bring") if them else _("What you would bring"), "answer": about.get("brings"),
          "change_url": change("about")},
-        {"question": _("What you would bring"), "answer": about.get("brings"), "change_url": change("about")},
         {"question": _("Payment"), "answer": {c.value: str(c.label) for c in PAYMENT_CHOICES}.get(payment or "", ""),
          "change_url": change("payment")},
-        {"question": _("Keeping your details"),
-         "answer": _("You agreed") if visit.values("agree").get("consent") else "", "change_url": change("agree")},
+        {"question": _("Keeping their details") if them else _("Keeping your details"),
+         "answer": (_("They agreed") if them else _("You agreed")) if visit.values("agree").get("consent") else "",
+         "change_url": change("agree")},
     ]
     return rows
 

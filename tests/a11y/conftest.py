@@ -109,13 +109,13 @@ def seeded_app(tmp: Path, name: str = "a11y") -> Flask:
         db.session().add(StaffTask(kind="benefits_talk", contributor_id=person.id, created_at=now))
         for token in ("a11y-contributor", "a11y-link-page"):
             service.issue_sign_in(person.email, person, timedelta(days=1), token=token)
-        # Chris helps Casey and has changed Casey's details for them.
+        # Chris helps Casey (fills in forms, sees claims) and has changed Casey's details for them.
         helper = Contributor(email="chris@example.org", name="Chris Carer", language="en", access_needs=[],
                              created_at=now, updated_at=now, session_version=1)
         db.session().add(helper)
         db.session().flush()
         db.session().add(SupportLink(contributor_id=person.id, supporter_id=helper.id, relationship="carer",
-                                     can_fill_forms=True, can_see_claims=False, can_receive_emails=True,
+                                     can_fill_forms=True, can_see_claims=True, can_receive_emails=True,
                                      consent_how="online", consent_at=now, consent_recorded_by="test",
                                      created_at=now, confirmed_at=now))
         # Wren said on a form that she helps Casey; Casey has not said yes yet (support link 2).
@@ -164,7 +164,7 @@ def seeded_app(tmp: Path, name: str = "a11y") -> Flask:
             created_at=now, delete_after=interests.delete_after(published)))
         db.session().commit()
         interests.add_note(db.session().scalar(select(Interest)), "Call after 10am", 2, staff)
-        seed_claims(person)
+        seed_claims(person, helper)
         seed_meetings(published, person, helper)
         service.update_profile(person, {"best_times": "mornings"}, by=service.supporter_actor(helper))
         seed_four_eyes(person)
@@ -209,8 +209,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     return app
 
 
-def seed_claims(person) -> None:  # type: ignore[no-untyped-def]
-    """Casey's claims: two in progress ("a11y-empty", "a11y-claim"), one sent ("a11y-done"), one with a question."""
+def seed_claims(person, helper) -> None:  # type: ignore[no-untyped-def]
+    """Casey's claims: two in progress ("a11y-empty", "a11y-claim"), one sent ("a11y-done"), one with a question;
+    and one Chris is filling in for Casey ("a11y-helping")."""
     from datetime import date, timedelta
 
     from app.account import drafts
@@ -229,6 +230,11 @@ def seed_claims(person) -> None:  # type: ignore[no-untyped-def]
                                                        "amount": None, "passengers": "", "description": ""},
                                                       {"kind": "food", "amount": 2000, "vehicle": None,
                                                        "miles": "", "passengers": "", "description": ""}]})
+    helping = drafts.start("claim", helper, person, "Claim")
+    helping.public_id = "a11y-helping"
+    drafts.save_page(helping, "activity", {"activity": "other", "other_activity": "Leaflet group",
+                                           "activity_date": day.isoformat()})
+    drafts.save_page(helping, "time", {"hours": "2", "preparation": "none", "payment_choice": "paid", "advance": []})
     values = {"activity": "Leaflet group", "activity_date": day, "hours": "3", "preparation": "some",
               "expenses": [{"kind": "parking", "pence": 400}]}
     done, _ = claims.submit("a11y-done", person, None, values, ("system", None, "a11y"))

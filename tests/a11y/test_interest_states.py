@@ -34,3 +34,36 @@ def test_the_row_shows_its_error_in_place_with_htmx(officer_browser, live_server
     assert driver.find_element(By.ID, "reason-1").get_attribute("aria-invalid") == "true"
     assert "/staff/roles/2/interests" in driver.current_url  # swapped in place, no page load
     run_axe(driver, axe_counter)
+
+
+@pytest.fixture(scope="module")
+def for_someone_else(live_server):  # type: ignore[no-untyped-def]
+    """A visitor filling in an interest in role 2 for someone else (not signed in), on the contact page."""
+    from tests.a11y.conftest import _browser
+
+    for driver in _browser():
+        base = live_server.url
+        driver.get(f"{base}/roles/2/interest?lang=en")
+        driver.find_element(By.CSS_SELECTOR, "input[name='for_whom'][value='someone']").click()
+        driver.find_element(By.CSS_SELECTOR, "main form[method=post] button[type=submit]:not([name])").click()
+        wait_for(driver, lambda d: d.current_url.split("?")[0].endswith("/interest/helper"))
+        driver.find_element(By.ID, "helper_name").send_keys("Chris Carer")
+        driver.find_element(By.ID, "helper_email").send_keys("chris.visitor@example.org")
+        driver.find_element(By.CSS_SELECTOR, "input[name='relationship'][value='carer']").click()
+        driver.find_element(By.CSS_SELECTOR, "input[name='agreed'][value='yes']").click()
+        driver.find_element(By.CSS_SELECTOR, "main form[method=post] button[type=submit]:not([name])").click()
+        wait_for(driver, lambda d: d.current_url.split("?")[0].endswith("/interest/contact"))
+        yield driver
+
+
+@pytest.mark.parametrize("way", EVERY_WAY)
+def test_the_contact_page_for_someone_else_asks_about_them(for_someone_else, live_server, axe_counter,
+                                                           way) -> None:
+    driver = for_someone_else
+    driver.get(f"{live_server.url}/roles/2/interest/contact?lang={way}")
+    run_axe(driver, axe_counter)
+    if way == "en&easy-read=off":
+        assert "How can we reach them?" in driver.find_element(By.TAG_NAME, "main").text
+    driver.find_element(By.CSS_SELECTOR, "main form[method=post] button[type=submit]:not([name])").click()
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
+    run_axe(driver, axe_counter)
