@@ -22,6 +22,7 @@ from flask import g
 from sqlalchemy import select
 
 from app import db
+from app.audit import Actor
 
 #: What a supporter may be allowed to do, and the link's column that says so.
 PERMISSIONS: dict[str, str] = {
@@ -75,8 +76,6 @@ def may(me: Any, person_id: int | None, action: str) -> bool:
     return decide(me, person_id, action).allowed
 
 
-#: Who did something, as the audit trail names them: (type, id, label).
-Actor = tuple[str, int | None, str]
 
 
 def acting() -> Actor:

@@ -18,6 +18,8 @@ from app import db
 from app.db import Base, UTCDateTime, utcnow
 
 ACTOR_TYPES = ("staff", "contributor", "supporter", "system")
+#: Who did something, as the trail names them: (type, id, label).
+Actor = tuple[str, int | None, str]
 
 
 class AuditEvent(Base):
@@ -45,7 +47,7 @@ class AuditEvent(Base):
         return json.loads(self.after) if self.after else {}
 
 
-def _current_actor() -> tuple[str, int | None, str]:
+def _current_actor() -> Actor:
     if has_request_context():
         staff = g.get("staff")
         if staff is not None:
@@ -60,7 +62,7 @@ def record(
     *,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
-    actor: tuple[str, int | None, str] | None = None,
+    actor: Actor | None = None,
 ) -> AuditEvent:
     """Add an audit event to the current session; the caller's service commits once.
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, TypeVar
 
 from app import audit
+from app.audit import Actor
 
 #: The person the record is about (or a supporter acting for them, allowed by app.access).
 PERSON = "person"
@@ -48,7 +49,7 @@ class Machine:
         if not self.may(current, to, who):
             raise NotAllowed(f"{self.record}: {current} -> {to} is not for {who}")
 
-    def move(self, item: Any, to: str, who: str, by: tuple[str, int | None, str], *, event: str = "",
+    def move(self, item: Any, to: str, who: str, by: Actor, *, event: str = "",
              before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None,
              notify: Callable[[], T] | None = None) -> T | None:
         """Move ``item`` (with a ``status`` and an ``id``) to ``to`` as ``who``; audit it as ``by``;

@@ -27,7 +27,7 @@ from app import audit, db, mail
 from app.account import drafts
 from app.account.models import BankDetailsChange, Contributor, SignInToken, SupportLink
 from app.account.service import actor, masked, masked_bank_details
-from app.audit import AuditEvent
+from app.audit import Actor, AuditEvent
 from app.db import utcnow
 from app.mail import OutboxMessage
 from app.plugs import Plugs, plugs
@@ -141,7 +141,7 @@ def request_erasure(contributor: Contributor) -> StaffTask:
     return task
 
 
-def erase(contributor: Contributor, by: tuple[str, int | None, str]) -> bool:
+def erase(contributor: Contributor, by: Actor) -> bool:
     """Erase a person: personal details blanked; sign-ins, sessions, emails, forms and their receipts,
     bank details waiting for approval and agreements removed; then each room's eraser. One commit.
 

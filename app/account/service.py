@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 
 from app import access, audit, crypto, db, mail, security
 from app.account.models import BankDetailsChange, Contributor, SignInToken, SupportLink
+from app.audit import Actor
 from app.db import utcnow
 from app.plugs import plugs
 from app.transitions import NotAllowed  # what the four-eyes rules raise
@@ -148,7 +149,7 @@ def token_for_code(email: str, code: str, ip: str) -> SignInToken | None:
     return None
 
 
-def link_staff(staff: Any, contributor: Contributor, by: tuple[str, int | None, str]) -> None:
+def link_staff(staff: Any, contributor: Contributor, by: Actor) -> None:
     """Record that a staff account and a contributor record are the same person (the caller commits):
     from now on they never decide that record's claims or bank details."""
     if staff.contributor_id == contributor.id:
@@ -177,7 +178,7 @@ def complete_sign_in(token: SignInToken, locale: str, easy_read: bool) -> Contri
     return contributor
 
 
-def create_by_staff(values: dict[str, Any], by: tuple[str, int | None, str], staff_id: int | None) -> Contributor:
+def create_by_staff(values: dict[str, Any], by: Actor, staff_id: int | None) -> Contributor:
     """Add a contributor after a phone call or a meeting (they may have no email address)."""
     now = utcnow()
     contributor = Contributor(
@@ -208,7 +209,7 @@ PROFILE_FIELDS = (
 )
 
 
-def update_profile(contributor: Contributor, changes: dict[str, Any], by: tuple[str, int | None, str]) -> list[str]:
+def update_profile(contributor: Contributor, changes: dict[str, Any], by: Actor) -> list[str]:
     """Apply profile ``changes``; audits which fields changed (not their values). Returns them.
 
     The caller commits: sending an interest changes the profile and makes the interest in one commit."""
@@ -227,13 +228,13 @@ def update_profile(contributor: Contributor, changes: dict[str, Any], by: tuple[
 
 # --- bank details ---------------------------------------------------------------
 
-def save_bank_details(contributor: Contributor, details: dict[str, str], by: tuple[str, int | None, str]) -> None:
+def save_bank_details(contributor: Contributor, details: dict[str, str], by: Actor) -> None:
     """Encrypt and store bank details; the audit trail records that they changed, never what to."""
     _apply_bank_details(contributor, crypto.encrypt_json(details), by)
     db.session().commit()
 
 
-def _apply_bank_details(contributor: Contributor, token: str, by: tuple[str, int | None, str]) -> None:
+def _apply_bank_details(contributor: Contributor, token: str, by: Actor) -> None:
     if contributor.bank_details is not None:
         contributor.bank_details_changed_at = utcnow()
     contributor.bank_details = token
@@ -337,7 +338,7 @@ def supporter_actor(supporter: Contributor, person: Contributor | None = None) -
 def add_supporter(contributor: Contributor, *, name: str, email: str, relationship: str,
                   permissions: list[str], locale: str, consent_how: str = "online",
                   consent_at: datetime | None = None,
-                  by: tuple[str, int | None, str] | None = None) -> tuple[SupportLink, int]:
+                  by: Actor | None = None) -> tuple[SupportLink, int]:
     """Record that the contributor agreed someone may help them; returns (link, email id).
 
     Online, the contributor agrees themselves (now). Staff record an agreement given
@@ -382,7 +383,7 @@ def add_supporter(contributor: Contributor, *, name: str, email: str, relationsh
     return link, message.id
 
 
-def withdraw_supporter(link: SupportLink, by: tuple[str, int | None, str]) -> None:
+def withdraw_supporter(link: SupportLink, by: Actor) -> None:
     """End a support link (the contributor withdraws their agreement, or says no to one waiting)."""
     if link.withdrawn_at is not None:
         return
@@ -392,7 +393,7 @@ def withdraw_supporter(link: SupportLink, by: tuple[str, int | None, str]) -> No
     db.session().commit()
 
 
-def change_supporter(link: SupportLink, permissions: list[str], by: tuple[str, int | None, str]) -> None:
+def change_supporter(link: SupportLink, permissions: list[str], by: Actor) -> None:
     """The person changes what a supporter may do (audited: which permissions, not why)."""
     before = link.permissions
     link.permissions = permissions
@@ -402,7 +403,7 @@ def change_supporter(link: SupportLink, permissions: list[str], by: tuple[str, i
     db.session().commit()
 
 
-def confirm_supporter(link: SupportLink, by: tuple[str, int | None, str]) -> None:
+def confirm_supporter(link: SupportLink, by: Actor) -> None:
     """The person says yes to a helper who said they help them: from now on the link counts."""
     if link.confirmed_at is not None or link.withdrawn_at is not None:
         return

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app import audit, db, mail
-from app.access import Actor
+from app.audit import Actor
 from app.audit import AuditEvent
 from app.security import same_mailbox, same_person
 from app.account.models import Contributor

@@ -24,7 +24,7 @@ from flask import current_app, url_for
 from sqlalchemy import delete, or_, select, update
 
 from app import access as policy, audit, db, disclosure, mail
-from app.access import Actor
+from app.audit import Actor
 from app.account import drafts, service as accounts
 from app.account.models import Contributor, SupportLink
 from app.db import utcnow

@@ -24,7 +24,7 @@ from sqlalchemy import delete as sql_delete, func, select, update as sql_update
 from app import access, audit, db, disclosure, mail
 from app.plugs import Plugs
 from app.transitions import TEAM, Machine, NotAllowed
-from app.access import Actor
+from app.audit import Actor
 from app.account.models import Contributor
 from app.db import utcnow
 from app.meetings.models import (

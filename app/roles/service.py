@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app import audit, db
 from app.claims.pricing import TIERS
+from app.audit import Actor
 from app.db import utcnow
 from app.roles.models import EASY_READ_SECTIONS, FORMATS, TRANSLATABLE, Role, RoleTranslation, RoleVersion
 from app.transitions import TEAM, Machine
@@ -85,7 +86,7 @@ def snapshot(role: Role) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
 
 
-def create(values: dict[str, Any], by: tuple[str, int | None, str]) -> Role:
+def create(values: dict[str, Any], by: Actor) -> Role:
     """A new draft role (nothing is required to save a draft but a title)."""
     now = utcnow()
     role = Role(status="draft", version=0, easy_read={}, created_at=now, updated_at=now)
@@ -108,13 +109,13 @@ def _apply(role: Role, values: dict[str, Any]) -> list[str]:
     return changed
 
 
-def _new_version(role: Role, by: tuple[str, int | None, str]) -> None:
+def _new_version(role: Role, by: Actor) -> None:
     role.version += 1
     db.session().add(RoleVersion(role_id=role.id, version=role.version, snapshot=snapshot(role),
                                  created_at=utcnow(), created_by=by[2]))
 
 
-def update(role: Role, values: dict[str, Any], by: tuple[str, int | None, str]) -> list[str]:
+def update(role: Role, values: dict[str, Any], by: Actor) -> list[str]:
     """Save changes. A published role must stay complete, and each edit is a new version."""
     changed = _apply(role, values)
     if not changed:
@@ -131,7 +132,7 @@ def update(role: Role, values: dict[str, Any], by: tuple[str, int | None, str]) 
     return changed
 
 
-def change_status(role: Role, to: str, by: tuple[str, int | None, str], who: str) -> None:
+def change_status(role: Role, to: str, by: Actor, who: str) -> None:
     """Move a role between draft, published, closed and archived (``who``: the staff role moving it)."""
     ROLE.check(role.status, to, who)
     if to == "published":
@@ -146,7 +147,7 @@ def change_status(role: Role, to: str, by: tuple[str, int | None, str], who: str
     db.session().commit()
 
 
-def publish(role: Role, by: tuple[str, int | None, str], who: str = "admin") -> None:
+def publish(role: Role, by: Actor, who: str = "admin") -> None:
     """Publish a role (the demo data and tests; staff use ``change_status``)."""
     change_status(role, "published", by, who)
 
@@ -156,7 +157,7 @@ def versions(role: Role) -> list[RoleVersion]:
                                      .order_by(RoleVersion.version)))
 
 
-def save_translation(role: Role, locale: str, fields: dict[str, Any], by: tuple[str, int | None, str]) -> None:
+def save_translation(role: Role, locale: str, fields: dict[str, Any], by: Actor) -> None:
     """Add or replace a role's words in ``locale`` (only translatable fields and easy read)."""
     allowed = {k: v for k, v in fields.items() if k in TRANSLATABLE}
     allowed["easy_read"] = {s: (fields.get("easy_read") or {}).get(s, "") for s in EASY_READ_SECTIONS}
