@@ -77,6 +77,15 @@ def test_choices_show_pictures_in_easy_read_only(app: Flask) -> None:
     assert not plain.findall(".//label/img")
 
 
+def test_the_accessibility_statement_credits_the_pictures(client_request: ClientRequest) -> None:
+    for mode in ("off", "on"):
+        page = client_request.get(f"/accessibility?easy-read={mode}")
+        assert "OpenMoji" in page.text()
+        link = next(a for a in page.findall(".//main//a") if "pictures/LICENSE.txt" in a.get("href", ""))
+        licence = client_request.client.get(link.get("href")).get_data(as_text=True)
+        assert "CC BY-SA 4.0" in licence and "Attribution-ShareAlike 4.0 International" in licence
+
+
 def test_no_picture_stands_for_two_ideas() -> None:
     sources = [p.source for p in PICTURES.values() if p.source]
     assert len(sources) == len(set(sources)), "two ideas are drawn from the same OpenMoji picture"
