@@ -53,7 +53,7 @@ def components():  # type: ignore[no-untyped-def]
         {"question": "Full name", "answer": "Sam Example", "change_url": "#name"},
         {"question": "Phone number", "answer": "", "change_url": "#phone"},
     ]
-    points = [("money", "We pay you for your time."), ("choice", "You can stop at any time.")]
+    points = [("money", "We pay you for your time."), ("stop", "You can stop at any time.")]
     return render_template("gallery.html", form=form, rows=rows, points=points)
 
 
