@@ -13,7 +13,7 @@ DOMAINS := messages easyread
 BABEL_ARGS := -F translations/babel.cfg --no-location --sort-output --project "Take Part" \
               --copyright-holder "Take Part" --msgid-bugs-address "involvement@example.org"
 KEYWORDS_messages := -k _l -k lazy_gettext -k lazy_pgettext:1c,2
-KEYWORDS_easyread := --no-default-keywords -k er -k ern:1,2
+KEYWORDS_easyread := --no-default-keywords -k er -k er_l -k ern:1,2
 export FLASK_APP := app:create_app
 
 .PHONY: help run test venv translations translations-check translations-update translations-review npm browser bench fuzz soak clean

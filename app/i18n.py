@@ -18,12 +18,13 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 from urllib.parse import urlencode
 
 from babel import Locale
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from markupsafe import Markup, escape
-from flask_babel import Babel, Domain, format_currency, format_date, format_datetime, format_number, format_time, get_locale
+from flask_babel import Babel, Domain, LazyString, format_currency, format_date, format_datetime, format_number, format_time, get_locale
 
 from app.settings import ROOT
 
@@ -232,6 +233,69 @@ def er(text: str, **variables: object) -> str:
     return _easy_read.gettext(text, **variables)
 
 
+def er_l(text: str, **variables: object) -> LazyString:
+    """Easy-read text looked up when it is shown: for words declared at import time (a form's
+    labels, hints, choices and messages), as ``lazy_gettext`` is for standard text."""
+    return LazyString(er, text, **variables)
+
+
+class Both:
+    """Words with their easy-read form, declared together where the words are (a field's label,
+    hint, option or error message): the easy-read text while easy read is on, else the standard
+    text. Lazy, so one form class serves every request; behaves as the chosen string."""
+
+    __slots__ = ("standard", "easy")
+
+    def __init__(self, standard: Any, easy: Any) -> None:
+        self.standard, self.easy = standard, easy
+
+    def pick(self) -> Any:
+        return self.easy if has_request_context() and easy_read_on() else self.standard
+
+    def __str__(self) -> str:
+        return str(self.pick())
+
+    def __html__(self) -> Markup:
+        return escape(self.pick())
+
+    def __mod__(self, values: Any) -> Any:
+        return self.pick() % values
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __bool__(self) -> bool:
+        return bool(str(self))
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __add__(self, other: str) -> str:
+        return str(self) + other
+
+    def __radd__(self, other: str) -> str:
+        return other + str(self)
+
+    def __getattr__(self, name: str) -> Any:  # the string's own methods (strip, upper, ...)
+        return getattr(str(self), name)
+
+    def __repr__(self) -> str:
+        return f"both({self.standard!r}, {self.easy!r})"
+
+
+def both(standard: Any, easy: Any) -> Both:
+    """``both(_l("Enter the hours, or 0"), er_l("Write how many hours. For example 2."))``."""
+    return Both(standard, easy)
+
+
+def pick(standard: Any, easy: Any) -> Any:
+    """In a template: ``pick(_("Continue"), er("Go to the next page"))``, the one easy read asks for."""
+    return easy if easy_read_on() else standard
+
+
 def named(translated: str, **names: object) -> Markup:
     """A translated sentence (``_("Pay %(name)s for their time")``, given no values) with each name
     escaped and isolated (``bdi``): for words built in Python, such as a field's label or choices."""
@@ -270,6 +334,7 @@ def init_app(app: Flask) -> None:
         url_with=url_with,
         er=er,
         ern=ern,
+        pick=pick,
         plural_samples=plural_samples,
         easy_read_on=easy_read_on,
         text_direction=direction,

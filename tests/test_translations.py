@@ -27,7 +27,7 @@ DOMAINS = ("messages", "easyread")
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 KEYWORDS = {
     "messages": DEFAULT_KEYWORDS | {"_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)},
-    "easyread": {"er": None, "ern": (1, 2)},
+    "easyread": {"er": None, "er_l": None, "ern": (1, 2)},
 }
 
 

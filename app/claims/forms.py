@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import Form, DatePartsField, MoneyField, WholeNumberField
+from app.forms import DatePartsField, Form, MoneyField, StaffForm, WholeNumberField
 
 KIND_CHOICES = [
     SelectChoice("hourly", _l("Per hour")),
@@ -27,7 +27,7 @@ def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class RateCardForm(Form):
+class RateCardForm(StaffForm):
     effective_from = DatePartsField(_l("New rates start on"), description=_l("For example, 16 12 2025."),
                                     validators=[InputRequired(_l("Enter the date the new rates start"))])
     uplift = DecimalField(_l("Raise every rate by this percentage (optional)"), places=1,
@@ -52,7 +52,7 @@ def _pence(label: Any) -> WholeNumberField:
         min=0, max=500, message=_l("Enter the pence per mile as a whole number from 0 to 500"))])
 
 
-class MileageRatesForm(Form):
+class MileageRatesForm(StaffForm):
     """New dated mileage rates (HMRC's approved amounts, or the organisation's own)."""
 
     mileage_from = DatePartsField(_l("New mileage rates start on"), description=_l("For example, 6 4 2027."),
@@ -68,7 +68,7 @@ class MileageRatesForm(Form):
     bicycle_pence = _pence(_l("Bicycles: pence a mile"))
 
 
-class ExpenseRulesForm(Form):
+class ExpenseRulesForm(StaffForm):
     """The organisation's rule for each kind of expense: the most paid (``cap-<code>``), the amount
     over which a receipt is needed (``receipt-<code>``), both optional, and whether it is offered
     (``active-<code>``). ``for_rules`` makes the form's class from the rules in force."""
@@ -234,13 +234,13 @@ class ReplyForm(Form):
 
 # --- staff: processing claims -------------------------------------------------------------------------
 
-class QueryForm(Form):
+class QueryForm(StaffForm):
     note = TextAreaField(_l("Your question, in plain words (sent to them)"), filters=[strip],
                          validators=[InputRequired(_l("Enter the question")),
                                      Length(max=2000, message=_l("This must be 2000 characters or fewer"))])
 
 
-class RejectForm(Form):
+class RejectForm(StaffForm):
     reason = TextAreaField(_l("Why it cannot be approved, in plain words (sent to them)"), filters=[strip],
                            validators=[InputRequired(_l("Enter the reason")),
                                        Length(max=2000, message=_l("This must be 2000 characters or fewer"))])
@@ -263,7 +263,7 @@ def _reason_if_changed(key: Any) -> Any:
     return check
 
 
-class ApproveForm(Form):
+class ApproveForm(StaffForm):
     """Approving a claim: for the fee and each expense line, the amount to pay and, when it
     changes, why (the person sees it). The fields are the claim's own, so ``for_claim`` makes the
     form's class for each request; they are named ``allowed-<key>`` and ``reason-<key>``, where
@@ -288,7 +288,7 @@ class ApproveForm(Form):
         return {key: (self[f"allowed-{key}"].data, self[f"reason-{key}"].data or "") for key in self.keys}
 
 
-class PaidForm(Form):
+class PaidForm(StaffForm):
     paid_on = DatePartsField(_l("Date paid"), validators=[InputRequired(_l("Enter the date it was paid"))])
 
     def validate_paid_on(self, field: Any) -> None:
@@ -300,7 +300,7 @@ class PaidForm(Form):
                                     validators=[Length(max=100, message=_l("This must be 100 characters or fewer"))])
 
 
-class QueueFilterForm(Form):
+class QueueFilterForm(StaffForm):
     class Meta:
         csrf = False
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from app.forms import Form
+from app.forms import Form, StaffForm
 from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
@@ -153,7 +153,7 @@ class CheckForm(Form):
     """Check your answers: sending needs only the CSRF token."""
 
 
-class StatusForm(Form):
+class StatusForm(StaffForm):
     status = SelectField(_l("Status"), choices=STATUS_CHOICES,
                          validators=[InputRequired(_l("Choose a status"))])
     reason = TextAreaField(
@@ -178,7 +178,7 @@ class StatusForm(Form):
             raise ValidationError(_l("Say why, in plain words: the person will read it"))
 
 
-class NoteForm(Form):
+class NoteForm(StaffForm):
     text = TextAreaField(
         _l("Add a note (staff only)"), filters=[strip],
         validators=[InputRequired(_l("Enter the note")),
@@ -186,7 +186,7 @@ class NoteForm(Form):
     )
 
 
-class TriageFilterForm(Form):
+class TriageFilterForm(StaffForm):
     class Meta:
         csrf = False
 

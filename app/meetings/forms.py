@@ -12,7 +12,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import Form, DatePartsField, WholeNumberField
+from app.forms import DatePartsField, Form, StaffForm, WholeNumberField
 from app.i18n import normalise_digits
 
 LOCAL = ZoneInfo("Europe/London")  # where the meetings happen; stored in UTC
@@ -47,7 +47,7 @@ def local_to_utc(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=LOCAL).astimezone(timezone.utc)
 
 
-class MeetingForm(Form):
+class MeetingForm(StaffForm):
     title = StringField(_l("What the meeting is called"), filters=[strip],
                         validators=[InputRequired(_l("Enter what the meeting is called")), _long(200)])
     day = DatePartsField(_l("Date"), description=_l("For example, 27 3 2027."),
@@ -85,7 +85,7 @@ class MeetingForm(Form):
                 "questions": self.questions.data or ""}
 
 
-class RedactForm(Form):
+class RedactForm(StaffForm):
     words = StringField(_l("The personal details to remove, exactly as written"), filters=[strip],
                         validators=[InputRequired(_l("Enter the words to remove")), _long(500)])
     reason = StringField(_l("Why (kept in the audit trail)"), filters=[strip],
@@ -93,7 +93,7 @@ class RedactForm(Form):
                          validators=[InputRequired(_l("Enter why these words are removed")), _long(200)])
 
 
-class YouSaidForm(Form):
+class YouSaidForm(StaffForm):
     you_said = TextAreaField(_l("You said: what people told us"), filters=[strip],
                              validators=[InputRequired(_l("Enter what people told us")), _long(2000)])
     changed = RadioField(_l("Did something change?"), choices=[
@@ -106,7 +106,7 @@ class YouSaidForm(Form):
                              validators=[Optional()])
 
 
-class TranslateForm(Form):
+class TranslateForm(StaffForm):
     you_said = TextAreaField(_l("You said"), filters=[strip], validators=[_long(2000)])
     we_did = TextAreaField(_l("We did"), filters=[strip], validators=[_long(2000)])
 

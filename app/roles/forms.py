@@ -9,7 +9,7 @@ from wtforms import EmailField, RadioField, SelectMultipleField, StringField, Te
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from app.forms import Form, DatePartsField
+from app.forms import DatePartsField, Form, StaffForm
 from app.roles.models import EASY_READ_SECTIONS, TRANSLATABLE
 
 
@@ -45,7 +45,7 @@ YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 EASY_READ_HINT = _l("Easy read: short sentences, one idea each, everyday words. A picture is shown beside it.")
 
 
-class RoleForm(Form):
+class RoleForm(StaffForm):
     """Every box of a role description. Saving a draft needs only a title;
     publishing needs everything (app.roles.service.missing_for_publish)."""
 
@@ -116,7 +116,7 @@ class RoleFilterForm(Form):
     ])
 
 
-class TranslationForm(Form):
+class TranslationForm(StaffForm):
     """A role's words in another language: the same boxes as the role form, all optional
     (an empty box shows the original). Fields are added below from ``RoleForm``."""
 

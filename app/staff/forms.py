@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from app.account.forms import CHANNEL_CHOICES, PERMISSION_CHOICES, RELATIONSHIP_CHOICES, YES_NO
-from app.forms import Form, DatePartsField, min_length
+from app.forms import DatePartsField, Form, StaffForm, min_length
 
 from app.staff.service import MIN_PASSWORD_LENGTH
 
@@ -25,7 +25,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class SignInForm(Form):
+class SignInForm(StaffForm):
     email = EmailField(
         _l("Email address"),
         filters=[_strip],
@@ -35,7 +35,7 @@ class SignInForm(Form):
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password"))])
 
 
-class ChangePasswordForm(Form):
+class ChangePasswordForm(StaffForm):
     current_password = PasswordField(
         _l("Current password"), validators=[InputRequired(_l("Enter your current password"))]
     )
@@ -56,7 +56,7 @@ class ChangePasswordForm(Form):
     )
 
 
-class StaffAccountForm(Form):
+class StaffAccountForm(StaffForm):
     name = StringField(
         _l("Full name"),
         filters=[_strip],
@@ -85,7 +85,7 @@ class StaffAccountForm(Form):
     )
 
 
-class StaffContributorForm(Form):
+class StaffContributorForm(StaffForm):
     """Add a contributor after a phone call or a meeting."""
 
     name = StringField(
@@ -120,7 +120,7 @@ class StaffContributorForm(Form):
             raise ValidationError(_l("Enter their email address, or choose another way to contact them"))
 
 
-class StaffSupporterForm(Form):
+class StaffSupporterForm(StaffForm):
     """Record someone who helps a contributor, with the agreement they gave the team."""
 
     name = StringField(
