@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.forms import DatePartsField, Form, MoneyField, StaffForm, WholeNumberField
+from app.i18n import both, er_l
 
 KIND_CHOICES = [
     SelectChoice("hourly", _l("Per hour")),
@@ -94,33 +95,43 @@ class ExpenseRulesForm(StaffForm):
 
 
 # --- making a claim (one form per page) ----------------------------------------------------------
+# Every word a contributor meets here is declared with its easy-read words (``both``), so the page
+# shows whichever easy read asks for.
 
+SOMETHING_ELSE = both(_l("Something else"), er_l("Something else"))
 PREPARATION_CHOICES = [
-    SelectChoice("none", _l("None, or a few minutes")),
-    SelectChoice("some", _l("Some: reading papers or thinking it through")),
-    SelectChoice("substantial", _l("A lot: for example, chairing or preparing a talk")),
+    SelectChoice("none", both(_l("None, or a few minutes"), er_l("None, or a few minutes"))),
+    SelectChoice("some", both(_l("Some: reading papers or thinking it through"),
+                              er_l("Some. For example, reading papers."))),
+    SelectChoice("substantial", both(_l("A lot: for example, chairing or preparing a talk"),
+                                     er_l("A lot. For example, leading the meeting or getting a talk ready."))),
 ]
 CHOICE_CHOICES = [
-    SelectChoice("paid", _l("Pay me for my time")),
-    SelectChoice("waive", _l("I do not want to be paid for my time this time (expenses are still paid)")),
-    SelectChoice("benefits_talk", _l("I would like to talk about how payment could affect my benefits first")),
+    SelectChoice("paid", both(_l("Pay me for my time"), er_l("Yes, pay me for my time"))),
+    SelectChoice("waive", both(_l("I do not want to be paid for my time this time (expenses are still paid)"),
+                               er_l("No, not this time. I still get my costs back."))),
+    SelectChoice("benefits_talk", both(_l("I would like to talk about how payment could affect my benefits first"),
+                                       er_l("I want to talk first. Payment could change my benefits."))),
 ]
 EXPENSE_CHOICES = [
-    SelectChoice("public_transport", _l("Bus, train or tram")),
-    SelectChoice("taxi", _l("Taxi")),
-    SelectChoice("parking", _l("Parking")),
-    SelectChoice("mileage", _l("Driving or cycling (by the mile)")),
-    SelectChoice("food", _l("Food and drink")),
-    SelectChoice("accommodation", _l("Somewhere to stay")),
-    SelectChoice("dependant_care", _l("Care for someone while I took part")),
-    SelectChoice("support_worker", _l("My support worker or carer's time and costs")),
-    SelectChoice("equipment", _l("Equipment or phone data to take part")),
-    SelectChoice("other", _l("Something else")),
+    SelectChoice("public_transport", both(_l("Bus, train or tram"), er_l("Bus, train or tram"))),
+    SelectChoice("taxi", both(_l("Taxi"), er_l("Taxi"))),
+    SelectChoice("parking", both(_l("Parking"), er_l("Parking"))),
+    SelectChoice("mileage", both(_l("Driving or cycling (by the mile)"), er_l("Driving or cycling"))),
+    SelectChoice("food", both(_l("Food and drink"), er_l("Food and drink"))),
+    SelectChoice("accommodation", both(_l("Somewhere to stay"), er_l("Somewhere to stay"))),
+    SelectChoice("dependant_care", both(_l("Care for someone while I took part"),
+                                        er_l("Care for someone while I took part"))),
+    SelectChoice("support_worker", both(_l("My support worker or carer's time and costs"),
+                                        er_l("My support worker or carer"))),
+    SelectChoice("equipment", both(_l("Equipment or phone data to take part"),
+                                   er_l("Things or phone data I needed to take part"))),
+    SelectChoice("other", SOMETHING_ELSE),
 ]
 VEHICLE_CHOICES = [
-    SelectChoice("car", _l("Car or van")),
-    SelectChoice("motorcycle", _l("Motorcycle")),
-    SelectChoice("bicycle", _l("Bicycle")),
+    SelectChoice("car", both(_l("Car or van"), er_l("Car or van"))),
+    SelectChoice("motorcycle", both(_l("Motorcycle"), er_l("Motorbike"))),
+    SelectChoice("bicycle", both(_l("Bicycle"), er_l("Bicycle"))),
 ]
 
 
@@ -136,40 +147,56 @@ def hours_value(text: str | None) -> Decimal | None:
 
 
 class ActivityForm(Form):
-    activity = RadioField(_l("What is the claim for?"), validators=[InputRequired(_l("Choose what the claim is for"))])
-    other_activity = StringField(_l("What did you take part in?"), filters=[strip],
-                                 validators=[Length(max=200, message=_l("This must be 200 characters or fewer"))])
-    activity_date = DatePartsField(_l("When was it?"), description=_l("For example, 27 3 2026."),
-                                   validators=[InputRequired(_l("Enter the date you took part"))])
+    activity = RadioField(both(_l("What is the claim for?"), er_l("What is the claim for?")), validators=[
+        InputRequired(both(_l("Choose what the claim is for"), er_l("Choose what the claim is for.")))])
+    other_activity = StringField(
+        both(_l("What did you take part in?"), er_l("What did you take part in?")), filters=[strip],
+        validators=[Length(max=200, message=both(_l("This must be 200 characters or fewer"),
+                                                 er_l("Write less. Use up to %(num)s letters.", num=200)))])
+    activity_date = DatePartsField(
+        both(_l("When was it?"), er_l("When was it?")),
+        description=both(_l("For example, 27 3 2026."), er_l("For example, 27 3 2026.")),
+        validators=[InputRequired(both(_l("Enter the date you took part"),
+                                       er_l("Write the date. For example, 27 3 2026.")))])
 
     def validate_other_activity(self, field: Any) -> None:
         if self.activity.data == "other" and not field.data:
-            raise ValidationError(_l("Say what you took part in"))
+            raise ValidationError(both(_l("Say what you took part in"), er_l("Write what you took part in.")))
 
     def validate_activity_date(self, field: Any) -> None:
         from datetime import date
 
         if field.data and field.data > date.today():
-            raise ValidationError(_l("The date must be today or in the past"))
+            raise ValidationError(both(_l("The date must be today or in the past"),
+                                       er_l("Write today's date, or a date before today.")))
 
 
 class TimeForm(Form):
-    hours = StringField(_l("How many hours did it take, including getting ready?"), filters=[strip],
-                        description=_l("For example, 1.5 for an hour and a half. Enter 0 if you are only claiming "
-                                       "expenses."),
-                        validators=[InputRequired(_l("Enter the hours, or 0"))])
-    preparation = RadioField(_l("How much getting ready did it need?"), choices=PREPARATION_CHOICES,
-                             validators=[InputRequired(_l("Choose how much getting ready it needed"))])
-    payment_choice = RadioField(_l("Payment for your time"), choices=CHOICE_CHOICES,
-                                validators=[InputRequired(_l("Choose whether you would like to be paid"))])
-    advance = SelectMultipleField(_l("Payment in advance"),
-                                     choices=[SelectChoice("yes", _l("I need expenses paid before I travel next time"))],
-                                     validators=[Optional()])
+    hours = StringField(
+        both(_l("How many hours did it take, including getting ready?"), er_l("How many hours?")), filters=[strip],
+        description=both(_l("For example, 1.5 for an hour and a half. Enter 0 if you are only claiming expenses."),
+                         er_l("Count the time to get ready too. Write 0 if you only claim costs.")),
+        validators=[InputRequired(both(_l("Enter the hours, or 0"), er_l("Write how many hours. For example 2.")))])
+    preparation = RadioField(
+        both(_l("How much getting ready did it need?"), er_l("How much time did getting ready take?")),
+        choices=PREPARATION_CHOICES,
+        validators=[InputRequired(both(_l("Choose how much getting ready it needed"),
+                                       er_l("Choose how much time getting ready took.")))])
+    payment_choice = RadioField(
+        both(_l("Payment for your time"), er_l("Do you want to be paid for your time?")), choices=CHOICE_CHOICES,
+        validators=[InputRequired(both(_l("Choose whether you would like to be paid"),
+                                       er_l("Choose if you want to be paid.")))])
+    advance = SelectMultipleField(
+        both(_l("Payment in advance"), er_l("Do you need money before you travel?")),
+        choices=[SelectChoice("yes", both(_l("I need expenses paid before I travel next time"),
+                                          er_l("Yes, pay my costs before I travel next time")))],
+        validators=[Optional()])
 
     def validate_hours(self, field: Any) -> None:
         value = hours_value(field.data)
         if value is None or value < 0 or value > 24:
-            raise ValidationError(_l("Enter the hours as a number from 0 to 24, like 1.5"))
+            raise ValidationError(both(_l("Enter the hours as a number from 0 to 24, like 1.5"),
+                                       er_l("Write a number from 0 to 24. For example 1.5.")))
 
 
 class ExpenseRowForm(Form):
@@ -178,33 +205,49 @@ class ExpenseRowForm(Form):
     class Meta:
         csrf = False  # a row of the expenses page, whose own form carries the token
 
-    kind = SelectField(_l("What for"), choices=[SelectChoice("", _l("Choose one"))] + EXPENSE_CHOICES,
-                       validators=[InputRequired(_l("Choose what the expense was for"))])
-    amount = MoneyField(_l("Amount"), validators=[Optional()])
-    vehicle = RadioField(_l("Vehicle"), choices=VEHICLE_CHOICES, validators=[Optional()])
-    miles = StringField(_l("Miles"), filters=[strip], description=_l("The whole journey, there and back."))
-    passengers = StringField(_l("Passengers who came to take part too (optional)"), filters=[strip])
-    description = StringField(_l("Details (needed for a taxi or something else)"), filters=[strip],
-                              validators=[Length(max=300, message=_l("This must be 300 characters or fewer"))])
+    kind = SelectField(
+        both(_l("What for"), er_l("What was it for?")),
+        choices=[SelectChoice("", both(_l("Choose one"), er_l("Choose one")))] + EXPENSE_CHOICES,
+        validators=[InputRequired(both(_l("Choose what the expense was for"),
+                                       er_l("Choose what the cost was for. For example, Taxi.")))])
+    amount = MoneyField(both(_l("Amount"), er_l("How much was it?")), validators=[Optional()])
+    vehicle = RadioField(both(_l("Vehicle"), er_l("How did you travel?")), choices=VEHICLE_CHOICES,
+                         validators=[Optional()])
+    miles = StringField(both(_l("Miles"), er_l("How many miles?")), filters=[strip],
+                        description=both(_l("The whole journey, there and back."),
+                                         er_l("Count the way there and the way back.")))
+    passengers = StringField(
+        both(_l("Passengers who came to take part too (optional)"),
+             er_l("How many people in your car came to take part too? You can leave this empty.")),
+        filters=[strip])
+    description = StringField(
+        both(_l("Details (needed for a taxi or something else)"),
+             er_l("Tell us more. We need this for a taxi or something else.")), filters=[strip],
+        validators=[Length(max=300, message=both(_l("This must be 300 characters or fewer"),
+                                                 er_l("Write less. Use up to %(num)s letters.", num=300)))])
 
     def validate_amount(self, field: Any) -> None:
         if self.kind.data and self.kind.data != "mileage" and not field.data:
-            raise ValidationError(_l("Enter the amount, like 4.50"))
+            raise ValidationError(both(_l("Enter the amount, like 4.50"),
+                                       er_l("Write how much it was. For example 4.50.")))
 
     def validate_miles(self, field: Any) -> None:
         if self.kind.data == "mileage":
             miles = hours_value(field.data)
             if not field.data or miles is None or miles <= 0 or miles > 2000:
-                raise ValidationError(_l("Enter the miles as a number, like 12"))
+                raise ValidationError(both(_l("Enter the miles as a number, like 12"),
+                                           er_l("Write how many miles. For example 12.")))
 
     def validate_passengers(self, field: Any) -> None:
         value = hours_value(field.data)
         if field.data and (value is None or value != int(value) or not 0 <= value <= 8):
-            raise ValidationError(_l("Enter the number of passengers, from 0 to 8"))
+            raise ValidationError(both(_l("Enter the number of passengers, from 0 to 8"),
+                                       er_l("Write a number from 0 to 8.")))
 
     def validate_description(self, field: Any) -> None:
         if self.kind.data in ("taxi", "other") and not field.data:
-            raise ValidationError(_l("Say why you needed a taxi, or what the expense was"))
+            raise ValidationError(both(_l("Say why you needed a taxi, or what the expense was"),
+                                       er_l("Write why you needed a taxi, or what the cost was.")))
 
 
 class ExpensesForm(Form):
@@ -212,24 +255,34 @@ class ExpensesForm(Form):
 
 
 class ReceiptsForm(Form):
-    files = MultipleFileField(_l("Add photos or files of your receipts"),
-                              description=_l("Photos from your phone, or PDF files. Up to 5 at a time, 10 MB each."))
-    line = RadioField(_l("Which cost are these receipts for?"), validators=[Optional()],
-                      choices=[SelectChoice("any", _l("More than one, or I am not sure"))], default="any")
+    files = MultipleFileField(
+        both(_l("Add photos or files of your receipts"), er_l("Add photos or files of your receipts")),
+        description=both(_l("Photos from your phone, or PDF files. Up to 5 at a time, 10 MB each."),
+                         er_l("Use photos from your phone, or files. You can add up to 5 at a time.")))
+    line = RadioField(both(_l("Which cost are these receipts for?"), er_l("Which cost are these receipts for?")),
+                      validators=[Optional()], default="any",
+                      choices=[SelectChoice("any", both(_l("More than one, or I am not sure"),
+                                                        er_l("More than one, or I am not sure")))])
 
 
 class DeclareForm(Form):
     declare = SelectMultipleField(
-        _l("Declaration"), choices=[SelectChoice("yes", _l("What I have told you is true, and I have not claimed these "
-                                                           "costs from anyone else"))],
-        validators=[InputRequired(_l("Tick the box to say what you have told us is true"))])
+        both(_l("Declaration"), er_l("Is this true?")),
+        choices=[SelectChoice("yes", both(
+            _l("What I have told you is true, and I have not claimed these costs from anyone else"),
+            er_l("What I told you is true. I did not claim these costs from anyone else.")))],
+        validators=[InputRequired(both(_l("Tick the box to say what you have told us is true"),
+                                       er_l("Tick the box to say this is true.")))])
 
 
 class ReplyForm(Form):
-    reply = TextAreaField(_l("Your answer"), filters=[strip],
-                          validators=[InputRequired(_l("Enter your answer")),
-                                      Length(max=2000, message=_l("This must be 2000 characters or fewer"))])
-    files = MultipleFileField(_l("Add more receipts (optional)"))
+    reply = TextAreaField(both(_l("Your answer"), er_l("Write your answer")), filters=[strip],
+                          validators=[InputRequired(both(_l("Enter your answer"),
+                                                         er_l("Write your answer to our question."))),
+                                      Length(max=2000, message=both(_l("This must be 2000 characters or fewer"),
+                                                                    er_l("Write less. Use up to %(num)s letters.",
+                                                                         num=2000)))])
+    files = MultipleFileField(both(_l("Add more receipts (optional)"), er_l("Add more receipts if you want to")))
 
 
 # --- staff: processing claims -------------------------------------------------------------------------

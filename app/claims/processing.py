@@ -37,7 +37,7 @@ OPEN = ("submitted", "query", "approved", "sent")
 def _names() -> dict[str, Any]:
     from app.claims.forms import EXPENSE_CHOICES
 
-    return {"claim_status_names": status_words(), "expense_names": {c.value: c.label for c in EXPENSE_CHOICES}}
+    return {"claim_status_names": status_words(), "expense_names": {c.value: c.label.standard for c in EXPENSE_CHOICES}}  # staff read standard words
 
 
 def _overdue_before() -> Any:

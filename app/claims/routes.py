@@ -21,12 +21,12 @@ from app.account import drafts, service as accounts
 from app.account.models import Contributor
 from app.claims import pricing, privacy, receipts, service
 from app.claims.forms import (
-    CHOICE_CHOICES, EXPENSE_CHOICES, PREPARATION_CHOICES, VEHICLE_CHOICES, ActivityForm, DeclareForm, ExpensesForm,
-    ReceiptsForm, ReplyForm, TimeForm, hours_value,
+    CHOICE_CHOICES, EXPENSE_CHOICES, PREPARATION_CHOICES, SOMETHING_ELSE, VEHICLE_CHOICES, ActivityForm, DeclareForm,
+    ExpensesForm, ReceiptsForm, ReplyForm, TimeForm, hours_value,
 )
 from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
 from app.db import utcnow
-from app.i18n import named
+from app.i18n import er, named, pick
 from app.interests.models import Interest
 from app.roles import service as roles
 from app.roles.models import Role
@@ -51,9 +51,10 @@ def _names() -> dict[str, Any]:
 
 
 def status_words() -> dict[str, str]:  # built per request, in its language
-    return {"submitted": _("Sent: waiting for the team"), "query": _("We have a question for you"),
-            "approved": _("Approved"), "rejected": _("Not approved"), "sent": _("Sent for payment"),
-            "paid": _("Paid")}
+    return {"submitted": pick(_("Sent: waiting for the team"), er("Sent. We will check it.")),
+            "query": pick(_("We have a question for you"), er("We have a question for you")),
+            "approved": pick(_("Approved"), er("We said yes")), "rejected": pick(_("Not approved"), er("We said no")),
+            "sent": pick(_("Sent for payment"), er("Sent to be paid")), "paid": pick(_("Paid"), er("Paid"))}
 
 
 # --- the draft ---------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ def _activity_choices(payee: Contributor) -> list[tuple[str, str]]:
     rows = db.session().scalars(select(Role).where(Role.id.in_(theirs) | Role.id.in_(came))
                                 .order_by(Role.id)).all()
     return [(str(role.id), words["title"]) for role, words in roles.in_language_many(list(rows), _locale())] + [
-        ("other", _("Something else"))]
+        ("other", str(SOMETHING_ELSE))]
 
 
 def _locale() -> str:
@@ -133,17 +134,21 @@ def _expense_rows(visit: journeys.Visit) -> list[dict[str, Any]]:
 
 def _line_choices(visit: journeys.Visit) -> list[tuple[str, str]]:
     """Which expense a receipt is for, in the person's words."""
-    from app.claims.forms import EXPENSE_CHOICES
-    from app.i18n import money
+    from app.i18n import easy_read_on, money
 
     names = {c.value: str(c.label) for c in EXPENSE_CHOICES}
     choices = []
     for position, row in enumerate(_expense_rows(visit)):
-        words = names.get(row["kind"], "")
-        if row.get("description"):
-            words += f": {row['description']}"
-        if isinstance(row.get("amount"), int):
-            words += f", {money(row['amount'])}"
+        what, details = names.get(row["kind"], ""), row.get("description") or ""
+        amount = money(row["amount"]) if isinstance(row.get("amount"), int) else None
+        if easy_read_on() and details and amount:  # one phrase each, in the order the language puts it
+            words = er("%(what)s (%(details)s) that cost %(amount)s", what=what, details=details, amount=amount)
+        elif easy_read_on() and amount:
+            words = er("%(what)s that cost %(amount)s", what=what, amount=amount)
+        elif easy_read_on() and details:
+            words = er("%(what)s (%(details)s)", what=what, details=details)
+        else:
+            words = what + (f": {details}" if details else "") + (f", {amount}" if amount else "")
         choices.append((str(position), words))
     return choices
 
@@ -171,10 +176,16 @@ def _why(priced: service.Priced | None) -> str:
     amount = priced.fee_pence
 
     words = {
-        "nihr_25": _("About an hour or less, with little or no getting ready: %(amount)s.", amount=money(amount)),
-        "nihr_75": _("Up to about half a day, or it needed getting ready: %(amount)s.", amount=money(amount)),
-        "nihr_150": _("Longer than half a day: %(amount)s.", amount=money(amount)),
-        "nihr_300": _("Longer than half a day, with a lot of getting ready: %(amount)s.", amount=money(amount)),
+        "nihr_25": pick(_("About an hour or less, with little or no getting ready: %(amount)s.", amount=money(amount)),
+                        er("Up to 1 hour, with little or no getting ready. We pay %(amount)s.", amount=money(amount))),
+        "nihr_75": pick(_("Up to about half a day, or it needed getting ready: %(amount)s.", amount=money(amount)),
+                        er("Up to half a day, or it needed getting ready. We pay %(amount)s.",
+                           amount=money(amount))),
+        "nihr_150": pick(_("Longer than half a day: %(amount)s.", amount=money(amount)),
+                         er("More than half a day. We pay %(amount)s.", amount=money(amount))),
+        "nihr_300": pick(_("Longer than half a day, with a lot of getting ready: %(amount)s.", amount=money(amount)),
+                         er("More than half a day, with a lot of getting ready. We pay %(amount)s.",
+                            amount=money(amount))),
     }
     return words.get(priced.fee_code, money(amount))
 
@@ -195,20 +206,30 @@ def store_receipts(files: list[Any], owner: Contributor, draft_id: str | None = 
     problems = []
     limit = current_app.config["SETTINGS"].max_upload_mb * 1024 * 1024
     messages = {
-        "type": lambda name: _("“%(name)s” is not a photo or PDF. Choose a JPG, PNG, HEIC or PDF file.", name=name),
-        "size": lambda name: _("“%(name)s” is bigger than 10 MB. Take a new photo, or choose a smaller file.",
-                               name=name),
-        "empty": lambda name: _("“%(name)s” is empty. Choose the file again.", name=name),
-        "damaged": lambda name: _("“%(name)s” could not be opened. Take a new photo, or choose the file again.",
-                                  name=name),
-        "pixels": lambda name: _("“%(name)s” is too big a picture (over 50 megapixels). Take a new photo, "
-                                 "or choose a smaller file.", name=name),
-        "locked": lambda name: _("“%(name)s” needs a password to open, so we cannot read it. Take a photo of "
-                                 "the receipt instead, or choose a copy without a password.", name=name),
+        "type": lambda name: pick(
+            _("“%(name)s” is not a photo or PDF. Choose a JPG, PNG, HEIC or PDF file.", name=name),
+            er("We cannot use “%(name)s”. Choose a photo or a PDF file.", name=name)),
+        "size": lambda name: pick(
+            _("“%(name)s” is bigger than 10 MB. Take a new photo, or choose a smaller file.", name=name),
+            er("“%(name)s” is too big. Take a new photo, or choose a smaller file.", name=name)),
+        "empty": lambda name: pick(_("“%(name)s” is empty. Choose the file again.", name=name),
+                                   er("“%(name)s” is empty. Choose the file again.", name=name)),
+        "damaged": lambda name: pick(
+            _("“%(name)s” could not be opened. Take a new photo, or choose the file again.", name=name),
+            er("We could not open “%(name)s”. Take a new photo, or choose the file again.", name=name)),
+        "pixels": lambda name: pick(
+            _("“%(name)s” is too big a picture (over 50 megapixels). Take a new photo, "
+              "or choose a smaller file.", name=name),
+            er("“%(name)s” is too big. Take a new photo, or choose a smaller file.", name=name)),
+        "locked": lambda name: pick(
+            _("“%(name)s” needs a password to open, so we cannot read it. Take a photo of "
+              "the receipt instead, or choose a copy without a password.", name=name),
+            er("“%(name)s” needs a password, so we cannot open it. Take a photo of the receipt instead.",
+               name=name)),
     }
     chosen = [f for f in files if f and f.filename]
     if len(chosen) > MAX_FILES:
-        return [_("Add up to 5 files at a time.")]
+        return [pick(_("Add up to 5 files at a time."), er("You can add up to 5 at a time."))]
     for upload in chosen:
         name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:100]
         try:
@@ -246,9 +267,11 @@ def _context(visit: journeys.Visit) -> dict[str, Any]:
     draft, payee = visit.draft, _payee(visit.draft)
     priced = _priced(visit)
     helping = access.acting_name(payee)
-    return dict(journey_title=_("Claim for payment and expenses"), title_suffix=_("Claim"), payee=payee,
+    return dict(journey_title=pick(_("Claim for payment and expenses"), er("Claim money for time and costs")),
+                title_suffix=_("Claim"), payee=payee,
                 priced=priced, why=_why(priced), receipts=_receipts(draft.public_id), helping_name=helping,
-                helping=_("You are filling this in for %(name)s. Payment goes to them.", name=helping)
+                helping=pick(_("You are filling this in for %(name)s. Payment goes to them.", name=helping),
+                             er("You are filling this in for %(name)s. We pay them, not you.", name=helping))
                 if helping else None,
                 line_names=dict(_line_choices(visit)), rows=_check_rows(visit, priced),
                 bank=accounts.masked_bank_details(payee))
@@ -260,9 +283,12 @@ def _setup_activity(form: Any, visit: journeys.Visit) -> None:
 
 def _their_choices(name: str, isolate: bool = True) -> list[SelectChoice]:
     """The payment choices in the words of someone filling in the claim for ``name``."""
-    words = [("paid", _("Pay %(name)s for their time")),
-             ("waive", _("%(name)s does not want to be paid for their time this time (expenses are still paid)")),
-             ("benefits_talk", _("%(name)s would like to talk about how payment could affect their benefits first"))]
+    words = [("paid", pick(_("Pay %(name)s for their time"), er("Yes, pay %(name)s for their time"))),
+             ("waive", pick(_("%(name)s does not want to be paid for their time this time (expenses are still paid)"),
+                            er("No, not this time. %(name)s still gets their costs back."))),
+             ("benefits_talk", pick(
+                 _("%(name)s would like to talk about how payment could affect their benefits first"),
+                 er("%(name)s wants to talk first. Payment could change their benefits.")))]
     return [SelectChoice(value, named(text, name=name) if isolate else text % {"name": name})
             for value, text in words]
 
@@ -270,7 +296,8 @@ def _their_choices(name: str, isolate: bool = True) -> list[SelectChoice]:
 def _setup_time(form: Any, visit: journeys.Visit) -> None:
     name = access.acting_name(_payee(visit.draft))
     if name:
-        form.payment_choice.label.text = _("Payment for their time")
+        form.payment_choice.label.text = pick(_("Payment for their time"),
+                                              named(er("Does %(name)s want to be paid for their time?"), name=name))
         form.payment_choice.choices = _their_choices(name)
 
 
@@ -297,7 +324,7 @@ def _add_receipts(visit: journeys.Visit, form: Any):  # type: ignore[no-untyped-
         form.files.errors = problems
         return journeys.render(visit, JOURNEY.step("receipts"), form)
     if request.form.get("add"):
-        flash(_("Receipts added."))
+        flash(pick(_("Receipts added."), er("We added your receipts.")))
         return redirect(_url(visit, "receipts"))
     return redirect(_url(visit, "check"))
 
@@ -308,19 +335,22 @@ def _expenses_moved(visit: journeys.Visit, form: Any, removed: int) -> None:
 
 
 def _fee_now(visit: journeys.Visit) -> dict[str, Any]:
-    return {"oob": [("fee-preview", _why(_priced(visit)) or _("Fill in the hours to see it."))]}
+    return {"oob": [("fee-preview", _why(_priced(visit)) or pick(_("Fill in the hours to see it."),
+                                                                 er("Write the hours to see it.")))]}
 
 
 JOURNEY = journeys.Journey(
     kind="claim",
     steps=[
         journeys.Step("activity", ActivityForm, "claims/activity.html", setup=_setup_activity,
-                      title=lambda: _("Say what the claim is for and when it was")),
+                      title=lambda: pick(_("Say what the claim is for and when it was"),
+                                         er("Say what the claim is for, and when it was."))),
         journeys.Step("time", TimeForm, "claims/time.html", saved=_fee_now, setup=_setup_time,
-                      title=lambda: _("Say how long it took and whether you would like to be paid")),
+                      title=lambda: pick(_("Say how long it took and whether you would like to be paid"),
+                                         er("Say how long it took. Say if you want to be paid."))),
         journeys.Step("expenses", ExpensesForm, "claims/expenses.html", setup=_setup_expenses,
                       hook=journeys.add_another("expenses", on_remove=_expenses_moved),
-                      title=lambda: _("Check your expenses")),
+                      title=lambda: pick(_("Check your expenses"), er("Check your costs."))),
         journeys.Step("receipts", ReceiptsForm, "claims/receipts.html", setup=_setup_receipts, hook=_add_receipts,
                       upload=True, required=False),
         journeys.Step("check", DeclareForm, "claims/check.html", check=True),
@@ -342,17 +372,21 @@ def _check_rows(visit: journeys.Visit, priced: service.Priced | None) -> list[di
 
     name = access.acting_name(_payee(visit.draft))
     names = {c.value: str(c.label) for c in (_their_choices(name, isolate=False) if name else CHOICE_CHOICES)}
+    paid = (pick(_("Payment for their time"), named(er("Does %(name)s want to be paid?"), name=name)) if name
+            else pick(_("Payment for your time"), er("Do you want to be paid?")))
     return [
-        {"question": _("What it was for"), "answer": what, "change_url": change("activity")},
-        {"question": _("Date"), "answer": long_date(date.fromisoformat(day)) if day else "",
+        {"question": pick(_("What it was for"), er("What it was for")), "answer": what,
          "change_url": change("activity")},
-        {"question": _("Hours, including getting ready"), "answer": time.get("hours"), "change_url": change("time")},
-        {"question": _("Payment for their time") if name else _("Payment for your time"), "answer": names.get(time.get("payment_choice") or "", ""),
+        {"question": pick(_("Date"), er("When it was")), "answer": long_date(date.fromisoformat(day)) if day else "",
+         "change_url": change("activity")},
+        {"question": pick(_("Hours, including getting ready"), er("Hours")), "answer": time.get("hours"),
          "change_url": change("time")},
-        {"question": _("Fee"), "answer": money(priced.fee_pence) if priced else "", "change_url": change("time")},
-        {"question": _("Expenses"), "answer": money(priced.expenses_pence) if priced else "",
-         "change_url": change("expenses")},
-        {"question": _("Receipts"), "answer": str(len(_receipts(visit.draft.public_id))),
+        {"question": paid, "answer": names.get(time.get("payment_choice") or "", ""), "change_url": change("time")},
+        {"question": pick(_("Fee"), er("Money for the time")), "answer": money(priced.fee_pence) if priced else "",
+         "change_url": change("time")},
+        {"question": pick(_("Expenses"), er("Money for costs")), "answer": money(priced.expenses_pence) if priced
+         else "", "change_url": change("expenses")},
+        {"question": pick(_("Receipts"), er("Receipts")), "answer": str(len(_receipts(visit.draft.public_id))),
          "change_url": change("receipts")},
     ]
 
@@ -408,7 +442,7 @@ def delete_receipt(public_id: str, receipt_id: int):  # type: ignore[no-untyped-
     files.delete_after_commit([receipt.storage_key])  # the file goes once the row's deletion is committed
     db.session().delete(receipt)
     db.session().commit()
-    flash(_("Receipt removed."))
+    flash(pick(_("Receipt removed."), er("We took away the receipt.")))
     return redirect(url_for("claims.page", public_id=public_id, page="receipts"))
 
 
@@ -466,7 +500,8 @@ def claim(reference: str):  # type: ignore[no-untyped-def]
             if payee is not None and payee.id != me.id:
                 accounts.tell_person(payee, "claim_reply", me.display_name)
             db.session().commit()
-            flash(_("Thank you. We have your answer and will look at your claim again."))
+            flash(pick(_("Thank you. We have your answer and will look at your claim again."),
+                       er("Thank you. We got your answer. We will look at your claim again.")))
             return redirect(url_for("claims.claim", reference=reference))
     session = db.session()
     lines = session.scalars(select(ClaimLine).where(ClaimLine.claim_id == item.id).order_by(ClaimLine.position)).all()

@@ -31,7 +31,7 @@ def _names() -> dict[str, Any]:
     from app.claims.forms import EXPENSE_CHOICES
 
     return {"tier_names": tier_names, "kind_names": {c.value: c.label for c in KIND_CHOICES},
-            "expense_names": {c.value: c.label for c in EXPENSE_CHOICES}}
+            "expense_names": {c.value: c.label.standard for c in EXPENSE_CHOICES}}  # staff read standard words
 
 
 @bp.route("/rates", methods=["GET", "POST"])
