@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from app.forms import Form, StaffForm
+from app.i18n import both, er_l
 from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
@@ -17,15 +18,17 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 from app.account.forms import RELATIONSHIP_CHOICES, AccessForm, ContactForm, strip
 
 WAY_CHOICES = [
-    SelectChoice("in_person", _l("In person")),
-    SelectChoice("online", _l("Online, by video")),
-    SelectChoice("phone", _l("By phone")),
+    SelectChoice("in_person", both(_l("In person"), er_l("Meet in person"))),
+    SelectChoice("online", both(_l("Online, by video"), er_l("On a video call"))),
+    SelectChoice("phone", both(_l("By phone"), er_l("On the phone"))),
 ]
 AVAILABILITY_CHOICES = [
-    SelectChoice("weekday_daytime", _l("Weekdays, in the daytime")),
-    SelectChoice("weekday_evening", _l("Weekday evenings")),
-    SelectChoice("weekend", _l("Weekends")),
+    SelectChoice("weekday_daytime", both(_l("Weekdays, in the daytime"), er_l("Monday to Friday, in the day"))),
+    SelectChoice("weekday_evening", both(_l("Weekday evenings"), er_l("Monday to Friday, in the evening"))),
+    SelectChoice("weekend", both(_l("Weekends"), er_l("Saturday or Sunday"))),
 ]
+#: Easy read for every "must be N characters or fewer" (Length fills in ``max``).
+TOO_LONG = er_l("This is too long. Write up to %(max)s letters.")
 STATUS_CHOICES = [
     SelectChoice("new", _l("New")),
     SelectChoice("contacted", _l("Contacted")),
@@ -42,41 +45,46 @@ def _tick(label: Any, message: Any) -> SelectMultipleField:
 
 
 class WhoForm(Form):
-    for_whom = RadioField(_l("Who is filling this in?"),
-                          validators=[InputRequired(_l("Choose who you are filling this in for"))])
+    for_whom = RadioField(both(_l("Who is filling this in?"), er_l("Who is filling this in?")),
+                          validators=[InputRequired(both(_l("Choose who you are filling this in for"),
+                                                         er_l("Choose who this form is for.")))])
 
 
 class HelperForm(Form):
     """Someone filling it in for another person: who they are, and that the person agrees."""
 
     helper_name = StringField(
-        _l("Your full name"), filters=[strip],
-        validators=[InputRequired(_l("Enter your full name")),
-                    Length(max=200, message=_l("Your name must be 200 characters or fewer"))],
+        both(_l("Your full name"), er_l("What is your full name?")), filters=[strip],
+        validators=[InputRequired(both(_l("Enter your full name"), er_l("Write your full name."))),
+                    Length(max=200, message=both(_l("Your name must be 200 characters or fewer"), TOO_LONG))],
     )
     helper_email = EmailField(
-        _l("Your email address"), filters=[strip],
-        description=_l("We will send you a link so you can come back to this."),
-        validators=[InputRequired(_l("Enter your email address")),
-                    Email(_l("Enter an email address in the right format, like name@example.org"))],
+        both(_l("Your email address"), er_l("What is your email address?")), filters=[strip],
+        description=both(_l("We will send you a link so you can come back to this."),
+                         er_l("We will send you a link. Use it to come back to this form.")),
+        validators=[InputRequired(both(_l("Enter your email address"), er_l("Write your email address."))),
+                    Email(both(_l("Enter an email address in the right format, like name@example.org"),
+                               er_l("Write the email address like this: name@example.org")))],
     )
     relationship = RadioField(
-        _l("How do you help them?"), choices=RELATIONSHIP_CHOICES,
-        validators=[InputRequired(_l("Choose how you help them"))],
+        both(_l("How do you help them?"), er_l("How do you help them?")), choices=RELATIONSHIP_CHOICES,
+        validators=[InputRequired(both(_l("Choose how you help them"), er_l("Choose how you help them.")))],
     )
-    agreed = _tick(_l("They know I am doing this, and they agree to it"),
-                   _l("Tick the box to say they agree, or ask them first and come back"))
+    agreed = _tick(both(_l("They know I am doing this, and they agree to it"),
+                        er_l("They know about this form. They agree to it.")),
+                   both(_l("Tick the box to say they agree, or ask them first and come back"),
+                        er_l("Tick the box if they agree. If you do not know, ask them first.")))
 
 
 class InterestContactForm(ContactForm):
     """The person's name and how to reach them (filled in from their profile when we have it)."""
 
     name = StringField(
-        _l("Full name"), filters=[strip],
-        validators=[InputRequired(_l("Enter the full name")),
-                    Length(max=200, message=_l("The name must be 200 characters or fewer"))],
+        both(_l("Full name"), er_l("Full name")), filters=[strip],
+        validators=[InputRequired(both(_l("Enter the full name"), er_l("Write the full name."))),
+                    Length(max=200, message=both(_l("The name must be 200 characters or fewer"), TOO_LONG))],
     )
-    email = EmailField(_l("Email address"), filters=[strip])
+    email = EmailField(both(_l("Email address"), er_l("Email address")), filters=[strip])
 
     email_needed = False  # set when someone not signed in fills it in for themselves
     about_them = False  # set when it is filled in for someone else: the messages say "them"
@@ -88,65 +96,84 @@ class InterestContactForm(ContactForm):
 
     def validate_email(self, field: Any) -> None:
         if field.data:
-            Email(_l("Enter an email address in the right format, like name@example.org"))(self, field)
+            Email(both(_l("Enter an email address in the right format, like name@example.org"),
+                       er_l("Write the email address like this: name@example.org")))(self, field)
         elif self.email_needed:
-            raise ValidationError(_l("Enter your email address: we will send you a link to come back to this"))
+            raise ValidationError(both(_l("Enter your email address: we will send you a link to come back to this"),
+                                       er_l("Write your email address. We will send you a link to come back.")))
+        elif self.contact_channel.data == "email" and self.about_them:
+            raise ValidationError(both(_l("Enter an email address so we can email them"),
+                                       er_l("Write their email address. Then we can email them.")))
         elif self.contact_channel.data == "email":
-            raise ValidationError(_l("Enter an email address so we can email them") if self.about_them
-                                  else _l("Enter an email address so we can email you"))
+            raise ValidationError(both(_l("Enter an email address so we can email you"),
+                                       er_l("Write your email address. Then we can email you.")))
 
     def validate_phone(self, field: Any) -> None:
         if self.about_them and self.contact_channel.data in ("phone", "text") and not field.data:
-            raise ValidationError(_l("Enter a phone number so we can call or text them"))
+            raise ValidationError(both(_l("Enter a phone number so we can call or text them"),
+                                       er_l("Write their phone number. Then we can call or text them.")))
         super().validate_phone(field)
 
     def validate_address(self, field: Any) -> None:
         if self.about_them and self.contact_channel.data == "post" and not field.data:
-            raise ValidationError(_l("Enter their postal address so we can write to them"))
+            raise ValidationError(both(_l("Enter their postal address so we can write to them"),
+                                       er_l("Write their address. Then we can send them letters.")))
         super().validate_address(field)
+
+
+ALL_THAT_SUIT = both(_l("Choose all that suit you."), er_l("Choose all that are good for you."))
 
 
 class TakingPartForm(Form):
     ways = SelectMultipleField(
-        _l("How would you like to take part?"), choices=WAY_CHOICES, description=_l("Choose all that suit you."),
-        validators=[InputRequired(_l("Choose at least one way to take part"))],
+        both(_l("How would you like to take part?"), er_l("How do you want to take part?")), choices=WAY_CHOICES,
+        description=ALL_THAT_SUIT,
+        validators=[InputRequired(both(_l("Choose at least one way to take part"),
+                                       er_l("Choose at least 1 way to take part.")))],
     )
     availability = SelectMultipleField(
-        _l("When can you usually take part?"), choices=AVAILABILITY_CHOICES,
-        description=_l("Choose all that suit you."),
-        validators=[InputRequired(_l("Choose at least one time that suits you"))],
+        both(_l("When can you usually take part?"), er_l("When are you free to take part?")),
+        choices=AVAILABILITY_CHOICES, description=ALL_THAT_SUIT,
+        validators=[InputRequired(both(_l("Choose at least one time that suits you"),
+                                       er_l("Choose at least 1 time that is good for you.")))],
     )
     availability_note = TextAreaField(
-        _l("Anything else about times? (optional)"), filters=[strip],
-        description=_l("For example, not before 10am, or not in school holidays."),
-        validators=[Length(max=500, message=_l("This must be 500 characters or fewer"))],
+        both(_l("Anything else about times? (optional)"), er_l("Anything else about times? You can leave this empty.")),
+        filters=[strip],
+        description=both(_l("For example, not before 10am, or not in school holidays."),
+                         er_l("For example: not before 10 in the morning.")),
+        validators=[Length(max=500, message=both(_l("This must be 500 characters or fewer"), TOO_LONG))],
     )
 
 
 class InterestAccessForm(AccessForm):
     save_to_profile = SelectMultipleField(
-        _l("Your profile"), choices=[SelectChoice("yes", _l("Also save these in my profile for next time"))],
+        both(_l("Your profile"), er_l("Your profile")),
+        choices=[SelectChoice("yes", both(_l("Also save these in my profile for next time"),
+                                          er_l("Save this in my profile for next time.")))],
         validators=[Optional()],
     )
 
 
 class AboutForm(Form):
     hopes = TextAreaField(
-        _l("What would you like to get out of it? (optional)"), filters=[strip],
-        validators=[Length(max=1000, message=_l("This must be 1000 characters or fewer"))],
+        both(_l("What would you like to get out of it? (optional)"), er_l("What would you like from this?")),
+        filters=[strip],
+        validators=[Length(max=1000, message=both(_l("This must be 1000 characters or fewer"), TOO_LONG))],
     )
     brings = TextAreaField(
-        _l("What would you bring? (optional)"), filters=[strip],
-        description=_l("Skills and knowledge from your life, work or interests all count."),
-        validators=[Length(max=1000, message=_l("This must be 1000 characters or fewer"))],
+        both(_l("What would you bring? (optional)"), er_l("What are you good at?")), filters=[strip],
+        description=both(_l("Skills and knowledge from your life, work or interests all count."),
+                         er_l("It can be from your life, your work or your hobbies.")),
+        validators=[Length(max=1000, message=both(_l("This must be 1000 characters or fewer"), TOO_LONG))],
     )
-
-
 
 
 class AgreeForm(Form):
-    consent = _tick(_l("I agree that you can keep these details to contact me about this role"),
-                    _l("Tick the box so we can keep your details, or contact us another way"))
+    consent = _tick(both(_l("I agree that you can keep these details to contact me about this role"),
+                         er_l("I agree. You can keep my details to contact me about this role.")),
+                    both(_l("Tick the box so we can keep your details, or contact us another way"),
+                         er_l("Tick the box so we can keep your details. Or contact us another way.")))
 
 
 class CheckForm(Form):

@@ -20,7 +20,7 @@ from app import access, db, journeys, security
 from app.account import drafts, service as accounts
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, PaymentForm
 from app.account.models import Contributor
-from app.i18n import current_language, easy_read_on, named
+from app.i18n import current_language, easy_read_on, er, named, pick
 from app.interests import service
 from app.interests.equality import QUESTIONS, EqualityForm
 from app.interests.forms import (
@@ -51,9 +51,12 @@ def resume_url(draft: drafts.Draft) -> str:
 def _person_status_names() -> dict[str, Any]:
     """What each status means, in words for the person (not the staff word)."""
     return {"person_status_names": {
-        "new": _("We have it and will be in touch"), "contacted": _("We have been in touch"),
-        "invited": _("We have invited you to talk"), "offered": _("We have offered you the role"),
-        "not_this_time": _("Not this time"), "withdrawn": _("You withdrew"),
+        "new": pick(_("We have it and will be in touch"), er("We got it. We will contact you.")),
+        "contacted": pick(_("We have been in touch"), er("We have contacted you")),
+        "invited": pick(_("We have invited you to talk"), er("We have asked you to talk to us")),
+        "offered": pick(_("We have offered you the role"), er("We have offered you the role")),
+        "not_this_time": pick(_("Not this time"), er("Not this time")),
+        "withdrawn": pick(_("You withdrew"), er("You said no to this role")),
     }}
 
 
@@ -144,9 +147,11 @@ def _prefill_who(visit: journeys.Visit) -> dict[str, Any]:
 
 
 def _setup_who(form: Form, visit: journeys.Visit) -> None:
-    form.for_whom.choices = [("me", _("I am interested myself"))] + [
-        (str(p.id), _("I am filling it in for %(name)s", name=p.display_name)) for p in _supported(visit.me)] + [
-        ("someone", _("I am filling it in for someone else, with their agreement"))]
+    form.for_whom.choices = [("me", pick(_("I am interested myself"), er("It is for me.")))] + [
+        (str(p.id), pick(_("I am filling it in for %(name)s", name=p.display_name),
+                         er("It is for %(name)s.", name=p.display_name))) for p in _supported(visit.me)] + [
+        ("someone", pick(_("I am filling it in for someone else, with their agreement"),
+                         er("It is for someone else. They agree.")))]
 
 
 def _chose_who(visit: journeys.Visit, form: Form) -> None:
@@ -172,54 +177,69 @@ def _setup_contact(form: Form, visit: journeys.Visit) -> None:
     form.email_needed = visit.me is None and _for_whom(visit) == "me"  # for the link to come back
     if _for_them(visit):
         form.about_them = True
-        form.contact_channel.label.text = _("How can we reach them?")
-        form.contact_channel.validators = [InputRequired(_("Choose how we can reach them"))]
-        form.phone.description = _("We need this if they would like a phone call or text message.")
-        form.address.description = _("We need this if they would like letters by post.")
-        form.best_times.label.text = _("When is the best time to contact them? (optional)")
+        form.contact_channel.label.text = pick(_("How can we reach them?"), er("How can we reach them?"))
+        form.contact_channel.validators = [InputRequired(pick(_("Choose how we can reach them"),
+                                                              er("Choose how we can reach them.")))]
+        form.phone.description = pick(_("We need this if they would like a phone call or text message."),
+                                      er("We need this to call or text them."))
+        form.address.description = pick(_("We need this if they would like letters by post."),
+                                        er("We need this to send them letters."))
+        form.best_times.label.text = pick(_("When is the best time to contact them? (optional)"),
+                                          er("When is a good time to contact them? You can leave this empty."))
 
 
 def _setup_taking_part(form: Form, visit: journeys.Visit) -> None:
     if _for_them(visit):
-        form.ways.label.text = _("How would they like to take part?")
-        form.availability.label.text = _("When can they usually take part?")
-        form.ways.description = form.availability.description = _("Choose all that suit them.")
+        form.ways.label.text = pick(_("How would they like to take part?"), er("How do they want to take part?"))
+        form.availability.label.text = pick(_("When can they usually take part?"), er("When are they free to take part?"))
+        form.ways.description = form.availability.description = pick(_("Choose all that suit them."),
+                                                                     er("Choose all that are good for them."))
 
 
 def _setup_access(form: Form, visit: journeys.Visit) -> None:
     if _subject(visit) is None:
         del form.save_to_profile
     if _for_them(visit):
-        form.access_needs.label.text = _("What would help them take part?")
+        form.access_needs.label.text = pick(_("What would help them take part?"), er("What would help them take part?"))
         if getattr(form, "save_to_profile", None) is not None:
-            form.save_to_profile.label.text = _("Their profile")
-            form.save_to_profile.choices = [SelectChoice("yes", _("Also save these in their profile for next time"))]
+            form.save_to_profile.label.text = pick(_("Their profile"), er("Their profile"))
+            form.save_to_profile.choices = [SelectChoice("yes", pick(_("Also save these in their profile for next time"),
+                                                                     er("Save this in their profile for next time.")))]
 
 
 def _setup_about(form: Form, visit: journeys.Visit) -> None:
     if _for_them(visit):
-        form.hopes.label.text = _("What would they like to get out of it? (optional)")
-        form.brings.label.text = _("What would they bring? (optional)")
+        form.hopes.label.text = pick(_("What would they like to get out of it? (optional)"),
+                                     er("What would they like from this?"))
+        form.brings.label.text = pick(_("What would they bring? (optional)"), er("What are they good at?"))
 
 
 def _setup_payment(form: Form, visit: journeys.Visit) -> None:
     name = _helping_name(visit)
     if name:
-        form.payment_preference.label.text = _("Would they like to be paid for taking part?")
-        form.payment_preference.validators = [InputRequired(_("Choose whether they would like to be paid"))]
+        form.payment_preference.label.text = pick(_("Would they like to be paid for taking part?"),
+                                                  er("Do they want to be paid for taking part?"))
+        form.payment_preference.validators = [InputRequired(pick(_("Choose whether they would like to be paid"),
+                                                                 er("Choose if they want to be paid.")))]
         form.payment_preference.choices = [SelectChoice(value, named(text, name=name)) for value, text in (
-            ("paid", _("%(name)s would like to be paid")), ("voluntary", _("%(name)s chooses not to be paid")),
-            ("benefits_talk", _("%(name)s would like to talk about how payment could affect their benefits first")))]
+            ("paid", pick(_("%(name)s would like to be paid"), er("%(name)s wants to be paid."))),
+            ("voluntary", pick(_("%(name)s chooses not to be paid"), er("%(name)s does not want to be paid."))),
+            ("benefits_talk", pick(_("%(name)s would like to talk about how payment could affect their benefits first"),
+                                   er("%(name)s wants to talk about benefits first."))))]
 
 
 def _setup_agree(form: Form, visit: journeys.Visit) -> None:
     name = _helping_name(visit)
     if name:
-        words = named(_("%(name)s agrees that you can keep these details to contact them about this role"), name=name)
+        words = named(pick(_("%(name)s agrees that you can keep these details to contact them about this role"),
+                           er("%(name)s agrees. You can keep their details to contact them about this role.")),
+                      name=name)
         form.consent.label.text = words
         form.consent.choices = [SelectChoice("yes", words)]
-        form.consent.validators = [InputRequired(_("Tick the box so we can keep their details, or contact us "
-                                                   "another way"))]
+        form.consent.validators = [InputRequired(pick(_("Tick the box so we can keep their details, or contact us "
+                                                        "another way"),
+                                                      er("Tick the box so we can keep their details. Or contact us "
+                                                         "another way.")))]
 
 
 def _url(visit: journeys.Visit, step: str) -> str:
@@ -230,7 +250,8 @@ def _context(visit: journeys.Visit) -> dict[str, Any]:
     helping = _helping_name(visit)
     return dict(role=visit.extra["role"], words=visit.extra["words"], title_suffix=visit.extra["words"]["title"],
                 journey_title=_("I'm interested in: %(title)s", title=visit.extra["words"]["title"]),
-                helping=_("You are filling this in for %(name)s.", name=helping) if helping else None,
+                helping=pick(_("You are filling this in for %(name)s.", name=helping),
+                             er("You are filling this in for %(name)s.", name=helping)) if helping else None,
                 helping_name=helping, signed_in=visit.me is not None, subject=_subject(visit),
                 rows=_check_rows(visit))
 
@@ -238,7 +259,8 @@ def _context(visit: journeys.Visit) -> dict[str, Any]:
 def _before_send(visit: journeys.Visit) -> list[tuple[str, str]]:
     if visit.me is None and _too_many(visit):
         visit.extra["status"] = 429
-        return [(_("Lots of forms have been sent from here in a short time. Wait 15 minutes, then try again."),
+        return [(pick(_("Lots of forms have been sent from here in a short time. Wait 15 minutes, then try again."),
+                      er("Lots of forms came from here just now. Wait 15 minutes. Then try again.")),
                  _url(visit, "check"))]
     return []
 
@@ -266,22 +288,29 @@ def _step(name: str, form: type[Form], title: Any, **more: Any) -> journeys.Step
 JOURNEY = journeys.Journey(
     kind="interest",
     steps=[
-        _step("who", WhoForm, lambda: _("Say who is filling this in"), setup=_setup_who, prefill=_prefill_who,
+        _step("who", WhoForm, lambda: pick(_("Say who is filling this in"), er("Say who is filling this in.")), setup=_setup_who, prefill=_prefill_who,
               hook=_chose_who),
-        _step("helper", HelperForm, lambda: _("Tell us about yourself and that they agree"), setup=_setup_helper,
+        _step("helper", HelperForm, lambda: pick(_("Tell us about yourself and that they agree"),
+                                                 er("Tell us about you. Say that they agree.")), setup=_setup_helper,
               shown=lambda visit: _for_whom(visit) == "someone"),
-        _step("contact", InterestContactForm, lambda: _("Give a name and how to contact them"),
+        _step("contact", InterestContactForm, lambda: pick(_("Give a name and how to contact them"),
+                                                           er("Tell us a name and how to contact them.")),
               setup=_setup_contact, shown=lambda visit: not _profile_complete(_subject(visit))
               or visit.answered("contact"),
               prefill=_from_profile("name", "email", "phone", "address", "contact_channel", "best_times")),
-        _step("taking_part", TakingPartForm, lambda: _("Say how and when you could take part"),
+        _step("taking_part", TakingPartForm, lambda: pick(_("Say how and when you could take part"),
+                                                          er("Say how and when you can take part.")),
               setup=_setup_taking_part),
-        _step("access", InterestAccessForm, lambda: _("Check what would help you take part"), setup=_setup_access,
+        _step("access", InterestAccessForm, lambda: pick(_("Check what would help you take part"),
+                                                         er("Check what helps you take part.")), setup=_setup_access,
               prefill=_from_profile("access_needs", "interpreter_language", "access_other")),
-        _step("about", AboutForm, lambda: _("Check what you would like to tell us"), setup=_setup_about),
-        _step("payment", PaymentForm, lambda: _("Say whether you would like to be paid"),
+        _step("about", AboutForm, lambda: pick(_("Check what you would like to tell us"),
+                                               er("Check what you want to tell us.")), setup=_setup_about),
+        _step("payment", PaymentForm, lambda: pick(_("Say whether you would like to be paid"),
+                                                   er("Say if you want to be paid.")),
               prefill=_from_profile("payment_preference"), setup=_setup_payment),
-        _step("agree", AgreeForm, lambda: _("Agree that we can keep these details"), setup=_setup_agree),
+        _step("agree", AgreeForm, lambda: pick(_("Agree that we can keep these details"),
+                                               er("Agree that we can keep these details.")), setup=_setup_agree),
         _step("check", CheckForm, lambda: "", check=True),
     ],
     url=_url, submit=_send, context=_context, before_send=_before_send)
@@ -372,34 +401,38 @@ def _check_rows(visit: journeys.Visit) -> list[dict[str, Any]]:
     for_whom = _for_whom(visit)
     them = _for_them(visit)
     channels = {c.value: str(c.label) for c in CHANNEL_CHOICES}
-    rows = [{"question": _("Who is filling this in"),
-             "answer": _("Me") if for_whom == "me" else _("I am helping %(name)s", name=_helping_name(visit)),
+    rows = [{"question": pick(_("Who is filling this in"), er("Who is filling this in")),
+             "answer": pick(_("Me"), er("Me")) if for_whom == "me" else pick(
+                 _("I am helping %(name)s", name=_helping_name(visit)), er("I am helping %(name)s", name=_helping_name(visit))),
              "change_url": change("who")}]
     if for_whom == "someone":
         relationship = {c.value: str(c.label) for c in RELATIONSHIP_CHOICES}.get(helper.get("relationship"), "")
         helper_text = ", ".join(x for x in (helper.get("helper_name"), helper.get("helper_email"), relationship) if x)
-        rows.append({"question": _("About you"), "answer": helper_text, "change_url": change("helper")})
+        rows.append({"question": pick(_("About you"), er("About you")), "answer": helper_text, "change_url": change("helper")})
     rows += [
-        {"question": _("Name"), "answer": contact.get("name"), "change_url": change("contact")},
-        {"question": _("How to contact"), "answer": ", ".join(x for x in (
+        {"question": pick(_("Name"), er("Name")), "answer": contact.get("name"), "change_url": change("contact")},
+        {"question": pick(_("How to contact"), er("How to contact")), "answer": ", ".join(x for x in (
             channels.get(contact.get("contact_channel") or "", ""), contact.get("email"), contact.get("phone"),
             contact.get("address"), contact.get("best_times")) if x), "change_url": change("contact")},
-        {"question": _("Ways to take part"), "answer": names(taking.get("ways"), WAY_CHOICES),
+        {"question": pick(_("Ways to take part"), er("How to take part")), "answer": names(taking.get("ways"), WAY_CHOICES),
          "change_url": change("taking_part")},
-        {"question": _("Times"), "answer": ", ".join(x for x in (
+        {"question": pick(_("Times"), er("Good times")), "answer": ", ".join(x for x in (
             names(taking.get("availability"), AVAILABILITY_CHOICES), taking.get("availability_note")) if x),
          "change_url": change("taking_part")},
-        {"question": _("What would help"), "answer": ", ".join(x for x in (
+        {"question": pick(_("What would help"), er("What helps")), "answer": ", ".join(x for x in (
             names(access.get("access_needs"), ACCESS_CHOICES), access.get("interpreter_language"),
-            access.get("access_other")) if x) or _("Nothing extra"), "change_url": change("access")},
-        {"question": _("What they would like to get out of it") if them else _("What you would like to get out of it"),
+            access.get("access_other")) if x) or pick(_("Nothing extra"), er("Nothing extra")), "change_url": change("access")},
+        {"question": (pick(_("What they would like to get out of it"), er("What they would like from this")) if them
+                      else pick(_("What you would like to get out of it"), er("What you would like from this"))),
          "answer": about.get("hopes"), "change_url": change("about")},
-        {"question": _("What they would bring") if them else _("What you would bring"), "answer": about.get("brings"),
+        {"question": (pick(_("What they would bring"), er("What they are good at")) if them
+                      else pick(_("What you would bring"), er("What you are good at"))), "answer": about.get("brings"),
          "change_url": change("about")},
-        {"question": _("Payment"), "answer": {c.value: str(c.label) for c in PAYMENT_CHOICES}.get(payment or "", ""),
+        {"question": pick(_("Payment"), er("Getting paid")), "answer": {c.value: str(c.label) for c in PAYMENT_CHOICES}.get(payment or "", ""),
          "change_url": change("payment")},
-        {"question": _("Keeping their details") if them else _("Keeping your details"),
-         "answer": (_("They agreed") if them else _("You agreed")) if visit.values("agree").get("consent") else "",
+        {"question": (pick(_("Keeping their details"), er("Keeping their details")) if them
+                      else pick(_("Keeping your details"), er("Keeping your details"))),
+         "answer": (pick(_("They agreed"), er("They agreed")) if them else pick(_("You agreed"), er("You agreed"))) if visit.values("agree").get("consent") else "",
          "change_url": change("agree")},
     ]
     return rows

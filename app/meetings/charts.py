@@ -8,13 +8,13 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from app.meetings.forms import AGREE, OVERALL
+from app.meetings.models import SCALES
 
 INK, BAR, GRID = "#1b1b1b", "#1d4f91", "#b1b4b6"
 
 #: The words of each answer, 1 to 5, per question (as on the form).
 SCALE_LABELS: dict[str, list[Any]] = {name: [c.label for c in (OVERALL if name == "overall" else AGREE)]
-                                      for name in ("overall", "listened", "could_say", "information", "jargon",
-                                                   "adjustments", "safe_to_disagree")}
+                                      for name in SCALES}
 
 
 def bars(counts: dict[int, int | None], labels: list[Any], width: int = 320) -> Markup:

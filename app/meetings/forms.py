@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.forms import DatePartsField, Form, StaffForm, WholeNumberField
-from app.i18n import normalise_digits
+from app.i18n import both, er_l, normalise_digits
 
 LOCAL = ZoneInfo("Europe/London")  # where the meetings happen; stored in UTC
 
@@ -23,7 +23,8 @@ def strip(value: Any) -> Any:
 
 
 def _long(max_length: int) -> Length:
-    return Length(max=max_length, message=_l("This must be %(max)d characters or fewer"))
+    return Length(max=max_length, message=both(_l("This must be %(max)d characters or fewer"),
+                                               er_l("This is too long. Write up to %(max)s letters.")))
 
 
 FORMAT_CHOICES = [
@@ -113,11 +114,14 @@ class TranslateForm(StaffForm):
 
 # --- feedback ---------------------------------------------------------------------------------
 
-OVERALL = [SelectChoice("1", _l("Very bad")), SelectChoice("2", _l("Bad")), SelectChoice("3", _l("OK")),
-           SelectChoice("4", _l("Good")), SelectChoice("5", _l("Very good"))]
-AGREE = [SelectChoice("1", _l("No, not at all")), SelectChoice("2", _l("Not really")),
-         SelectChoice("3", _l("Partly")), SelectChoice("4", _l("Mostly")), SelectChoice("5", _l("Yes, completely"))]
-NOT_ASKED = SelectChoice("0", _l("I did not ask for any"))
+OVERALL = [SelectChoice("1", both(_l("Very bad"), er_l("Very bad"))), SelectChoice("2", both(_l("Bad"), er_l("Bad"))),
+           SelectChoice("3", both(_l("OK"), er_l("OK"))), SelectChoice("4", both(_l("Good"), er_l("Good"))),
+           SelectChoice("5", both(_l("Very good"), er_l("Very good")))]
+AGREE = [SelectChoice("1", both(_l("No, not at all"), er_l("No, not at all"))),
+         SelectChoice("2", both(_l("Not really"), er_l("Not really"))),
+         SelectChoice("3", both(_l("Partly"), er_l("A bit"))), SelectChoice("4", both(_l("Mostly"), er_l("Mostly"))),
+         SelectChoice("5", both(_l("Yes, completely"), er_l("Yes, completely")))]
+NOT_ASKED = SelectChoice("0", both(_l("I did not ask for any"), er_l("I did not ask for help.")))
 
 
 def _scale(label: Any, choices: list[SelectChoice]) -> RadioField:
@@ -125,23 +129,34 @@ def _scale(label: Any, choices: list[SelectChoice]) -> RadioField:
 
 
 class FeedbackForm(Form):
-    whose = RadioField(_l("Whose feedback is this?"), validators=[Optional()])
-    named = RadioField(_l("Do you want to put your name on it?"), choices=[
-        SelectChoice("named", _l("Yes, put my name on it")),
-        SelectChoice("anonymous", _l("No, keep it anonymous"))], validate_choice=False)
-    overall = _scale(_l("Overall, how did the meeting go?"), OVERALL)
-    listened = _scale(_l("Did you feel listened to?"), AGREE)
-    could_say = _scale(_l("Could you say what you wanted to say?"), AGREE)
-    information = _scale(_l("Was the information clear, and sent to you in good time?"), AGREE)
-    jargon = _scale(_l("Were the words easy to understand, without jargon?"), AGREE)
-    adjustments = _scale(_l("Did you get the support or changes you asked for?"), AGREE + [NOT_ASKED])
-    safe_to_disagree = _scale(_l("Did you feel safe to disagree?"), AGREE)
-    went_well = TextAreaField(_l("What went well?"), filters=[strip], validators=[_long(5000)])
-    change = TextAreaField(_l("What should change?"), filters=[strip], validators=[_long(5000)])
-    anything_else = TextAreaField(_l("Anything else you want to tell us?"), filters=[strip],
-                                  validators=[_long(5000)])
-    debrief = RadioField(_l("Would you like a one-to-one talk about the meeting (a debrief)?"), choices=[
-        SelectChoice("yes", _l("Yes, please contact me")), SelectChoice("no", _l("No, thank you"))],
+    whose = RadioField(both(_l("Whose feedback is this?"), er_l("Whose feedback is this?")), validators=[Optional()])
+    named = RadioField(both(_l("Do you want to put your name on it?"), er_l("Do you want to put your name on it?")),
+                       choices=[SelectChoice("named", both(_l("Yes, put my name on it"), er_l("Yes, put my name on it."))),
+                                SelectChoice("anonymous", both(_l("No, keep it anonymous"),
+                                                               er_l("No, do not put my name on it.")))],
+                       validate_choice=False)
+    overall = _scale(both(_l("Overall, how did the meeting go?"), er_l("How was the meeting?")), OVERALL)
+    listened = _scale(both(_l("Did you feel listened to?"), er_l("Did people listen to you?")), AGREE)
+    could_say = _scale(both(_l("Could you say what you wanted to say?"), er_l("Could you say what you wanted?")),
+                       AGREE)
+    # Two questions, each with its own answer (it was one question asking both).
+    information = _scale(both(_l("Was the information clear?"), er_l("Were the papers clear?")), AGREE)
+    in_time = _scale(both(_l("Was the information sent to you in good time?"), er_l("Did the papers come in time?")),
+                     AGREE)
+    jargon = _scale(both(_l("Were the words easy to understand, without jargon?"), er_l("Were the words easy?")), AGREE)
+    adjustments = _scale(both(_l("Did you get the support or changes you asked for?"),
+                              er_l("Did you get the help you asked for?")), AGREE + [NOT_ASKED])
+    safe_to_disagree = _scale(both(_l("Did you feel safe to disagree?"), er_l("Did you feel safe to say no?")), AGREE)
+    went_well = TextAreaField(both(_l("What went well?"), er_l("What was good?")), filters=[strip],
+                              validators=[_long(5000)])
+    change = TextAreaField(both(_l("What should change?"), er_l("What should we do better?")), filters=[strip],
+                           validators=[_long(5000)])
+    anything_else = TextAreaField(both(_l("Anything else you want to tell us?"), er_l("Anything else?")),
+                                  filters=[strip], validators=[_long(5000)])
+    debrief = RadioField(both(_l("Would you like a one-to-one talk about the meeting (a debrief)?"),
+                              er_l("Do you want to talk to 1 of our team about the meeting?")), choices=[
+        SelectChoice("yes", both(_l("Yes, please contact me"), er_l("Yes, please contact me."))),
+        SelectChoice("no", both(_l("No, thank you"), er_l("No, thank you.")))],
         validators=[Optional()])
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -153,12 +168,14 @@ class FeedbackForm(Form):
         answers = {name: self[name].data for name in SCALES}
         texts = {name: self[name].data or "" for name in TEXTS}
         if valid and is_empty(answers, texts, self.debrief.data == "yes" and self.named.data == "named"):
-            self.overall.errors = [_l("You have not answered anything yet. Answer any question, or write "
-                                      "something, then send it.")]
+            self.overall.errors = [both(_l("You have not answered anything yet. Answer any question, or write "
+                                           "something, then send it."),
+                                        er_l("Answer 1 question, or write something. Then send it."))]
             return False
         return valid
 
     def validate_named(self, field: Any) -> None:
         """Asked only of people signed in who came (the route empties the choices otherwise)."""
         if self.named.choices and field.data not in ("named", "anonymous"):
-            raise ValidationError(_l("Choose whether to put your name on it"))
+            raise ValidationError(both(_l("Choose whether to put your name on it"),
+                                       er_l("Choose if you want to put your name on it.")))

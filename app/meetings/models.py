@@ -27,7 +27,7 @@ def random_id() -> str:
 
 FORMATS = ("in_person", "online", "phone")
 #: The scale questions, in the order asked; each answer is 1 (worst) to 5 (best), or absent.
-SCALES = ("overall", "listened", "could_say", "information", "jargon", "adjustments", "safe_to_disagree")
+SCALES = ("overall", "listened", "could_say", "information", "in_time", "jargon", "adjustments", "safe_to_disagree")
 #: Free-text questions.
 TEXTS = ("went_well", "change", "anything_else")
 

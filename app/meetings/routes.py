@@ -14,7 +14,7 @@ from app.account import drafts
 from app.account import service as accounts
 from app.account.models import Contributor
 from app.db import utcnow
-from app.i18n import current_language
+from app.i18n import current_language, er, pick
 from app.meetings import service
 from app.plugs import plugs
 from app.meetings.forms import FeedbackForm
@@ -28,7 +28,8 @@ bp = Blueprint("meetings", __name__)
 
 @bp.context_processor
 def _names() -> dict[str, Any]:
-    return {"format_names": {"in_person": _("In person"), "online": _("Online"), "phone": _("By phone")},
+    return {"format_names": {"in_person": pick(_("In person"), er("Meet in person")), "online": pick(_("Online"), er("Online")),
+                             "phone": pick(_("By phone"), er("On the phone"))},
             "feedback_closes": service.feedback_closes, "ends_at": service.ends_at}
 
 
@@ -73,8 +74,10 @@ def _feedback_form(meeting: Meeting, people: list[Contributor]) -> FeedbackForm:
     form = FeedbackForm()
     me = current_contributor()
     if len(people) > 1 or (people and people[0].id != me.id):
-        form.whose.choices = [(str(p.id), _("My own feedback") if p.id == me.id else
-                               _("Feedback from %(name)s, given by me", name=p.display_name)) for p in people]
+        form.whose.choices = [(str(p.id), pick(_("My own feedback"), er("This is my own feedback.")) if p.id == me.id
+                               else pick(_("Feedback from %(name)s, given by me", name=p.display_name),
+                                         er("This is feedback from %(name)s. I am writing it for them.",
+                                            name=p.display_name))) for p in people]
     else:
         form.whose.choices = []
     if not people:
@@ -96,7 +99,7 @@ def feedback(code: str):  # type: ignore[no-untyped-def]
             chosen = form.whose.data if form.whose.choices else str(people[0].id)
             person = next((p for p in people if str(p.id) == chosen), None)
             if person is None:
-                form.whose.errors = [_("Choose whose feedback this is")]
+                form.whose.errors = [pick(_("Choose whose feedback this is"), er("Choose whose feedback this is."))]
         if not form.whose.errors:
             answers = {name: form[name].data for name in SCALES}
             texts = {name: form[name].data or "" for name in TEXTS}

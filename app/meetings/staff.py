@@ -32,7 +32,8 @@ TEAM = ("admin", "officer")
 
 def question_names() -> dict[str, str]:
     return {"overall": _("Overall, how it went"), "listened": _("Felt listened to"),
-            "could_say": _("Could say what they wanted"), "information": _("Information clear and in time"),
+            "could_say": _("Could say what they wanted"), "information": _("Information clear"),
+            "in_time": _("Information sent in good time"),
             "jargon": _("Words easy, without jargon"), "adjustments": _("Got the support asked for"),
             "safe_to_disagree": _("Felt safe to disagree"), "went_well": _("What went well"),
             "change": _("What should change"), "anything_else": _("Anything else")}

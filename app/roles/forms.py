@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from app.forms import DatePartsField, Form, StaffForm
+from app.i18n import both, er_l
 from app.roles.models import EASY_READ_SECTIONS, TRANSLATABLE
 
 
@@ -22,11 +23,12 @@ def _text(label: Any, hint: Any) -> TextAreaField:
                          validators=[Length(max=4000, message=_l("This must be 4000 characters or fewer"))])
 
 
+#: Also the names of a role's format on its public page (so they follow easy read too).
 FORMAT_CHOICES = [
-    SelectChoice("in_person", _l("In person")),
-    SelectChoice("online", _l("Online")),
-    SelectChoice("phone", _l("By phone")),
-    SelectChoice("mixed", _l("A mix of these")),
+    SelectChoice("in_person", both(_l("In person"), er_l("Meet in person"))),
+    SelectChoice("online", both(_l("Online"), er_l("Online"))),
+    SelectChoice("phone", both(_l("By phone"), er_l("On the phone"))),
+    SelectChoice("mixed", both(_l("A mix of these"), er_l("A mix of these"))),
 ]
 EVENINGS_CHOICES = [
     SelectChoice("no", _l("No, daytime on weekdays only")),
@@ -103,16 +105,18 @@ class RoleFilterForm(Form):
     class Meta:
         csrf = False
 
-    format = SelectMultipleField(_l("How you take part"), choices=FORMAT_CHOICES, validators=[Optional()])
-    time = SelectMultipleField(_l("Time it takes"), validators=[Optional()], choices=[
-        SelectChoice("short", _l("About an hour")),
-        SelectChoice("half_day", _l("About half a day")),
-        SelectChoice("day", _l("A day or more")),
+    format = SelectMultipleField(both(_l("How you take part"), er_l("How do you want to take part?")),
+                                 choices=FORMAT_CHOICES, validators=[Optional()])
+    time = SelectMultipleField(both(_l("Time it takes"), er_l("How much time does it take?")),
+                               validators=[Optional()], choices=[
+        SelectChoice("short", both(_l("About an hour"), er_l("About 1 hour"))),
+        SelectChoice("half_day", both(_l("About half a day"), er_l("About half a day"))),
+        SelectChoice("day", both(_l("A day or more"), er_l("1 day or more"))),
     ])
-    pay = RadioField(_l("Payment"), validators=[Optional()], choices=[
-        SelectChoice("", _l("Paid or voluntary")),
-        SelectChoice("paid", _l("Paid roles only")),
-        SelectChoice("voluntary", _l("Voluntary roles only")),
+    pay = RadioField(both(_l("Payment"), er_l("Which roles do you want to see?")), validators=[Optional()], choices=[
+        SelectChoice("", both(_l("Paid or voluntary"), er_l("Paid and unpaid roles"))),
+        SelectChoice("paid", both(_l("Paid roles only"), er_l("Only paid roles"))),
+        SelectChoice("voluntary", both(_l("Voluntary roles only"), er_l("Only unpaid roles"))),
     ])
 
 

@@ -16,7 +16,7 @@ from app.staff.models import StaffTask
 from tests.account.test_details import signed_in
 from tests.account.test_sign_in import make_contributor
 from tests.account.test_supporters import person_with_helper, sign_in_as
-from tests.conftest import ClientRequest, body_text, deliver_mail
+from tests.conftest import ClientRequest, body_text, deliver_mail, text_of
 from tests.interests.helpers import ANSWERS, answer, only_interest, published_role, send, walk
 
 
@@ -299,3 +299,34 @@ def test_a_signed_in_person_can_add_someone_new_they_help(app) -> None:
     lee_browser = sign_in_as(app, lee.id)
     lee_browser.post_redirect(f"/account/supporters/{link.id}/confirm", {"answer": "yes"})
     assert "I am filling it in for Lee New" in cr.get(f"/roles/{role_id}/interest/who?lang=en").text()
+
+
+def test_easy_read_speaks_easy_read_on_every_page_of_the_form(app, client_request) -> None:
+    role_id = published_role(app)
+    walk(client_request, role_id)
+    check = client_request.get(f"/roles/{role_id}/interest/check?lang=en&easy-read=on")
+    assert [text_of(dt) for dt in check.findall(".//dl//dt")] == [
+        "Who is filling this in", "Name", "How to contact", "How to take part", "Good times", "What helps",
+        "What you would like from this", "What you are good at", "Getting paid", "Keeping your details"]
+    assert "On a video call, On the phone" in check.text()  # the answers are in easy-read words too
+    taking_part = client_request.post(f"/roles/{role_id}/interest/taking_part?lang=en&easy-read=on", {})
+    assert [m for _, m in taking_part.error_summary()] == [
+        "Choose at least 1 way to take part.", "Choose at least 1 time that is good for you."]
+    assert text_of(taking_part.find(".//legend")) == "How do you want to take part?"
+    standard = client_request.get(f"/roles/{role_id}/interest/taking_part?lang=en&easy-read=off")
+    assert text_of(standard.find(".//legend")) == "How would you like to take part?"
+
+
+def test_easy_read_payment_keeps_the_promise_about_benefits(app, client_request) -> None:
+    role_id = published_role(app)
+    page = client_request.get(f"/roles/{role_id}/interest/payment?lang=en&easy-read=on")
+    points = [text_of(p) for p in page.findall(".//li[@class='easy-read-point']/p")]
+    assert "We will not ask which benefits you get." in points
+
+
+def test_a_closed_role_says_so_in_easy_read(app, client_request) -> None:
+    past = published_role(app, closing_date=date.today() - timedelta(days=1))
+    page = client_request.get(f"/roles/{past}/interest/who?lang=en&easy-read=on", expected_status=410)
+    assert page.h1 == "This role is closed"
+    assert [text_of(p) for p in page.findall(".//li[@class='easy-read-point']/p")][1] == \
+        "There are other roles you can do."

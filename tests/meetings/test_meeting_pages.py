@@ -262,3 +262,31 @@ def test_only_the_involvement_team_sees_meetings_and_feedback(app) -> None:
     assert sam.client.get(f"/staff/meetings/{meeting.id}").status_code in (302, 303, 403)
     assert sam.client.post(f"/account/meetings/{meeting.id}/claim", data={
         "csrf_token": sam.csrf_token("/account/meetings")}).status_code == 404  # not theirs
+
+
+def test_easy_read_feedback_asks_one_thing_at_a_time_in_its_own_words(app) -> None:
+    meeting, _officer = arranged(app, [])
+    visitor = ClientRequest(app.test_client())
+    easy = visitor.get(f"/m/{meeting.code}/feedback?lang=en&easy-read=on")
+    legends = [text_of(legend) for legend in easy.findall(".//legend")]
+    assert "Were the papers clear?" in legends and "Did the papers come in time?" in legends
+    assert not [legend for legend in legends if legend.count("?") > 1]
+    assert "A bit" in [text_of(label) for label in easy.findall(".//label")]  # the answers too
+    assert "Send my feedback" in [text_of(button) for button in easy.findall(".//main//button")]
+    refused = visitor.post(f"/m/{meeting.code}/feedback?lang=en&easy-read=on", {})
+    assert [m for _, m in refused.error_summary()] == ["Answer 1 question, or write something. Then send it."]
+    standard = visitor.get(f"/m/{meeting.code}/feedback?lang=en&easy-read=off")
+    assert {"Was the information clear?", "Was the information sent to you in good time?"} <= {
+        text_of(legend) for legend in standard.findall(".//legend")}
+    visitor.post_redirect(f"/m/{meeting.code}/feedback", {"information": "4", "in_time": "2"})
+    with app.app_context():
+        assert db.session().scalar(select(FeedbackResponse)).answers == {"information": 4, "in_time": 2}
+
+
+def test_closed_feedback_has_easy_read_points(app) -> None:
+    sam, sam_id = signed_in(app)
+    meeting, _officer = arranged(app, [sam_id], hours_ago=24 * 15)
+    page = sam.get(f"/m/{meeting.code}/feedback?lang=en&easy-read=on")
+    assert page.find(".//h1").text == "You cannot give feedback now"
+    points = [text_of(p) for p in page.findall(".//li[@class='easy-read-point']/p")]
+    assert points[0] == "It is too late to give feedback here." and "Call" in points[1]

@@ -72,3 +72,15 @@ def test_role_page_in_easy_read_and_in_the_persons_language(app, client_request)
     polish = client_request.get(f"/roles/{role_id}?lang=pl")
     assert polish.h1 == COMPLETE["title"]
     assert polish.find(".//div[@class='callout']") is not None  # "not translated yet" note
+
+
+def test_the_filters_speak_easy_read(app, client_request) -> None:
+    publish(app, title="Open role")
+    page = client_request.get("/roles/?lang=en&easy-read=on&pay=paid")
+    legends = [" ".join("".join(el.itertext()).split()) for el in page.findall(".//legend")]
+    assert legends == ["How do you want to take part?", "How much time does it take?", "Which roles do you want to see?"]
+    labels = [" ".join("".join(el.itertext()).split()) for el in page.findall(".//main//label")]
+    assert "About 1 hour" in labels and "Only unpaid roles" in labels
+    assert [" ".join("".join(b.itertext()).split()) for b in page.findall(".//main//button")] == ["Show roles"]
+    standard = client_request.get("/roles/?lang=en&easy-read=off")
+    assert "Time it takes" in [" ".join("".join(el.itertext()).split()) for el in standard.findall(".//legend")]
