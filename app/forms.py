@@ -31,7 +31,7 @@ from wtforms import Field, StringField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
-from app.i18n import normalise_digits, parse_amount, to_pence
+from app.i18n import both, er_l, normalise_digits, parse_amount, to_pence
 
 
 KEPT = "kept_form"  # session: {"path": ..., "values": [[name, value], ...]} waiting for sign-in
@@ -128,6 +128,15 @@ class DatePartsField(_StopOnUnreadable, Field):
     """A date typed into three boxes named ``<name>-day``, ``-month`` and ``-year``."""
 
     PARTS = ("day", "month", "year")
+    #: What a person is told when the boxes cannot be read as a date (standard and easy read).
+    messages = {
+        "incomplete": both(_l("The date must include a day, a month and a year"),
+                           er_l("Write the day, the month and the year. For example 27 3 2026.")),
+        "not_a_date": both(_l("Enter a real date, for example 27 3 2026"),
+                           er_l("Write a real date. For example 27 3 2026.")),
+        "short_year": both(_l("Enter the year with 4 digits, for example 2026"),
+                           er_l("Write the year with 4 numbers. For example 2026.")),
+    }
 
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
@@ -150,16 +159,16 @@ class DatePartsField(_StopOnUnreadable, Field):
                 return
             missing = [p for p in self.PARTS if not typed[p]]
             if missing:
-                self.process_errors.append(_l("The date must include a day, a month and a year"))
+                self.process_errors.append(self.messages["incomplete"])
                 return
             try:
                 self.data = date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
             except (ValueError, OverflowError):  # not a date, or a number too big for one (found by fuzzing)
-                self.process_errors.append(_l("Enter a real date, for example 27 3 2026"))
+                self.process_errors.append(self.messages["not_a_date"])
                 return
             if self.data.year < 1900:
                 self.data = None
-                self.process_errors.append(_l("Enter the year with 4 digits, for example 2026"))
+                self.process_errors.append(self.messages["short_year"])
 
     def _value(self) -> str:
         return ""
@@ -171,6 +180,13 @@ MOST_POUNDS = 100_000  # the most a money box takes: amounts are whole pence in 
 class MoneyField(_StopOnUnreadable, StringField):
     """An amount of money; ``data`` is integer pence (or ``None``)."""
 
+    messages = {
+        "unreadable": both(_l("Enter an amount in pounds and pence, like 12.50"),
+                           er_l("Write the amount in pounds and pence. For example 12.50.")),
+        "too_much": both(_l("Enter an amount up to £100,000"),
+                         er_l("Write an amount of £100,000 or less.")),
+    }
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.raw = valuelist[0] if valuelist else ""
         self.data = None
@@ -178,9 +194,9 @@ class MoneyField(_StopOnUnreadable, StringField):
             return
         amount = parse_amount(self.raw)
         if amount is None:
-            raise ValueError(_l("Enter an amount in pounds and pence, like 12.50"))
+            raise ValueError(self.messages["unreadable"])
         if amount > MOST_POUNDS:  # more than anyone claims or is paid at once (and than a column holds)
-            raise ValueError(_l("Enter an amount up to £100,000"))
+            raise ValueError(self.messages["too_much"])
         self.data = to_pence(amount)
 
     def _value(self) -> str:
@@ -192,6 +208,10 @@ class MoneyField(_StopOnUnreadable, StringField):
 class WholeNumberField(_StopOnUnreadable, StringField):
     """A whole number typed in any digits, with or without thousands separators; ``data`` is an int."""
 
+    messages = {
+        "unreadable": both(_l("Enter a whole number, like 10"), er_l("Write a whole number. For example 10.")),
+    }
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.raw = valuelist[0] if valuelist else ""
         self.data = None
@@ -199,7 +219,7 @@ class WholeNumberField(_StopOnUnreadable, StringField):
         if not typed:
             return
         if not typed.isascii() or not typed.isdigit():
-            raise ValueError(_l("Enter a whole number, like 10"))
+            raise ValueError(self.messages["unreadable"])
         self.data = int(typed)
 
     def _value(self) -> str:

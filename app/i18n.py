@@ -309,9 +309,12 @@ def bdi(text: object) -> Markup:
     return Markup("<bdi>%s</bdi>") % text
 
 
-def ern(singular: str, plural: str, num: int, **variables: object) -> str:
-    """Easy-read text with a count (``ngettext`` in the ``easyread`` domain; ``%(num)s`` is the count)."""
-    return _easy_read.ngettext(singular, plural, num, **variables)
+def ern(singular: str, plural: str, num: int, /, **variables: object) -> str:
+    """Easy-read text with a count (``ngettext`` in the ``easyread`` domain; ``%(num)s`` is the count).
+    As with ``ngettext`` in a template, ``num=`` may give other words for the count (``num="%(num)s"``
+    keeps the placeholder, for app.js to fill in a count it works out itself)."""
+    variables.setdefault("num", num)
+    return _easy_read.get_translations().ungettext(singular, plural, num) % variables
 
 
 def plural_samples() -> dict[str, int]:

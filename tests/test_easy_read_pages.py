@@ -50,11 +50,13 @@ def visitors(app: Flask) -> dict[str, FlaskClient]:
 
 
 def own_words(app: Flask) -> set[str]:
-    """Words that are people's or the team's own (names, role titles, meeting titles): never translated."""
+    """Words that are people's or the team's own (names, role titles, meeting titles), and each language's
+    name in that language (the language choices): never translated."""
     from sqlalchemy import select
 
     from app import db
     from app.account.models import Contributor
+    from app.i18n import available
     from app.meetings.models import Meeting
     from app.roles.models import Role
 
@@ -62,7 +64,7 @@ def own_words(app: Flask) -> set[str]:
         s = db.session()
         return ({t for t in s.scalars(select(Role.title)) if t} | {t for t in s.scalars(select(Meeting.title)) if t}
                 | {n for c in s.scalars(select(Contributor)) for n in (c.name, c.display_name) if n}
-                | {app.config["ORGANISATION_NAME"]})
+                | {app.config["ORGANISATION_NAME"]} | {language.name for language in available()})
 
 
 def not_easy(page: str, own: set[str], organisation: str) -> list[str]:

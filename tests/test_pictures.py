@@ -71,7 +71,7 @@ def test_choices_show_pictures_in_easy_read_only(app: Flask) -> None:
     cr, _ = signed_in(app)
     easy = cr.get("/account/details/contact?easy-read=on")
     labels = {"".join(label.itertext()).strip(): label.find("img") for label in easy.findall(".//label")}
-    assert "/static/pictures/letter.svg?" in labels["Post"].get("src")
+    assert "/static/pictures/letter.svg?" in labels["Letter in the post"].get("src")
     assert "/static/pictures/text-message.svg?" in labels["Text message"].get("src")
     plain = cr.get("/account/details/contact?easy-read=off")
     assert not plain.findall(".//label/img")

@@ -91,3 +91,14 @@ def test_too_large_uploads_get_a_clear_page(settings) -> None:
 
 def test_health_check_answers(client) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_an_error_page_in_easy_read_says_what_to_do_beside_a_picture(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/no-such-page?lang=en&easy-read=on")
+    assert page.status_code == 404
+    text = page.get_data(as_text=True)
+    assert "<h1>We cannot find this page</h1>" in text
+    assert "Check the web address. If you pressed a link, the link may be old." in text
+    assert 'class="easy-read-point"' in text and "/static/pictures/question.svg" in text
+    plain = client.get("/no-such-page?lang=en&easy-read=off").get_data(as_text=True)
+    assert "<h1>Page not found</h1>" in plain and "easy-read-point" not in plain

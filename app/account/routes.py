@@ -19,7 +19,7 @@ from app.account.forms import (
 )
 from app.account.models import Contributor, SupportLink
 from app.plugs import plugs
-from app.i18n import COOKIE_MAX_AGE, EASY_READ_COOKIE, LANG_COOKIE, available, easy_read_on
+from app.i18n import COOKIE_MAX_AGE, EASY_READ_COOKIE, LANG_COOKIE, available, easy_read_on, er, pick
 from app.security import contributor_required, current_contributor, subject_required
 from app.staff.models import StaffTask
 
@@ -102,7 +102,8 @@ def sign_in():  # type: ignore[no-untyped-def]
         try:
             service.request_sign_in(form.email.data, security.client_ip(), _locale(), easy_read_on())
         except service.SignInLimited:
-            form.email.errors.append(_("You have asked for too many sign-in emails. Wait 15 minutes, then try again."))
+            form.email.errors.append(pick(_("You have asked for too many sign-in emails. Wait 15 minutes, then try again."),
+                                         er("You asked for too many emails. Wait 15 minutes. Then try again.")))
             status = 429
         else:
             session[PENDING_EMAIL] = service.normalise_email(form.email.data)
@@ -122,13 +123,15 @@ def check_email():  # type: ignore[no-untyped-def]
             token = service.token_for_code(email, form.code.data, security.client_ip())
         except service.CodeChecksLimited:
             status = 429
-            form.code.errors.append(_("Too many codes have been tried. Ask for a new sign-in email later, "
-                                      "or call us and we will help you sign in."))
+            form.code.errors.append(pick(_("Too many codes have been tried. Ask for a new sign-in email later, "
+                                           "or call us and we will help you sign in."),
+                                         er("You tried too many codes. Ask for a new email later. Or call us. We will help you sign in.")))
         else:
             if token is not None:
                 return _finish_sign_in(token)
-            form.code.errors.append(_("That code is not right, or it has expired. Check the newest email, "
-                                      "or ask for a new one"))
+            form.code.errors.append(pick(_("That code is not right, or it has expired. Check the newest email, "
+                                           "or ask for a new one"),
+                                         er("This code does not work. Look for our newest email. Or ask for a new one.")))
     return render_template("account/check_email.html", form=form, email=email), status
 
 
@@ -179,7 +182,7 @@ def sign_out():  # type: ignore[no-untyped-def]
     db.session().commit()
     for key in ("contributor_id", "contributor_sv", ACTING_FOR):
         session.pop(key, None)
-    flash(_("You have signed out."))
+    flash(pick(_("You have signed out."), er("You have signed out.")))
     return redirect(url_for("account.sign_in"))
 
 
@@ -189,7 +192,7 @@ def sign_out_everywhere():  # type: ignore[no-untyped-def]
     service.sign_out_everywhere(current_contributor())
     for key in ("contributor_id", "contributor_sv", ACTING_FOR):
         session.pop(key, None)
-    flash(_("You have signed out on every device."))
+    flash(pick(_("You have signed out on every device."), er("You have signed out on all your phones and computers.")))
     return redirect(url_for("account.sign_in"))
 
 
@@ -266,7 +269,7 @@ def _details_page(topic: str):  # type: ignore[no-untyped-def]
         if service.update_profile(contributor, page.changes(form.data), by=access.acting()) and acted_by_name():
             service.tell_person(contributor, "details_changed", acted_by_name() or "")
         db.session().commit()
-        flash(_("Your details have been saved."))
+        flash(pick(_("Your details have been saved."), er("We saved your details.")))
         response = redirect(url_for("account.home"))
         if topic == "language" and g.acting_for is None:
             return _remember_preferences(response, contributor)
@@ -328,8 +331,9 @@ SETUP = journeys.Journey(
            for topic, page in TOPICS.items()],
     url=lambda visit, step: url_for("account.setup", step=step),
     submit=_setup_send,
-    context=lambda visit: {"layout": "components/journey_page.html", "journey_title": _("Setting up your details"),
-                           "title_suffix": _("Setting up your details"), "button_label": _("Save and continue")})
+    context=lambda visit: {"layout": "components/journey_page.html", "journey_title": pick(_("Setting up your details"), er("Setting up your details")),
+                           "title_suffix": _("Setting up your details"),
+                           "button_label": pick(_("Save and continue"), er("Save and go to the next page"))})
 
 
 @bp.route("/set-up/<step>", methods=["GET", "POST"])
@@ -357,7 +361,7 @@ def details_bank():  # type: ignore[no-untyped-def]
                     "payments use them. We have told %(name)s.", name=contributor.display_name))
         else:
             service.save_bank_details(contributor, details, by=access.acting())
-            flash(_("Your bank details have been saved."))
+            flash(pick(_("Your bank details have been saved."), er("We saved your bank details.")))
         return redirect(url_for("account.home"))
     return render_template("account/details_bank.html", form=form, bank=service.masked_bank_details(contributor),
                            setup=bool(request.args.get("setup")))
@@ -381,12 +385,14 @@ def new_supporter():  # type: ignore[no-untyped-def]
     form = SupporterForm()
     if form.validate_on_submit():
         if service.normalise_email(form.email.data) == me.email:
-            form.email.errors.append(_("Enter the email address of the person who helps you, not your own"))
+            form.email.errors.append(pick(_("Enter the email address of the person who helps you, not your own"),
+                                         er("Write their email address. Do not write your own.")))
         else:
             _link, message_id = service.add_supporter(
                 me, name=form.name.data, email=form.email.data, relationship=form.relationship.data,
                 permissions=list(form.permissions.data), locale=_locale())
-            flash(_("%(name)s can now help you. We have emailed them to say so.", name=form.name.data))
+            flash(pick(_("%(name)s can now help you. We have emailed them to say so.", name=form.name.data),
+                       er("%(name)s can now help you. We sent them an email to say so.", name=form.name.data)))
             return redirect(url_for("account.supporters"))
     return render_template("account/supporter_new.html", form=form)
 
@@ -406,10 +412,12 @@ def confirm_supporter(link_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         if form.answer.data == "yes":
             service.confirm_supporter(link, by=service.actor(me))
-            flash(_("%(name)s can now help you. You can stop this at any time.", name=helper.display_name))
+            flash(pick(_("%(name)s can now help you. You can stop this at any time.", name=helper.display_name),
+                       er("%(name)s can now help you. You can stop this at any time.", name=helper.display_name)))
         else:
             service.withdraw_supporter(link, by=service.actor(me))
-            flash(_("%(name)s cannot act for you.", name=helper.display_name))
+            flash(pick(_("%(name)s cannot act for you.", name=helper.display_name),
+                       er("%(name)s cannot do things for you.", name=helper.display_name)))
         return redirect(url_for("account.supporters"))
     return render_template("account/supporter_confirm.html", form=form, link=link, helper=helper,
                            relationship_names={c.value: c.label for c in RELATIONSHIP_CHOICES})
@@ -427,7 +435,8 @@ def change_supporter(link_id: int):  # type: ignore[no-untyped-def]
     form = SupporterPermissionsForm(data=None if request.method == "POST" else {"permissions": link.permissions})
     if form.validate_on_submit():
         service.change_supporter(link, list(form.permissions.data), by=service.actor(me))
-        flash(_("You have changed what %(name)s can do for you.", name=helper.display_name))
+        flash(pick(_("You have changed what %(name)s can do for you.", name=helper.display_name),
+                   er("You changed what %(name)s can do for you.", name=helper.display_name)))
         return redirect(url_for("account.supporters"))
     return render_template("account/supporter_change.html", form=form, helper=helper)
 
@@ -441,7 +450,8 @@ def ask_for_help():  # type: ignore[no-untyped-def]
     form = PrivateHelpForm()
     if form.validate_on_submit():
         service.ask_for_help(current_contributor(), form.message.data)
-        flash(_("Thank you. The team will contact you. We will not tell anyone who helps you."))
+        flash(pick(_("Thank you. The team will contact you. We will not tell anyone who helps you."),
+                   er("Thank you. Our team will contact you. We will not tell anyone who helps you.")))
         return redirect(url_for("account.supporters"))
     return render_template("account/ask_for_help.html", form=form)
 
@@ -455,7 +465,7 @@ def withdraw_supporter(link_id: int):  # type: ignore[no-untyped-def]
     if link is None or link.contributor_id != me.id:
         abort(404)
     service.withdraw_supporter(link, by=service.actor(me))
-    flash(_("They can no longer act for you."))
+    flash(pick(_("They can no longer act for you."), er("They cannot do things for you now.")))
     return redirect(url_for("account.supporters"))
 
 
@@ -510,7 +520,8 @@ def data_view():  # type: ignore[no-untyped-def]
 def data_erase():  # type: ignore[no-untyped-def]
     if request.method == "POST":
         data.request_erasure(current_contributor())
-        flash(_("We have your request. The team will erase your data and tell you when it is done."))
+        flash(pick(_("We have your request. The team will erase your data and tell you when it is done."),
+                   er("We got your request. Our team will delete your data. We will tell you when it is done.")))
         return redirect(url_for("account.your_data"))
     return render_template("account/data_erase.html")
 
@@ -542,8 +553,9 @@ def start_form(kind: str):  # type: ignore[no-untyped-def]
         return redirect(plugs().forms[kind].resume(draft))
     form = WhoForm(data=None if request.method == "POST" else
                    {"for_whom": str(g.acting_for.id) if g.acting_for else None})
-    form.for_whom.choices = [("me", _("I am filling it in for myself"))] + [
-        (str(p.id), _("I am filling it in for %(name)s", name=p.display_name)) for p in people]
+    form.for_whom.choices = [("me", pick(_("I am filling it in for myself"), er("It is for me")))] + [
+        (str(p.id), pick(_("I am filling it in for %(name)s", name=p.display_name), er("It is for %(name)s", name=p.display_name)))
+        for p in people]
     if form.validate_on_submit():
         subject_person = me if form.for_whom.data == "me" else next(
             p for p in people if str(p.id) == form.for_whom.data)
@@ -560,5 +572,5 @@ def delete_form(public_id: str):  # type: ignore[no-untyped-def]
     if draft is None:
         abort(404)
     drafts.discard(draft)
-    flash(_("The form has been deleted."))
+    flash(pick(_("The form has been deleted."), er("We deleted the form.")))
     return redirect(url_for("account.your_forms"))

@@ -159,3 +159,29 @@ def test_account_pages_need_sign_in(app, client) -> None:
                     for name in rule.arguments}
             response = client.get(rule.build(args)[1])
             assert response.status_code == 302 and response.headers["Location"].startswith("/account/sign-in")
+
+
+@pytest.mark.parametrize(
+    "data, target, message",
+    [
+        ({"contact_channel": "phone"}, "#phone", "Write a phone number. Then we can call or text you."),
+        ({"contact_channel": "post"}, "#address", "Write your address. Then we can send you letters."),
+        ({}, "#contact_channel-0", "Choose how we should contact you."),
+    ],
+)
+def test_with_easy_read_on_errors_say_what_to_do_in_easy_read(app, data, target: str, message: str) -> None:
+    cr, _ = signed_in(app)
+    page = cr.post("/account/details/contact?lang=en&easy-read=on", data)
+    assert (target, message) in page.error_summary()
+    assert page.find(".//legend").text.strip() == "How should we contact you?"
+
+
+def test_with_easy_read_on_a_box_says_how_much_you_can_write_in_easy_read(app) -> None:
+    cr, _ = signed_in(app)
+    page = cr.get("/account/details/access?lang=en&easy-read=on")
+    count = page.by_id("access_other-count")
+    assert count is not None and count.text.strip() == "You can write up to 1000 letters."
+    # app.js fills in the count as people type: the words keep their placeholder.
+    assert "You can write %(num)s more letters." in count.get("data-remaining")
+    plain = cr.get("/account/details/access?lang=en&easy-read=off").by_id("access_other-count")
+    assert plain is not None and plain.text.strip() == "You can enter up to 1000 characters"
