@@ -56,6 +56,15 @@ def mileage_versions() -> list[pricing.MileageRates]:
             for v in db.session().scalars(select(MileageRateVersion).order_by(MileageRateVersion.effective_from))]
 
 
+def first_priced_day() -> date | None:
+    """The first day a claim can be priced: both a rate card and mileage rates are in force from
+    it (``None`` if either table is empty). Earlier dates are refused on the claim's first page."""
+    session = db.session()
+    firsts = (session.scalar(select(func.min(RateCardVersion.effective_from))),
+              session.scalar(select(func.min(MileageRateVersion.effective_from))))
+    return None if None in firsts else max(firsts)  # type: ignore[type-var]
+
+
 def expense_rules() -> dict[str, pricing.ExpenseRule]:
     """The shipped rules with the organisation's own caps and receipt limits on top."""
     own = {s.code: s for s in db.session().scalars(select(ExpenseSetting))}
