@@ -286,7 +286,7 @@ def _setup_activity(form: Any, visit: journeys.Visit) -> None:
 def _priced_day(form: Any, field: Any) -> None:
     """A date before the first rates cannot be priced: say so on the date (and so, on the check
     page, as a step to finish), never with an error page."""
-    from app.i18n import er, long_date, pick
+    from app.i18n import long_date
 
     first = service.first_priced_day()
     if isinstance(field.data, date) and first is not None and field.data < first:
