@@ -148,7 +148,7 @@ class Priced:
 def car_miles_before(contributor_id: int, day: date, exclude_claim: int | None = None) -> Decimal:
     """Car miles that come before a claim for ``day`` sent now, in the order things happened: the
     person's claims from the start of ``day``'s tax year up to and including ``day`` (those for
-    ``day`` itself were sent earlier). Claims not approved do not count."""
+    ``day`` itself were sent earlier). Refused claims do not count."""
     start, _end = pricing.tax_year_bounds(pricing.tax_year(day))
     query = (select(func.coalesce(func.sum(ClaimLine.miles), 0)).join(Claim, Claim.id == ClaimLine.claim_id)
              .where(Claim.contributor_id == contributor_id, Claim.status != "rejected", ClaimLine.kind == "mileage",
@@ -209,9 +209,10 @@ def _mileage_changes(contributor_id: int, year: int) -> dict[int, tuple[Claim, l
         select(Claim, ClaimLine).join(ClaimLine, ClaimLine.claim_id == Claim.id)
         .where(Claim.contributor_id == contributor_id, Claim.tax_year == year, Claim.status != "rejected",
                ClaimLine.kind == "mileage")).all()
-    journeys = [pricing.Journey(claim.activity_date, (*_in_order(claim)[1:], line.position), line.vehicle or "car",
-                                Decimal(line.miles), line.passengers,
-                                by_start.get(line.mileage_from) or pricing.mileage_rates_on(versions, claim.activity_date),
+    journeys = [pricing.Journey(claim.activity_date, (claim.submitted_at, claim.id, line.position),
+                                line.vehicle or "car", Decimal(line.miles), line.passengers,
+                                by_start.get(line.mileage_from) or pricing.mileage_rates_on(versions,
+                                                                                            claim.activity_date),
                                 ref=(claim, line))
                 for claim, line in rows]
     changes: dict[int, tuple[Claim, list[tuple[ClaimLine, int]]]] = {}

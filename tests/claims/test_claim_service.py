@@ -233,7 +233,8 @@ def test_passengers_keep_their_5p_when_the_car_miles_move_to_25p(app) -> None:
 def test_motorcycle_and_bicycle_miles_neither_count_towards_nor_move_with_the_car_miles(app) -> None:
     with app.app_context():
         sam = person(app)
-        motorcycle = claim_for(sam, date(2026, 7, 1), "motorcycle", hours="0", expenses=driving(100, vehicle="motorcycle"))
+        motorcycle = claim_for(sam, date(2026, 7, 1), "motorcycle", hours="0",
+                               expenses=driving(100, vehicle="motorcycle"))
         bicycle = claim_for(sam, date(2026, 7, 2), "bicycle", hours="0", expenses=driving(100, vehicle="bicycle"))
         car = claim_for(sam, date(2026, 7, 3), "car", hours="0", expenses=driving(100))
         claim_for(sam, date(2026, 6, 1), "late-motorcycle", hours="0", expenses=driving(12_000, vehicle="motorcycle"))
