@@ -8,10 +8,10 @@ set their own local rates on dated rate-card versions (claims issue).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Sequence
+from typing import Any, Iterable, Sequence
 
 PREPARATION = ("none", "some", "substantial")
 
@@ -170,6 +170,41 @@ def mileage(rates: MileageRates, vehicle: str, miles: Decimal, passengers: int =
         pence = rates.motorcycle_pence if vehicle == "motorcycle" else rates.bicycle_pence
         parts.append(MileagePart(vehicle, miles, pence))
     return to_pence(sum((p.miles * p.pence_per_mile for p in parts), Decimal(0))), parts
+
+
+@dataclass(frozen=True)
+class Journey:
+    """One mileage line of a person's claim, placed in the order things happened: by the claim's
+    ``day``, then by ``sent`` (anything that sorts: when the claim was sent, its id, the line's
+    place on it). ``rates`` are the ones the line was priced with; ``ref`` is the caller's own."""
+
+    day: date
+    sent: tuple[Any, ...]
+    vehicle: str
+    miles: Decimal
+    passengers: int = 0
+    rates: MileageRates = HMRC_2011
+    ref: Any = field(default=None, compare=False)
+
+
+def mileage_in_order(journeys: Iterable[Journey]) -> list[tuple[Journey, int, list[MileagePart]]]:
+    """What each journey pays when a person's car miles count towards each tax year's threshold in
+    the order the journeys happened (date, then when the claim was sent), whatever order the
+    claims arrived in. One sorted pass; returns (journey, pence, parts) in that order.
+
+    A journey's amount depends only on the journeys before it, so a claim that arrives late for an
+    earlier date changes only the journeys after it.
+    """
+    miles_before: dict[int, Decimal] = {}
+    out = []
+    for journey in sorted(journeys, key=lambda j: (j.day, j.sent)):
+        year = tax_year(journey.day)
+        before = miles_before.get(year, Decimal(0))
+        pence, parts = mileage(journey.rates, journey.vehicle, journey.miles, journey.passengers, before)
+        if journey.vehicle == "car":
+            miles_before[year] = before + journey.miles
+        out.append((journey, pence, parts))
+    return out
 
 
 def mileage_rates_on(versions: Sequence[MileageRates], day: date) -> MileageRates:

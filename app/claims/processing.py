@@ -141,6 +141,7 @@ def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-unt
         overdue=claim.status in OPEN and claim.submitted_at < _overdue_before(),
         own=service.own_claim(current_staff(), claim),
         conflict=service.conflict(current_staff(), claim), four_eyes_days=current_app.config["SETTINGS"].four_eyes_days,
+        mileage_now=service.mileage_now(claim),
     )
     return render_template("claims/staff/claim.html", **context), code
 

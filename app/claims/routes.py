@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 from app import access, db, journeys, mail, storage as files
 from app.account import drafts, service as accounts
@@ -279,6 +280,19 @@ def _context(visit: journeys.Visit) -> dict[str, Any]:
 
 def _setup_activity(form: Any, visit: journeys.Visit) -> None:
     form.activity.choices = _activity_choices(_payee(visit.draft))
+    form.activity_date.validators = [*form.activity_date.validators, _priced_day]
+
+
+def _priced_day(form: Any, field: Any) -> None:
+    """A date before the first rates cannot be priced: say so on the date (and so, on the check
+    page, as a step to finish), never with an error page."""
+    from app.i18n import long_date
+
+    first = service.first_priced_day()
+    if isinstance(field.data, date) and first is not None and field.data < first:
+        raise ValidationError(pick(
+            _("We cannot pay for dates before %(date)s. Contact the team.", date=long_date(first)),
+            er("We can only pay for days from %(date)s. Please ask us for help.", date=long_date(first))))
 
 
 def _their_choices(name: str, isolate: bool = True) -> list[SelectChoice]:

@@ -56,6 +56,15 @@ def mileage_versions() -> list[pricing.MileageRates]:
             for v in db.session().scalars(select(MileageRateVersion).order_by(MileageRateVersion.effective_from))]
 
 
+def first_priced_day() -> date | None:
+    """The first day a claim can be priced: both a rate card and mileage rates are in force from
+    it (``None`` if either table is empty). Earlier dates are refused on the claim's first page."""
+    session = db.session()
+    firsts = (session.scalar(select(func.min(RateCardVersion.effective_from))),
+              session.scalar(select(func.min(MileageRateVersion.effective_from))))
+    return None if None in firsts else max(firsts)  # type: ignore[type-var]
+
+
 def expense_rules() -> dict[str, pricing.ExpenseRule]:
     """The shipped rules with the organisation's own caps and receipt limits on top."""
     own = {s.code: s for s in db.session().scalars(select(ExpenseSetting))}
@@ -137,11 +146,13 @@ class Priced:
 
 
 def car_miles_before(contributor_id: int, day: date, exclude_claim: int | None = None) -> Decimal:
-    """Car miles the person has claimed earlier in ``day``'s tax year (refused claims do not count)."""
+    """Car miles that come before a claim for ``day`` sent now, in the order things happened: the
+    person's claims from the start of ``day``'s tax year up to and including ``day`` (those for
+    ``day`` itself were sent earlier). Refused claims do not count."""
     start, _end = pricing.tax_year_bounds(pricing.tax_year(day))
     query = (select(func.coalesce(func.sum(ClaimLine.miles), 0)).join(Claim, Claim.id == ClaimLine.claim_id)
              .where(Claim.contributor_id == contributor_id, Claim.status != "rejected", ClaimLine.kind == "mileage",
-                    ClaimLine.vehicle == "car", Claim.activity_date >= start, Claim.activity_date < day))
+                    ClaimLine.vehicle == "car", Claim.activity_date >= start, Claim.activity_date <= day))
     if exclude_claim is not None:
         query = query.where(Claim.id != exclude_claim)
     return Decimal(db.session().scalar(query) or 0)
@@ -178,6 +189,83 @@ def price(contributor_id: int, day: date, hours: Decimal, preparation: str, expe
     return priced
 
 
+# --- mileage in the order things happened ------------------------------------------------------------
+
+#: Claims whose amounts may still change: a later re-pricing moves them; after approval it never does.
+NOT_YET_APPROVED = ("submitted", "query")
+
+
+def _in_order(claim: Claim) -> tuple[date, Any, int]:
+    return claim.activity_date, claim.submitted_at, claim.id
+
+
+def _mileage_changes(contributor_id: int, year: int) -> dict[int, tuple[Claim, list[tuple[ClaimLine, int]]]]:
+    """The person's claims in tax year ``year`` whose mileage, counted in the order things happened
+    (``pricing.mileage_in_order``), differs from what it was priced at: claim id -> (claim, [(line,
+    what it comes to now)]). Each line keeps the mileage rates it was priced with."""
+    versions = mileage_versions()
+    by_start = {v.effective_from: v for v in versions}
+    rows = db.session().execute(
+        select(Claim, ClaimLine).join(ClaimLine, ClaimLine.claim_id == Claim.id)
+        .where(Claim.contributor_id == contributor_id, Claim.tax_year == year, Claim.status != "rejected",
+               ClaimLine.kind == "mileage")).all()
+    journeys = [pricing.Journey(claim.activity_date, (claim.submitted_at, claim.id, line.position),
+                                line.vehicle or "car", Decimal(line.miles), line.passengers,
+                                by_start.get(line.mileage_from) or pricing.mileage_rates_on(versions,
+                                                                                            claim.activity_date),
+                                ref=(claim, line))
+                for claim, line in rows]
+    changes: dict[int, tuple[Claim, list[tuple[ClaimLine, int]]]] = {}
+    for journey, pence, _parts in pricing.mileage_in_order(journeys):
+        claim, line = journey.ref
+        if pence != line.claimed_pence:
+            changes.setdefault(claim.id, (claim, []))[1].append((line, pence))
+    return changes
+
+
+def mileage_now(claim: Claim) -> tuple[int, int] | None:
+    """(mileage as priced, mileage counted in the order things happened now) when they differ and
+    staff have not already set the line to the new amount: for the note staff see on a claim
+    approved before a claim for an earlier date arrived."""
+    if claim.status == "rejected":
+        return None
+    found = _mileage_changes(claim.contributor_id, claim.tax_year).get(claim.id)
+    if found is None or all(line.allowed_pence == now for line, now in found[1]):
+        return None
+    lines = db.session().scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id,
+                                                         ClaimLine.kind == "mileage")).all()
+    now = {line.id: pence for line, pence in found[1]}
+    return (sum(line.claimed_pence for line in lines), sum(now.get(line.id, line.claimed_pence) for line in lines))
+
+
+def _reprice_later(sent: Claim, by: Actor) -> None:
+    """``sent`` has just arrived: the person's claims after it in the order things happened (in
+    the same tax year) are priced again. Not yet approved: their mileage lines and totals change,
+    audited. Approved, sent or paid: nothing changes (a correction, never a silent change); the
+    trail records what the mileage would come to, and the staff claim page shows it. The caller
+    commits, with the send."""
+    for claim, lines in _mileage_changes(sent.contributor_id, sent.tax_year).values():
+        if _in_order(claim) <= _in_order(sent):
+            continue  # only claims after this one can be moved by it
+        before = sum(line.claimed_pence for line, _now in lines)
+        after = sum(now for _line, now in lines)
+        if claim.status not in NOT_YET_APPROVED:
+            audit.record("claim.mileage_differs", "claim", claim.id, actor=by, before={"mileage": before},
+                         after={"mileage": after, "because": sent.reference})
+            continue
+        was = {"expenses": claim.expenses_pence, "total": claim.total_pence}
+        for line, now in lines:
+            if line.allowed_pence == line.claimed_pence:  # an amount staff set, with a reason, stays theirs
+                line.allowed_pence = now
+            line.claimed_pence = now
+        claim.expenses_pence = sum(db.session().scalars(select(ClaimLine.allowed_pence).where(
+            ClaimLine.claim_id == claim.id)))
+        claim.total_pence = claim.fee_pence + claim.expenses_pence
+        claim.updated_at = utcnow()
+        audit.record("claim.repriced", "claim", claim.id, actor=by, before=was,
+                     after={"expenses": claim.expenses_pence, "total": claim.total_pence, "because": sent.reference})
+
+
 # --- sending a claim --------------------------------------------------------------------------------
 
 def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor | None, values: dict[str, Any],
@@ -212,6 +300,9 @@ def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor |
                               mileage_from=line.get("mileage_from")))
     for receipt in session.scalars(select(Receipt).where(Receipt.draft_id == idempotency_key)):
         receipt.claim_id, receipt.draft_id = claim.id, None
+    if any(line["kind"] == "mileage" and line["vehicle"] == "car" for line in priced.lines):
+        session.flush()
+        _reprice_later(claim, by)  # car miles for an earlier date move the claims after it
     audit.record("claim.submitted", "claim", claim.id, actor=by,
                  after={"reference": claim.reference, "payee": payee.id,
                         "filled_in_by": submitted_by.id if submitted_by else None, "total": claim.total_pence,

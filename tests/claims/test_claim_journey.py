@@ -191,3 +191,66 @@ def test_removing_an_expense_asks_again_what_each_receipt_is_for(app) -> None:
     with app.app_context():
         assert db.session().scalar(select(Receipt.line_position)) is None
     assert "For:" not in cr.get(f"{url}/receipts?lang=en").text()
+
+
+# --- a date before the first rate card (issue 20, finding 4) ------------------------------------------
+
+EARLY = {"activity_date-day": "31", "activity_date-month": "12", "activity_date-year": "2021"}
+
+
+def test_a_date_before_the_first_rate_card_is_a_clear_message_never_an_error_page(app) -> None:
+    cr, _ = signed_in(app)
+    url = base(start(cr))
+    page = cr.post(f"{url}/activity?lang=en", ACTIVITY | EARLY)
+    assert page.error_summary() == [
+        ("#activity_date-day", "We cannot pay for dates before 1 January 2022. Contact the team.")]
+    assert page.by_id("activity_date-year").get("value") == "2021"  # what was typed is kept
+    # Going on anyway (the date is saved as typed): every later page still works, and sending
+    # stops with a link back to the date instead of failing.
+    cr.post_redirect(f"{url}/time", TIME)
+    assert "Your fee" in cr.get(f"{url}/time?lang=en").text()
+    cr.post_redirect(f"{url}/expenses", {"expenses-0-kind": "mileage", "expenses-0-vehicle": "car",
+                                         "expenses-0-miles": "12"})
+    assert "Check your claim" in cr.get(f"{url}/check?lang=en").h1
+    refused = cr.post(f"{url}/check?lang=en", {"declare": "yes"})
+    assert refused.error_summary() == [(f"{url}/activity", "Say what the claim is for and when it was")]
+    with app.app_context():
+        assert db.session().scalar(select(Claim)) is None
+    # The first day of the first rate card is fine.
+    cr.post_redirect(f"{url}/activity", ACTIVITY | {"activity_date-day": "1", "activity_date-month": "1",
+                                                    "activity_date-year": "2022"})
+    assert cr.post_redirect(f"{url}/check", {"declare": "yes"}) == f"{url}/done"
+    # In easy read, in easy-read words.
+    url = base(start(cr))
+    easy = cr.post(f"{url}/activity?lang=en&easy-read=on", ACTIVITY | EARLY)
+    assert [m for _, m in easy.error_summary()] == [
+        "We can only pay for days from 1 January 2022. Please ask us for help."]
+
+
+def test_a_late_claim_for_an_earlier_day_reprices_the_later_one_in_the_one_commit_of_sending(app) -> None:
+    from app.claims import service
+    from tests.claims.test_claim_service import amounts, driving
+    from tests.test_commit_once import post
+
+    cr, person_id = signed_in(app)
+    with app.app_context():
+        sam = db.session().get(Contributor, person_id)
+        service.submit("earlier", sam, None, {"activity": "Training", "activity_date": DAY - timedelta(days=30),
+                                              "expenses": driving(9_990)}, ("system", None, "test"))
+        later, _ = service.submit("later", sam, None, {"activity": "Meeting", "activity_date": DAY,
+                                                       "expenses": driving(100)}, ("system", None, "test"))
+        db.session().commit()
+        assert amounts(later) == (10 * 45 + 90 * 25,)
+    url = base(start(cr))
+    before = DAY - timedelta(days=1)
+    cr.post_redirect(f"{url}/activity", ACTIVITY | {"activity_date-day": str(before.day),
+                                                    "activity_date-month": str(before.month),
+                                                    "activity_date-year": str(before.year)})
+    cr.post_redirect(f"{url}/time", TIME | {"hours": "0"})
+    cr.post_redirect(f"{url}/expenses", {"expenses-0-kind": "mileage", "expenses-0-vehicle": "car",
+                                         "expenses-0-miles": "12"})
+    assert "Total: £5.00" in cr.get(f"{url}/check?lang=en").text()  # 10 miles at 45p, then 2 at 25p
+    assert post(cr, f"{url}/check", {"declare": "yes"}, f"{url}/check") == 1
+    with app.app_context():
+        later = db.session().scalar(select(Claim).where(Claim.idempotency_key == "later"))
+        assert amounts(later) == (100 * 25,)

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.claims.pricing import (
-    DEFAULT_CARD, EXPENSE_RULES, HMRC_2011, NIHR_2022, PREPARATION, VEHICLES, ExpenseRule, MileageRates, Rate,
-    RateCard, card_on, check_expense, mileage, mileage_rates_on, suggest_tier, tax_year, tax_year_bounds,
-    tax_year_label, to_pence,
+    DEFAULT_CARD, EXPENSE_RULES, HMRC_2011, NIHR_2022, PREPARATION, VEHICLES, ExpenseRule, Journey, MileageRates,
+    Rate, RateCard, card_on, check_expense, mileage, mileage_in_order, mileage_rates_on, suggest_tier, tax_year,
+    tax_year_bounds, tax_year_label, to_pence,
 )
 
 
@@ -130,6 +130,98 @@ def test_splitting_a_journey_in_two_pays_the_same_to_the_penny(a, b, before) -> 
     first, _ = mileage(HMRC_2011, "car", a, miles_before=before)
     second, _ = mileage(HMRC_2011, "car", b, miles_before=before + a)
     assert abs((first + second) - whole) <= 1  # each claim rounds once
+
+
+# --- mileage in the order things happened -----------------------------------------------------------
+
+def trip(day: date, sent: int, miles: int | str, vehicle: str = "car", passengers: int = 0) -> Journey:
+    return Journey(day, (sent,), vehicle, Decimal(miles), passengers, HMRC_2011, ref=sent)
+
+
+def pays(journeys: list[Journey]) -> dict[object, int]:
+    return {journey.ref: pence for journey, pence, _parts in mileage_in_order(journeys)}
+
+
+def test_miles_count_by_date_then_by_when_the_claim_was_sent() -> None:
+    june, july = date(2026, 6, 1), date(2026, 7, 1)
+    # Sent in this order: July first, then two on the same day in June.
+    journeys = [trip(july, 1, 100), trip(june, 2, 9_990), trip(june, 3, 20)]
+    assert pays(journeys) == {2: 9_990 * 45, 3: 10 * 45 + 10 * 25, 1: 100 * 25}
+    assert pays(list(reversed(journeys))) == pays(journeys)  # the list's order does not matter
+
+
+def test_the_threshold_starts_again_on_6_april_and_other_vehicles_do_not_count() -> None:
+    journeys = [trip(date(2026, 4, 5), 1, 10_000), trip(date(2026, 4, 6), 2, 100),
+                trip(date(2026, 5, 1), 3, 20_000, "motorcycle"), trip(date(2026, 5, 2), 4, 9_000, "bicycle"),
+                trip(date(2026, 6, 1), 5, 100, passengers=2)]
+    assert pays(journeys) == {1: 10_000 * 45, 2: 100 * 45, 3: 20_000 * 24, 4: 9_000 * 20, 5: 100 * 45 + 200 * 5}
+
+
+def test_passengers_are_paid_the_same_either_side_of_10000_miles() -> None:
+    day = date(2026, 6, 1)
+    assert pays([trip(day, 1, 10_000), trip(day, 2, 100, passengers=3)])[2] == 100 * 25 + 300 * 5
+
+
+journey_lists = st.lists(st.tuples(
+    st.dates(min_value=date(2026, 3, 30), max_value=date(2026, 4, 12)),  # across a 6 April, with ties
+    st.sampled_from(VEHICLES), st.integers(min_value=0, max_value=6_000), st.integers(min_value=0, max_value=3)),
+    min_size=1, max_size=8)
+
+
+@given(journey_lists, st.randoms(use_true_random=False))
+def test_any_order_of_sending_gives_the_tax_years_mileage_of_one_sorted_pass(rows, random) -> None:  # type: ignore[no-untyped-def]
+    """Claims sent in any order: each tax year pays exactly what one pass in date order pays, with
+    45p for its first 10,000 car miles and 25p after, whichever claims they fell in."""
+    order = list(range(len(rows)))
+    random.shuffle(order)
+    sent = [Journey(day, (order[i],), vehicle, Decimal(miles), passengers, HMRC_2011, ref=i)
+            for i, (day, vehicle, miles, passengers) in enumerate(rows)]
+    by_date = sorted(sent, key=lambda j: (j.day, j.ref))  # one sorted pass, ties the other way
+    by_year: dict[int, Decimal] = {}
+    expected: dict[int, int] = {}
+    for journey in by_date:
+        year = tax_year(journey.day)
+        before = by_year.get(year, Decimal(0))
+        expected[year] = expected.get(year, 0) + mileage(HMRC_2011, journey.vehicle, journey.miles,
+                                                         journey.passengers, before)[0]
+        if journey.vehicle == "car":
+            by_year[year] = before + journey.miles
+    totals: dict[int, int] = {}
+    for journey, pence, parts in mileage_in_order(sent):
+        totals[tax_year(journey.day)] = totals.get(tax_year(journey.day), 0) + pence
+        if journey.vehicle != "car":  # motorcycles and bicycles pay the same wherever they fall
+            assert pence == mileage(HMRC_2011, journey.vehicle, journey.miles, journey.passengers)[0]
+    assert totals == expected
+    for year, car_miles in by_year.items():
+        full = sum((p.miles for j, _pence, parts in mileage_in_order(sent) if tax_year(j.day) == year
+                    for p in parts if p.what == "car"), Decimal(0))
+        assert full == min(car_miles, 10_000)
+
+
+@given(journey_lists, st.tuples(st.dates(min_value=date(2026, 3, 30), max_value=date(2026, 4, 12)),
+                                st.sampled_from(VEHICLES), st.integers(min_value=0, max_value=6_000)))
+def test_a_claim_sent_later_changes_only_journeys_after_it(rows, late) -> None:  # type: ignore[no-untyped-def]
+    """Why re-pricing only the later claims is enough: a journey's amount depends only on the
+    journeys before it in the order things happened."""
+    journeys = [trip(day, i, miles, vehicle, passengers) for i, (day, vehicle, miles, passengers) in enumerate(rows)]
+    extra = trip(late[0], len(rows), late[2], late[1])
+    before, after = pays(journeys), pays(journeys + [extra])
+    for journey in journeys:
+        if (journey.day, journey.sent) < (extra.day, extra.sent):
+            assert after[journey.ref] == before[journey.ref]
+
+
+@given(st.lists(st.decimals(min_value=0, max_value=2000, places=1), min_size=1, max_size=8), st.randoms())
+def test_tenths_of_a_mile_in_any_order_pay_within_half_a_penny_a_journey(miles, random) -> None:  # type: ignore[no-untyped-def]
+    day = date(2026, 6, 1)
+    shuffled = list(miles)
+    random.shuffle(shuffled)
+    journeys = [Journey(day - timedelta(days=1), (0,), "car", Decimal(9_000), 0, HMRC_2011)] + [
+        Journey(day, (i + 1,), "car", m, 0, HMRC_2011) for i, m in enumerate(shuffled)]
+    paid = sum(pence for _j, pence, _parts in mileage_in_order(journeys))
+    total = sum(miles, Decimal(9_000))
+    exact = min(total, 10_000) * 45 + max(total - 10_000, 0) * 25
+    assert abs(paid - exact) <= Decimal("0.5") * len(miles)  # each claim rounds once
 
 
 def test_the_tax_year_turns_on_6_april() -> None:

@@ -14,7 +14,7 @@ from app.claims.models import Claim, ClaimLine, Receipt
 from app.db import utcnow
 from tests.claims.test_claim_service import claim_for, person
 from tests.claims.test_receipts import photo
-from tests.conftest import ClientRequest, body_text, deliver_mail, make_staff, sign_in
+from tests.conftest import ClientRequest, body_text, deliver_mail, make_staff, sign_in, text_of
 
 
 def staff_client(app, role: str, email: str | None = None) -> ClientRequest:  # type: ignore[no-untyped-def]
@@ -227,3 +227,51 @@ def test_an_amount_to_pay_left_empty_stays_as_it_is(app) -> None:
     with app.app_context():
         claim = db.session().get(Claim, claim_id)
         assert (claim.status, claim.fee_pence, claim.expenses_pence) == ("approved", 7500, 100)
+
+
+def test_staff_see_when_an_approved_or_paid_claims_mileage_would_now_come_to_less(app) -> None:
+    """A claim for an earlier date arrived after these were approved: the staff page says what
+    their mileage comes to counted in the order things happened, and nothing is changed."""
+    from app.claims import service
+    from tests.claims.test_claim_service import driving, staff
+
+    with app.app_context():
+        sam = person(app)
+        officer, finance = staff(app, "officer", "olu@example.org"), staff(app, "finance", "fin@example.org")
+        paid = claim_for(sam, date(2026, 7, 1), "paid", hours="0", expenses=driving(100))
+        approved = claim_for(sam, date(2026, 7, 2), "approved", hours="0", expenses=driving(100))
+        waiting = claim_for(sam, date(2026, 7, 3), "waiting", hours="0", expenses=driving(100))
+        for claim in (paid, approved):
+            service.transition(claim, "approved", officer)
+        service.transition(paid, "sent", finance)
+        service.transition(paid, "paid", finance, paid_on=date(2026, 7, 20))
+        ids = paid.id, approved.id, waiting.id
+    admin = staff_client(app, "admin")
+    assert admin.get(f"/staff/claims/{ids[0]}").by_id("mileage-now") is None  # nothing to say yet
+    with app.app_context():
+        claim_for(person(app, email="ann@example.org"), date(2026, 6, 1), "ann", hours="0", expenses=driving(10_000))
+    assert admin.get(f"/staff/claims/{ids[0]}").by_id("mileage-now") is None  # another person's miles
+    with app.app_context():
+        claim_for(person_called("sam@example.org"), date(2026, 6, 1), "late", hours="0", expenses=driving(9_950))
+    for claim_id, then, now in ((ids[0], "£45.00", "£35.00"), (ids[1], "£45.00", "£25.00")):
+        note = text_of(admin.get(f"/staff/claims/{claim_id}?lang=en").by_id("mileage-now"))
+        assert f"comes to {now}, not the {then} it was priced at" in note and "Nothing has been changed" in note
+    waiting_page = admin.get(f"/staff/claims/{ids[2]}?lang=en")
+    assert waiting_page.by_id("mileage-now") is None and "£25.00" in waiting_page.text()  # re-priced already
+    with app.app_context():
+        assert [db.session().get(Claim, i).total_pence for i in ids] == [4_500, 4_500, 2_500]
+        # Corrected the way the note says: the note goes, the person sees why.
+        from app.staff.models import StaffUser
+
+        claim = db.session().get(Claim, ids[1])
+        olu = db.session().scalar(select(StaffUser).where(StaffUser.email == "olu@example.org"))
+        line = db.session().scalar(select(ClaimLine).where(ClaimLine.claim_id == claim.id))
+        service.transition(claim, "query", olu, note="Your June drive came first, so this is paid at 25p a mile.")
+        service.transition(claim, "approved", olu, line_changes={line.id: (2_500, "Counted after your June drive")})
+    assert admin.get(f"/staff/claims/{ids[1]}").by_id("mileage-now") is None
+
+
+def person_called(email: str):  # type: ignore[no-untyped-def]
+    from app.account.models import Contributor
+
+    return db.session().scalar(select(Contributor).where(Contributor.email == email))
