@@ -28,6 +28,10 @@ class RateCardVersion(Base):
     version: Mapped[int] = mapped_column(Integer, unique=True)
     effective_from: Mapped[date] = mapped_column(Date, unique=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Where one tier ends and the next begins (app.claims.pricing.suggest_tier), per version.
+    short_hours: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("1.5"), server_default="1.5")
+    long_hours: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("4.5"), server_default="4.5")
+    more_preparation: Mapped[str] = mapped_column(String(20), default="substantial", server_default="substantial")
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

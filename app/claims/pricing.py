@@ -31,23 +31,32 @@ NIHR_2022 = (
 )
 TIERS = {tier.code: tier for tier in NIHR_2022}
 
-HALF_DAY_HOURS = Decimal("4")
+#: The guides' words as boundaries (003 L1753-1758), the defaults of every rate card: "about 1
+#: hour or less" is up to SHORT_HOURS, "about half a day" up to LONG_HOURS, longer is "all day".
+#: "Little or no preparation" is any less than MORE_PREPARATION ("none, or a few minutes" and
+#: "some: reading papers"); MORE_PREPARATION and above is "preparation required" when short and
+#: "substantial preparation" when all day.
+SHORT_HOURS = Decimal("1.5")
+LONG_HOURS = Decimal("4.5")
+MORE_PREPARATION = "substantial"
 
 
-def suggest_tier(hours: Decimal, preparation: str) -> Tier:
+def suggest_tier(hours: Decimal, preparation: str, short_hours: Decimal = SHORT_HOURS,
+                 long_hours: Decimal = LONG_HOURS, more_preparation: str = MORE_PREPARATION) -> Tier:
     """The NIHR tier that fits ``hours`` of involvement with this much ``preparation``.
 
-    About an hour with little or no preparation: £25. Up to about half a day, or any
-    work that needs preparation: £75. Longer than half a day: £150, or £300 with
-    substantial preparation.
+    Up to ``short_hours`` with little or no preparation: £25; up to ``short_hours`` with more
+    preparation, or up to ``long_hours``: £75; longer: £150, or £300 with substantial preparation.
+    Each boundary belongs to the shorter tier (1.5 hours exactly is "about an hour").
     """
-    if preparation not in PREPARATION:
+    if preparation not in PREPARATION or more_preparation not in PREPARATION:
         raise ValueError(f"preparation must be one of {PREPARATION}")
     if hours < 0:
         raise ValueError("hours cannot be negative")
-    if hours > HALF_DAY_HOURS:
-        return TIERS["nihr_300"] if preparation == "substantial" else TIERS["nihr_150"]
-    if hours > 1 or preparation != "none":
+    more = PREPARATION.index(preparation) >= PREPARATION.index(more_preparation)
+    if hours > long_hours:
+        return TIERS["nihr_300"] if more else TIERS["nihr_150"]
+    if hours > short_hours or more:
         return TIERS["nihr_75"]
     return TIERS["nihr_25"]
 
@@ -89,6 +98,10 @@ class RateCard:
     version: int
     effective_from: date
     rates: tuple[Rate, ...]
+    # Where one tier ends and the next begins (``suggest_tier``): settings of each version.
+    short_hours: Decimal = SHORT_HOURS
+    long_hours: Decimal = LONG_HOURS
+    more_preparation: str = MORE_PREPARATION
 
     def rate(self, code: str) -> Rate:
         for rate in self.rates:
@@ -98,13 +111,19 @@ class RateCard:
 
     def suggest(self, hours: Decimal, preparation: str) -> Rate:
         """This card's amount for the tier that duration and preparation suggest."""
-        return self.rate(suggest_tier(hours, preparation).code)
+        return self.rate(suggest_tier(hours, preparation, self.short_hours, self.long_hours,
+                                      self.more_preparation).code)
+
+    def tier_amounts(self) -> dict[str, int]:
+        """Each NIHR-style tier's amount on this card (code -> pence), for pages that show them."""
+        return {rate.code: rate.pence for rate in self.rates if rate.kind == "tier"}
 
     def uplifted(self, percent: Decimal, effective_from: date, version: int) -> "RateCard":
         """A new version with every rate raised by ``percent`` (e.g. NIHR's 10% from 16 December 2025)."""
         factor = 1 + percent / 100
         return RateCard(version, effective_from, tuple(
-            Rate(r.code, r.kind, to_pence(Decimal(r.pence) * factor), r.label) for r in self.rates))
+            Rate(r.code, r.kind, to_pence(Decimal(r.pence) * factor), r.label) for r in self.rates),
+            self.short_hours, self.long_hours, self.more_preparation)
 
 
 DEFAULT_CARD = RateCard(1, date(2022, 1, 1), tuple(Rate(t.code, "tier", t.pence) for t in NIHR_2022))

@@ -47,7 +47,17 @@ def rate_cards() -> list[pricing.RateCard]:
     rates: dict[int, list[pricing.Rate]] = {}
     for row in session.scalars(select(RateCardRate).order_by(RateCardRate.id)):
         rates.setdefault(row.card_id, []).append(pricing.Rate(row.code, row.kind, row.pence, row.label))
-    return [pricing.RateCard(v.version, v.effective_from, tuple(rates.get(v.id, []))) for v in versions]
+    return [pricing.RateCard(v.version, v.effective_from, tuple(rates.get(v.id, [])), Decimal(v.short_hours),
+                             Decimal(v.long_hours), v.more_preparation) for v in versions]
+
+
+def card_today() -> pricing.RateCard | None:
+    """The rate card in force today, which every page that shows an amount reads (role pages, the
+    role form, staff labels): read each time, never cached, so a new version shows at once."""
+    try:
+        return pricing.card_on(rate_cards(), date.today())
+    except LookupError:
+        return None
 
 
 def mileage_versions() -> list[pricing.MileageRates]:
@@ -78,21 +88,32 @@ def expense_rules() -> dict[str, pricing.ExpenseRule]:
     return rules
 
 
-def add_rate_card(effective_from: date, rates: list[pricing.Rate], note: str, by: Actor) -> RateCardVersion:
-    """A new dated version; claims already made keep the version they were priced with."""
+def add_rate_card(effective_from: date, rates: list[pricing.Rate], note: str, by: Actor,
+                  boundaries: tuple[Decimal, Decimal, str] | None = None) -> RateCardVersion:
+    """A new dated version; claims already made keep the version they were priced with.
+    ``boundaries`` (short hours, long hours, more preparation) default to the current version's."""
     session = db.session()
     latest = session.scalar(select(RateCardVersion).order_by(RateCardVersion.version.desc()).limit(1))
     if latest is not None and effective_from <= latest.effective_from:
         raise NotAllowed("a new rate card must start after the current one")
+    if boundaries is None:
+        boundaries = ((latest.short_hours, latest.long_hours, latest.more_preparation) if latest is not None else
+                      (pricing.SHORT_HOURS, pricing.LONG_HOURS, pricing.MORE_PREPARATION))
+    short_hours, long_hours, more_preparation = boundaries
+    if not 0 < short_hours < long_hours or more_preparation not in pricing.PREPARATION:
+        raise NotAllowed("the tier boundaries must be in order")
     version = RateCardVersion(version=(latest.version if latest else 0) + 1, effective_from=effective_from,
-                              note=note, created_by=by[2], created_at=utcnow())
+                              note=note, short_hours=short_hours, long_hours=long_hours,
+                              more_preparation=more_preparation, created_by=by[2], created_at=utcnow())
     session.add(version)
     session.flush()
     for rate in rates:
         session.add(RateCardRate(card_id=version.id, code=rate.code, kind=rate.kind, pence=rate.pence,
                                  label=rate.label))
     audit.record("rate_card.added", "rate_card", version.version, actor=by,
-                 after={"from": effective_from.isoformat(), "rates": {r.code: r.pence for r in rates}})
+                 after={"from": effective_from.isoformat(), "rates": {r.code: r.pence for r in rates},
+                        "tiers": {"short_hours": str(short_hours), "long_hours": str(long_hours),
+                                  "more_preparation": more_preparation}})
     session.commit()
     return version
 

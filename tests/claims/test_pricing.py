@@ -24,7 +24,7 @@ def test_tiers_are_the_nihr_2022_amounts() -> None:
 @pytest.mark.parametrize("hours, preparation, pence", [
     ("0.5", "none", 2500),        # a short call, nothing to read
     ("1", "none", 2500),
-    ("1", "some", 7500),          # an hour, but papers to read first
+    ("1", "some", 2500),          # an hour, with a short paper to read: "little preparation"
     ("3.5", "none", 7500),        # about half a day
     ("4", "some", 7500),
     ("6", "none", 15000),         # all-day meeting or training
@@ -33,6 +33,44 @@ def test_tiers_are_the_nihr_2022_amounts() -> None:
 ])
 def test_tier_follows_duration_and_preparation(hours: str, preparation: str, pence: int) -> None:
     assert suggest_tier(Decimal(hours), preparation).pence == pence
+
+
+# The guides' words (003 L1753-1758) as boundaries: "about 1 hour or less, little or no
+# preparation" is up to 1.5 hours with no or some preparation; "about half a day, preparation
+# required" is up to 1.5 hours with a lot of preparation, or over 1.5 and up to 4.5 hours; all day
+# is over 4.5 hours, with substantial preparation the top tier.
+@pytest.mark.parametrize("hours, preparation, pence", [
+    ("0.5", "some", 2500),          # was £75: half an hour, reading a paper first
+    ("0.5", "substantial", 7500),   # short, but a talk to get ready
+    ("1.5", "none", 2500),          # 1.5 hours exactly is still "about an hour"
+    ("1.5", "some", 2500),
+    ("1.5", "substantial", 7500),
+    ("1.51", "none", 7500),         # just over 1.5 hours
+    ("4.25", "none", 7500),         # was £150
+    ("4.5", "none", 7500),          # 4.5 hours exactly is still "about half a day"
+    ("4.5", "some", 7500),
+    ("4.5", "substantial", 7500),
+    ("4.51", "none", 15000),        # just over 4.5 hours
+    ("4.51", "some", 15000),
+    ("4.51", "substantial", 30000),
+])
+def test_tier_boundaries_follow_the_guides_words(hours: str, preparation: str, pence: int) -> None:
+    assert suggest_tier(Decimal(hours), preparation).pence == pence
+    assert DEFAULT_CARD.suggest(Decimal(hours), preparation).pence == pence
+
+
+def test_a_rate_card_carries_its_own_boundaries() -> None:
+    assert (DEFAULT_CARD.short_hours, DEFAULT_CARD.long_hours, DEFAULT_CARD.more_preparation) == (
+        Decimal("1.5"), Decimal("4.5"), "substantial")
+    strict = RateCard(2, date(2026, 1, 1), DEFAULT_CARD.rates, short_hours=Decimal("1"), long_hours=Decimal("4"),
+                      more_preparation="some")
+    assert strict.suggest(Decimal("1.25"), "none").pence == 7500
+    assert strict.suggest(Decimal("0.5"), "some").pence == 7500
+    assert strict.suggest(Decimal("4.25"), "none").pence == 15000
+    assert strict.suggest(Decimal("5"), "some").pence == 30000
+    # An uplift keeps the boundaries of the card it raises.
+    up = strict.uplifted(Decimal(10), date(2027, 1, 1), 3)
+    assert (up.short_hours, up.long_hours, up.more_preparation) == (Decimal("1"), Decimal("4"), "some")
 
 
 @given(st.decimals(min_value=0, max_value=24, places=2), st.decimals(min_value=0, max_value=24, places=2),
