@@ -24,6 +24,23 @@ KIND_CHOICES = [
 ]
 
 
+def tier_labels(amounts: dict[str, int]) -> dict[str, str]:
+    """Staff words for each NIHR-style tier (the guides' own, 003 L1753-1758) with its amount on a
+    rate card (code -> pence): the amount always comes from the card, never from these words."""
+    from flask_babel import gettext as _
+
+    from app.i18n import money
+
+    words = {
+        "nihr_25": lambda amount: _("%(amount)s: about 1 hour or less, little or no preparation", amount=amount),
+        "nihr_75": lambda amount: _("%(amount)s: about half a day, preparation required", amount=amount),
+        "nihr_150": lambda amount: _("%(amount)s: all-day meetings or training", amount=amount),
+        "nihr_300": lambda amount: _("%(amount)s: all day with substantial preparation, for example chairing",
+                                     amount=amount),
+    }
+    return {code: words[code](money(pence)) for code, pence in amounts.items() if code in words}
+
+
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 

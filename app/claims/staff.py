@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app import access, audit, db
 from app.claims import export, pricing, service
-from app.claims.forms import KIND_CHOICES, ExpenseRulesForm, MileageRatesForm, RateCardForm
+from app.claims.forms import KIND_CHOICES, ExpenseRulesForm, MileageRatesForm, RateCardForm, tier_labels
 from app.claims.models import PaymentBatch
 from app.security import current_staff, role_required
 
@@ -24,13 +24,10 @@ bp = Blueprint("finance", __name__, url_prefix="/staff")
 
 @bp.context_processor
 def _names() -> dict[str, Any]:
-    tier_names = {"nihr_25": _("£25 tier: about 1 hour or less, little or no preparation"),
-                  "nihr_75": _("£75 tier: about half a day, preparation required"),
-                  "nihr_150": _("£150 tier: all-day meetings or training"),
-                  "nihr_300": _("£300 tier: all day with substantial preparation")}
     from app.claims.forms import EXPENSE_CHOICES
 
-    return {"tier_names": tier_names, "kind_names": {c.value: c.label for c in KIND_CHOICES},
+    # Each card's tiers are named with that card's amounts (``tier_labels(card.tier_amounts())``).
+    return {"tier_labels": tier_labels, "kind_names": {c.value: c.label for c in KIND_CHOICES},
             "expense_names": {c.value: c.label.standard for c in EXPENSE_CHOICES}}  # staff read standard words
 
 

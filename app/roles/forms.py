@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, SelectMultipleField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -35,11 +36,17 @@ EVENINGS_CHOICES = [
     SelectChoice("sometimes", _l("Sometimes")),
     SelectChoice("yes", _l("Yes")),
 ]
+def _tier_label(code: str) -> str:
+    """A tier's words with the shipped NIHR amount: shown only where no rate card is in force (the
+    routes name the amounts of the card in force today, ``app.claims.forms.tier_labels``)."""
+    from app.claims.forms import tier_labels
+    from app.claims.pricing import DEFAULT_CARD
+
+    return tier_labels(DEFAULT_CARD.tier_amounts())[code]
+
+
 PAYMENT_CHOICES = [
-    SelectChoice("nihr_25", _l("£25: about 1 hour or less, little or no preparation")),
-    SelectChoice("nihr_75", _l("£75: about half a day, preparation required")),
-    SelectChoice("nihr_150", _l("£150: all-day meetings or training")),
-    SelectChoice("nihr_300", _l("£300: all day with substantial preparation, for example chairing")),
+    *(SelectChoice(code, LazyString(_tier_label, code)) for code in ("nihr_25", "nihr_75", "nihr_150", "nihr_300")),
     SelectChoice("voluntary", _l("Voluntary role (no payment for time)")),
 ]
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]

@@ -11,7 +11,6 @@ from sqlalchemy import or_, select
 from app import db
 from app.htmx import partial
 from app.i18n import current_language, easy_read_on
-from app.claims.pricing import TIERS
 from app.roles import service
 from app.roles.forms import FORMAT_CHOICES, RoleFilterForm
 from app.roles.models import Role
@@ -21,8 +20,12 @@ bp = Blueprint("find_roles", __name__, url_prefix="/roles")
 
 @bp.context_processor
 def _names() -> dict[str, Any]:
-    return {"format_names": {c.value: c.label for c in FORMAT_CHOICES},
-            "tier_amount": lambda code: TIERS[code].pence if code in TIERS else 0}
+    from app.claims.service import card_today  # the one source of amounts: the card in force today
+
+    card = card_today()
+    amounts = card.tier_amounts() if card is not None else {}
+    return {"format_names": {c.value: c.label for c in FORMAT_CHOICES}, "tier_amount": amounts.get}
+
 
 TIME_FILTERS = {"short": ("nihr_25",), "half_day": ("nihr_75",), "day": ("nihr_150", "nihr_300")}
 

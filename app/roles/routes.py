@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app import access, db
 from app.roles import jargon, service
 from app.i18n import available
-from app.roles.forms import RoleForm, TranslationForm
+from app.roles.forms import PAYMENT_CHOICES, RoleForm, TranslationForm
 from app.roles.models import EASY_READ_SECTIONS, TRANSLATABLE, Role, RoleTranslation
 from app.security import current_staff, role_required
 from app.transitions import NotAllowed
@@ -90,7 +90,7 @@ def index():  # type: ignore[no-untyped-def]
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("admin", "officer")
 def new():  # type: ignore[no-untyped-def]
-    form = RoleForm()
+    form = _with_amounts(RoleForm())
     if form.validate_on_submit():
         role = service.create(values_from(form), access.acting())
         return _after_save(role, form)
@@ -101,7 +101,7 @@ def new():  # type: ignore[no-untyped-def]
 @role_required("admin", "officer")
 def edit(role_id: int):  # type: ignore[no-untyped-def]
     role = db.get_or_404(Role, role_id)
-    form = RoleForm(data=None if request.method == "POST" else data_of(role))
+    form = _with_amounts(RoleForm(data=None if request.method == "POST" else data_of(role)))
     if form.validate_on_submit():
         try:
             service.update(role, values_from(form), access.acting())
@@ -112,6 +112,17 @@ def edit(role_id: int):  # type: ignore[no-untyped-def]
             return _after_save(role, form)
     return render_template("roles/edit.html", form=form, role=role, advice=writing_help(form),
                            versions=service.versions(role))
+
+
+def _with_amounts(form: RoleForm) -> RoleForm:
+    """The payment choices name the amounts of the rate card in force today."""
+    from app.claims.forms import tier_labels
+    from app.claims.service import card_today
+
+    card = card_today()
+    labels = tier_labels(card.tier_amounts() if card is not None else {})
+    form.payment_level.choices = [(c.value, labels.get(c.value, c.label)) for c in PAYMENT_CHOICES]
+    return form
 
 
 def _after_save(role: Role, form: RoleForm):  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from tests.claims.test_processing import staff_client
 def test_an_admin_adds_an_uplift_and_a_local_rate_from_a_date(app) -> None:
     admin = staff_client(app, "admin")
     page = admin.get("/staff/rates?lang=en")
-    assert "£75 tier: about half a day, preparation required" in page.text() and "£75.00" in page.text()
+    assert "£75.00: about half a day, preparation required" in page.text() and "£75.00" in page.text()
     assert "45p a mile for the first 10,000 miles" in page.text()
     empty = admin.post("/staff/rates?lang=en", {})
     assert [m for _, m in empty.error_summary()] == ["Enter the date the new rates start"]
