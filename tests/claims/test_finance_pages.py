@@ -22,6 +22,8 @@ def test_an_admin_adds_an_uplift_and_a_local_rate_from_a_date(app) -> None:
     page = admin.get("/staff/rates?lang=en")
     assert "£75.00: about half a day, preparation required" in page.text() and "£75.00" in page.text()
     assert "45p a mile for the first 10,000 miles" in page.text()
+    assert ("Up to 1.5 hours with little or no preparation is the first tier. Up to 1.5 hours with a lot of "
+            "preparation, or up to 4.5 hours, is the second.") in page.text()
     empty = admin.post("/staff/rates?lang=en", {})
     assert [m for _, m in empty.error_summary()] == ["Enter the date the new rates start"]
     backdated = admin.post("/staff/rates?lang=en", {"effective_from-day": "1", "effective_from-month": "1",
