@@ -96,6 +96,25 @@ def test_unchecked_translation_is_announced(client_request) -> None:
     assert "native speaker" not in "".join(notice.itertext())  # it is in Welsh, not English
 
 
+def test_the_header_names_the_language_in_use_and_opens_the_list(client_request) -> None:
+    page = client_request.get("/?lang=en")
+    summary = page.find(".//details[@class='lang-menu']/summary")
+    assert " ".join("".join(summary.itertext()).split()) == "Language: English"
+    assert page.find(".//details[@class='lang-menu']//nav[@class='lang-switcher']") is not None
+    arabic = client_request.get("/?lang=ar").find(".//details[@class='lang-menu']/summary")
+    assert "".join(arabic.itertext()).strip().endswith("العربية")
+
+
+def test_unchecked_translation_notice_is_one_short_line_linking_to_the_full_text(client_request) -> None:
+    notice = client_request.get("/?lang=cy").by_id("unchecked-translation-notice")
+    link = notice.find(".//a")
+    assert link.get("href") == "/accessibility#translations"
+    assert len("".join(notice.itertext()).split()) <= 16
+    full = client_request.get(link.get("href"))
+    assert full.by_id("translations") is not None
+    assert client_request.get("/accessibility?lang=en").by_id("translations") is None  # nothing to explain
+
+
 def test_easy_read_is_remembered_and_changes_the_page(client_request) -> None:
     normal = client_request.get("/")
     assert "easy-read" not in (normal.find(".//body").get("class") or "")
