@@ -22,9 +22,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from babel import Locale
+from babel.lists import format_list
 from flask import Flask, Response, current_app, g, has_request_context, request
-from markupsafe import Markup, escape
 from flask_babel import Babel, Domain, LazyString, format_currency, format_date, format_datetime, format_number, format_time, get_locale
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup, escape
 
 from app.settings import ROOT
 
@@ -302,11 +305,12 @@ def named(translated: str, **names: object) -> Markup:
     return Markup(escape(translated)) % {key: bdi(value) for key, value in names.items()}
 
 
-def bdi(text: object) -> Markup:
+def bdi(text: object, lang: str | None = None) -> Markup:
     """Someone's own words (a name) inside a sentence, escaped and isolated with ``<bdi>`` so a
     right-to-left name on a left-to-right page (or the other way round) keeps its own direction
-    and does not move the words around it."""
-    return Markup("<bdi>%s</bdi>") % text
+    and does not move the words around it. Words in another language than the page (a ``Said``,
+    or ``lang`` given: ``meeting.title | bdi(written_in)``) also say which, with ``lang`` and ``dir``."""
+    return Markup("<bdi%s>%s</bdi>") % (lang_attrs(text, lang), text)
 
 
 def ern(singular: str, plural: str, num: int, /, **variables: object) -> str:
@@ -315,6 +319,114 @@ def ern(singular: str, plural: str, num: int, /, **variables: object) -> str:
     keeps the placeholder, for app.js to fill in a count it works out itself)."""
     variables.setdefault("num", num)
     return _easy_read.get_translations().ungettext(singular, plural, num) % variables
+
+
+def _fell_back(domain: Domain, key: object) -> bool:
+    """Whether ``key`` has no translation in the current language (so the English is shown)."""
+    if current_language() == "en":
+        return False
+    catalog = getattr(domain.get_translations(), "_catalog", None)
+    return catalog is not None and key not in catalog
+
+
+@pass_eval_context
+def _er_in_page(ctx: EvalContext, text: str, **variables: object) -> str:
+    """``er()`` for templates: English shown for want of a translation says it is English."""
+    words = er(text, **variables)
+    if ctx.autoescape and _fell_back(_easy_read, text):
+        return Markup("<bdi%s>%s</bdi>") % (lang_attrs(None, "en"), words)
+    return words
+
+
+@pass_eval_context
+def _ern_in_page(ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: object) -> str:
+    words = ern(singular, plural, num, **variables)
+    if ctx.autoescape and _fell_back(_easy_read, (singular, 0)):
+        return Markup("<bdi%s>%s</bdi>") % (lang_attrs(None, "en"), words)
+    return words
+
+
+# --- Words in another language than the page --------------------------------------------------
+# A role not yet translated, a meeting's title, English easy read where no translation exists:
+# such words carry their own language, so the page can mark them (lang, dir) and English is not
+# laid out right to left on an Arabic page (".leaflet easy to read").
+
+#: Staff write roles, meetings and "you said, we did" in English; other languages are translations.
+WRITTEN_IN = "en"
+
+
+class Said(str):
+    """Text that knows which language it is in (``lang``); otherwise an ordinary string."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> "Said":
+        said = super().__new__(cls, text)
+        said.lang = lang
+        return said
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return (str(self), self.lang)
+
+
+def foreign(value: object, lang: str | None = None) -> str | None:
+    """The language ``value`` is in when it differs from the page's, else ``None``."""
+    code = lang or getattr(value, "lang", None)
+    return code if code and code != current_language() else None
+
+
+def _direction_of(code: str) -> str:
+    return Locale.parse(code).text_direction
+
+
+def lang_attrs(value: object, lang: str | None = None) -> Markup:
+    """` lang="en" dir="ltr"` for an element holding ``value`` when it is in another language."""
+    code = foreign(value, lang)
+    if not code:
+        return Markup("")
+    return Markup(' lang="%s" dir="%s"') % (code, _direction_of(code))
+
+
+@pass_eval_context
+def _tel_filter(ctx: EvalContext, number: str | None) -> object:
+    """A phone number as a link a phone can call, kept left to right on a right-to-left page."""
+    if not number or not ctx.autoescape:
+        return number
+    dial = normalise_digits(str(number)).replace("(0)", "") if str(number).startswith("+") else normalise_digits(str(number))
+    dial = re.sub(r"[^0-9+]", "", dial)
+    return Markup('<a href="tel:%s" class="tel" dir="ltr">%s</a>') % (dial, number)
+
+
+_NUMBER_AT_END = re.compile(r"^(?P<before>.*:\s*)(?P<number>\+?[0-9][0-9 ()]{1,}[0-9])$")
+
+
+@pass_eval_context
+def _number_at_end_filter(ctx: EvalContext, text: str) -> object:
+    """"Samaritans, any time: 116 123": the number after the last colon becomes a ``tel`` link."""
+    match = _NUMBER_AT_END.match(text or "")
+    if not match or not ctx.autoescape:
+        return text
+    return escape(match["before"]) + _tel_filter(ctx, match["number"])
+
+
+@pass_eval_context
+def _reference_filter(ctx: EvalContext, reference: str | None) -> object:
+    """A reference (TP-JT6G-BB) that never breaks across lines and reads left to right."""
+    if not reference or not ctx.autoescape:
+        return reference
+    return Markup('<span class="reference" dir="ltr">%s</span>') % reference
+
+
+def join_words(items: list[object] | tuple[object, ...]) -> str:
+    """Words joined as the page's language joins a list ("a, b and c"; "a، b و c")."""
+    words = [str(item) for item in items if item]
+    return format_list(words, locale=get_locale() or "en_GB") if words else ""
+
+
+def join_details(items: list[object] | tuple[object, ...]) -> str:
+    """Different facts about one thing (a name, an email address, a relationship) side by side,
+    with the page language's comma ("،" in Arabic and Urdu) and no "and"."""
+    return ("، " if direction() == "rtl" else ", ").join(str(item) for item in items if item)
 
 
 def plural_samples() -> dict[str, int]:
@@ -335,9 +447,11 @@ def init_app(app: Flask) -> None:
     app.after_request(_remember_choices)
     app.jinja_env.globals.update(
         url_with=url_with,
-        er=er,
-        ern=ern,
+        er=_er_in_page,
+        ern=_ern_in_page,
         pick=pick,
+        lang_attrs=lang_attrs,
+        written_in=WRITTEN_IN,
         plural_samples=plural_samples,
         easy_read_on=easy_read_on,
         text_direction=direction,
@@ -346,5 +460,6 @@ def init_app(app: Flask) -> None:
         current_locale=current_language,
     )
     app.jinja_env.filters.update(bdi=bdi, money=money, number=number, long_date=long_date, date_time=date_time,
-                                 time_of_day=time_of_day, month_name=month_name)
+                                 time_of_day=time_of_day, month_name=month_name, join_words=join_words,
+                                 tel=_tel_filter, number_at_end=_number_at_end_filter, reference=_reference_filter)
 

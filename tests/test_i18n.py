@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pathlib import Path
+
 import pytest
 from flask_babel import force_locale
 
@@ -96,6 +98,25 @@ def test_unchecked_translation_is_announced(client_request) -> None:
     assert "native speaker" not in "".join(notice.itertext())  # it is in Welsh, not English
 
 
+def test_the_header_names_the_language_in_use_and_opens_the_list(client_request) -> None:
+    page = client_request.get("/?lang=en")
+    summary = page.find(".//details[@class='lang-menu']/summary")
+    assert " ".join("".join(summary.itertext()).split()) == "Language: English"
+    assert page.find(".//details[@class='lang-menu']//nav[@class='lang-switcher']") is not None
+    arabic = client_request.get("/?lang=ar").find(".//details[@class='lang-menu']/summary")
+    assert "".join(arabic.itertext()).strip().endswith("العربية")
+
+
+def test_unchecked_translation_notice_is_one_short_line_linking_to_the_full_text(client_request) -> None:
+    notice = client_request.get("/?lang=cy").by_id("unchecked-translation-notice")
+    link = notice.find(".//a")
+    assert link.get("href") == "/accessibility#translations"
+    assert len("".join(notice.itertext()).split()) <= 16
+    full = client_request.get(link.get("href"))
+    assert full.by_id("translations") is not None
+    assert client_request.get("/accessibility?lang=en").by_id("translations") is None  # nothing to explain
+
+
 def test_easy_read_is_remembered_and_changes_the_page(client_request) -> None:
     normal = client_request.get("/")
     assert "easy-read" not in (normal.find(".//body").get("class") or "")
@@ -115,3 +136,66 @@ def test_easy_read_text_is_translated(client_request) -> None:
     welsh = client_request.get("/?easy-read=on&lang=cy").text()
     assert "We pay you for your time." in english
     assert "We pay you for your time." not in welsh
+
+
+def render(app, source: str, query: str = "") -> str:  # type: ignore[no-untyped-def]
+    with app.test_request_context(f"/{query}"):
+        app.preprocess_request()
+        return app.jinja_env.from_string(source).render()
+
+
+def test_english_easy_read_shown_for_want_of_a_translation_is_marked_english(app) -> None:
+    source = '<p>{{ er("A sentence nobody has translated yet.") }}</p>'
+    assert render(app, source, "?lang=ar") == (
+        '<p><bdi lang="en" dir="ltr">A sentence nobody has translated yet.</bdi></p>')
+    assert render(app, source, "?lang=en") == "<p>A sentence nobody has translated yet.</p>"
+    translated = render(app, '<p>{{ er("We pay you for your time.") }}</p>', "?lang=ar")
+    assert "bdi" not in translated and "We pay" not in translated
+
+
+def test_phone_numbers_are_links_to_call_kept_left_to_right(app, client_request) -> None:
+    for query in ("?lang=en", "?lang=ar&easy-read=on"):
+        page = client_request.get("/" + query)
+        footer = page.find(".//footer//a[@class='tel']")
+        assert footer is not None and footer.get("href") == "tel:03000000000" and footer.get("dir") == "ltr"
+    easy = client_request.get("/?lang=en&easy-read=on")
+    assert easy.find(".//main//a[@class='tel']") is not None  # "Call us on ..." in easy read too
+    assert render(app, '{{ "+44 (0)300 000 0000" | tel }}') == (
+        '<a href="tel:+443000000000" class="tel" dir="ltr">+44 (0)300 000 0000</a>')
+    assert render(app, '{{ "Samaritans, any time: 116 123" | number_at_end }}') == (
+        'Samaritans, any time: <a href="tel:116123" class="tel" dir="ltr">116 123</a>')
+    assert render(app, '{{ "Shout, text SHOUT to 85258" | number_at_end }}') == "Shout, text SHOUT to 85258"
+
+
+def test_references_never_break_inside(app) -> None:
+    assert render(app, '{{ _("Reference %(reference)s, sent on %(date)s.", reference="TP-JT6G-BB" | reference, '
+                       'date="today") }}') == (
+        'Reference <span class="reference" dir="ltr">TP-JT6G-BB</span>, sent on today.')
+    css = (Path(__file__).resolve().parents[1] / "static" / "css" / "site.css").read_text()
+    assert ".reference, .tel { white-space: nowrap; }" in css
+
+
+@pytest.mark.parametrize("code, joined", [
+    ("en", "Breaks, An interpreter and A quiet space"), ("pl", "Breaks, An interpreter i A quiet space"),
+    ("ar", "Breaks وAn interpreter وA quiet space"), ("ur", "Breaks، An interpreter، اور A quiet space")])
+def test_lists_are_joined_the_way_the_page_language_joins_them(app, code: str, joined: str) -> None:
+    assert render(app, '{{ ["Breaks", "An interpreter", "A quiet space"] | join_words }}', f"?lang={code}") == joined
+
+
+def test_facts_side_by_side_use_the_page_languages_comma(app) -> None:
+    from app.i18n import join_details
+
+    for query, joined in (("?lang=ar", "Chris Carer، chris@example.org، Carer"),
+                          ("?lang=cy", "Chris Carer, chris@example.org, Carer")):
+        with app.test_request_context("/" + query):
+            app.preprocess_request()
+            assert join_details(["Chris Carer", "chris@example.org", "", "Carer"]) == joined
+
+
+def test_a_persons_needs_are_listed_in_the_page_language(app) -> None:
+    from tests.account.test_details import signed_in
+
+    cr, _ = signed_in(app, access_needs=["breaks", "quiet_space"])
+    row = [r for r in cr.get("/account/?lang=ar").findall(".//dl//div") if r.find("dd") is not None]
+    answers = ["".join(r.find("dd").itertext()) for r in row]
+    assert any(" و" in a and "," not in a for a in answers), answers

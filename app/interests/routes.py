@@ -20,7 +20,7 @@ from app import access, db, journeys, security
 from app.account import drafts, service as accounts
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, PaymentForm
 from app.account.models import Contributor
-from app.i18n import current_language, easy_read_on, er, named, pick
+from app.i18n import current_language, easy_read_on, er, join_details, join_words, named, pick
 from app.interests import service
 from app.interests.equality import QUESTIONS, EqualityForm
 from app.interests.forms import (
@@ -249,7 +249,8 @@ def _url(visit: journeys.Visit, step: str) -> str:
 def _context(visit: journeys.Visit) -> dict[str, Any]:
     helping = _helping_name(visit)
     return dict(role=visit.extra["role"], words=visit.extra["words"], title_suffix=visit.extra["words"]["title"],
-                journey_title=_("I'm interested in: %(title)s", title=visit.extra["words"]["title"]),
+                # The role's title may be English on an Arabic page: it keeps its own language and direction.
+                journey_title=named(_("I'm interested in: %(title)s"), title=visit.extra["words"]["title"]),
                 helping=pick(_("You are filling this in for %(name)s.", name=helping),
                              er("You are filling this in for %(name)s.", name=helping)) if helping else None,
                 helping_name=helping, signed_in=visit.me is not None, subject=_subject(visit),
@@ -393,7 +394,14 @@ def _check_rows(visit: journeys.Visit) -> list[dict[str, Any]]:
 
     def names(values: list[str] | None, choices: list[Any]) -> str:
         labels = {c.value: str(c.label) for c in choices}
-        return ", ".join(labels[v] for v in values or [] if v in labels)
+        return join_words([labels[v] for v in values or [] if v in labels])
+
+    def needs_of(answers: dict[str, Any]) -> list[str]:
+        """The needs ticked; the interpreter's language goes with the interpreter ("An interpreter (Polish)")."""
+        ticked, language = answers.get("access_needs") or [], answers.get("interpreter_language")
+        labels = [f"{c.label} ({language})" if c.value == "interpreter" and language else str(c.label)
+                  for c in ACCESS_CHOICES if c.value in ticked]
+        return labels if "interpreter" in ticked or not language else labels + [language]
 
     contact, taking, access, about = answer("contact"), answer("taking_part"), answer("access"), answer("about")
     payment = answer("payment").get("payment_preference")
@@ -407,21 +415,21 @@ def _check_rows(visit: journeys.Visit) -> list[dict[str, Any]]:
              "change_url": change("who")}]
     if for_whom == "someone":
         relationship = {c.value: str(c.label) for c in RELATIONSHIP_CHOICES}.get(helper.get("relationship"), "")
-        helper_text = ", ".join(x for x in (helper.get("helper_name"), helper.get("helper_email"), relationship) if x)
+        helper_text = join_details([helper.get("helper_name"), helper.get("helper_email"), relationship])
         rows.append({"question": pick(_("About you"), er("About you")), "answer": helper_text, "change_url": change("helper")})
     rows += [
         {"question": pick(_("Name"), er("Name")), "answer": contact.get("name"), "change_url": change("contact")},
-        {"question": pick(_("How to contact"), er("How to contact")), "answer": ", ".join(x for x in (
+        {"question": pick(_("How to contact"), er("How to contact")), "answer": join_details([
             channels.get(contact.get("contact_channel") or "", ""), contact.get("email"), contact.get("phone"),
-            contact.get("address"), contact.get("best_times")) if x), "change_url": change("contact")},
+            contact.get("address"), contact.get("best_times")]), "change_url": change("contact")},
         {"question": pick(_("Ways to take part"), er("How to take part")), "answer": names(taking.get("ways"), WAY_CHOICES),
          "change_url": change("taking_part")},
-        {"question": pick(_("Times"), er("Good times")), "answer": ", ".join(x for x in (
-            names(taking.get("availability"), AVAILABILITY_CHOICES), taking.get("availability_note")) if x),
+        {"question": pick(_("Times"), er("Good times")), "answer": join_details([
+            names(taking.get("availability"), AVAILABILITY_CHOICES), taking.get("availability_note")]),
          "change_url": change("taking_part")},
-        {"question": pick(_("What would help"), er("What helps")), "answer": ", ".join(x for x in (
-            names(access.get("access_needs"), ACCESS_CHOICES), access.get("interpreter_language"),
-            access.get("access_other")) if x) or pick(_("Nothing extra"), er("Nothing extra")), "change_url": change("access")},
+        {"question": pick(_("What would help"), er("What helps")), "answer": join_details([
+            join_words(needs_of(access)), access.get("access_other")]) or pick(_("Nothing extra"), er("Nothing extra")),
+         "change_url": change("access")},
         {"question": (pick(_("What they would like to get out of it"), er("What they would like from this")) if them
                       else pick(_("What you would like to get out of it"), er("What you would like from this"))),
          "answer": about.get("hopes"), "change_url": change("about")},

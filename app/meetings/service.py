@@ -25,6 +25,7 @@ from app import access, audit, db, disclosure, mail
 from app.plugs import Plugs
 from app.transitions import TEAM, Machine, NotAllowed
 from app.audit import Actor
+from app.i18n import WRITTEN_IN, Said
 from app.account.models import Contributor
 from app.db import utcnow
 from app.meetings.models import (
@@ -362,7 +363,8 @@ def _tell_who_came(item: YouSaidWeDid) -> list[int]:
 def in_language(item: YouSaidWeDid, locale: str) -> dict[str, str]:
     """The response's words in ``locale`` where staff have translated them, else as written."""
     own = (item.translations or {}).get(locale) or {}
-    return {"you_said": own.get("you_said") or item.you_said, "we_did": own.get("we_did") or item.we_did}
+    return {name: Said(own[name], locale) if own.get(name) else Said(getattr(item, name), WRITTEN_IN)
+            for name in ("you_said", "we_did")}
 
 
 def translate(item: YouSaidWeDid, locale: str, you_said: str, we_did: str, by: Actor) -> None:

@@ -15,6 +15,7 @@ from app import audit, db
 from app.claims.pricing import TIERS
 from app.audit import Actor
 from app.db import utcnow
+from app.i18n import WRITTEN_IN, Said
 from app.roles.models import EASY_READ_SECTIONS, FORMATS, TRANSLATABLE, Role, RoleTranslation, RoleVersion
 from app.transitions import TEAM, Machine
 
@@ -172,19 +173,27 @@ def save_translation(role: Role, locale: str, fields: dict[str, Any], by: Actor)
     db.session().commit()
 
 
+def _said(value: Any, lang: str) -> Any:
+    return Said(value, lang) if isinstance(value, str) else value
+
+
 def in_language(role: Role, locale: str, row: RoleTranslation | None | bool = False) -> tuple[dict[str, Any], bool]:
     """The role's words for ``locale``: (fields, translated?). Falls back to the original,
-    field by field, so a partial translation never leaves a section empty. Pass ``row``
-    (a translation already loaded, or ``None``) to skip the query."""
-    original = {name: getattr(role, name) for name in TRANSLATABLE}
-    original["easy_read"] = dict(role.easy_read or {})
+    field by field, so a partial translation never leaves a section empty. Each text is an
+    ``i18n.Said`` that knows the language it is in, so a page can mark English shown on an
+    Arabic page (``lang``/``dir``). Pass ``row`` (a translation already loaded, or ``None``)
+    to skip the query."""
+    original = {name: _said(getattr(role, name), WRITTEN_IN) for name in TRANSLATABLE}
+    original["easy_read"] = {s: _said(v, WRITTEN_IN) for s, v in (role.easy_read or {}).items()}
     if row is False:
         row = db.session().scalar(select(RoleTranslation).where(RoleTranslation.role_id == role.id,
                                                                 RoleTranslation.locale == locale))
     if not isinstance(row, RoleTranslation):
         return original, False
-    merged = {k: (row.fields.get(k) or v) for k, v in original.items() if k != "easy_read"}
-    merged["easy_read"] = {s: (row.fields.get("easy_read") or {}).get(s) or original["easy_read"].get(s, "")
+    own = row.fields.get("easy_read") or {}
+    merged = {k: (_said(row.fields.get(k), locale) if row.fields.get(k) else v)
+              for k, v in original.items() if k != "easy_read"}
+    merged["easy_read"] = {s: _said(own.get(s), locale) if own.get(s) else original["easy_read"].get(s, "")
                            for s in EASY_READ_SECTIONS}
     return merged, True
 

@@ -481,3 +481,11 @@ def axe_counter() -> dict[str, int]:
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
     if _axe_runs["count"]:
         terminalreporter.write_line(f"axe-core checks run: {_axe_runs['count']} (zero violations required)")
+    from tests.a11y import test_first_screen
+
+    if test_first_screen.MEASURED:
+        terminalreporter.write_line(f"first screen: {len(test_first_screen.MEASURED)} page views measured; "
+                                    f"lowest <h1> tops (the line is {test_first_screen.LINE} px):")
+        for line in test_first_screen.lowest():
+            terminalreporter.write_line("  " + line)
+        test_first_screen.record()

@@ -27,6 +27,10 @@ def test_language_and_easy_read_switchers_work_with_keyboard_only(live_server, b
     skip = tab_to(browser, lambda el: el.get_attribute("class") == "skip-link")
     assert skip.is_displayed()  # the skip link becomes visible on focus
 
+    # The language menu opens with Enter and lists every language in its own name.
+    menu = tab_to(browser, lambda el: el.tag_name == "summary")
+    assert "English" in menu.text
+    menu.send_keys(Keys.ENTER)
     welsh = tab_to(browser, lambda el: el.get_attribute("lang") == "cy" and el.tag_name == "a")
     welsh.send_keys(Keys.ENTER)
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "cy"
@@ -41,6 +45,7 @@ def test_language_and_easy_read_switchers_work_with_keyboard_only(live_server, b
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "cy"
     assert "easy-read" in browser.find_element(By.TAG_NAME, "body").get_attribute("class")
 
+    tab_to(browser, lambda el: el.tag_name == "summary").send_keys(Keys.ENTER)
     arabic = tab_to(browser, lambda el: el.get_attribute("lang") == "ar" and el.tag_name == "a")
     arabic.send_keys(Keys.ENTER)
     html = browser.find_element(By.TAG_NAME, "html")
@@ -54,6 +59,7 @@ def test_language_and_easy_read_switchers_work_with_keyboard_only(live_server, b
 def test_focus_is_visible_on_links(live_server, browser) -> None:
     browser.delete_all_cookies()
     browser.get(f"{live_server.url}/")
+    tab_to(browser, lambda el: el.tag_name == "summary").send_keys(Keys.ENTER)
     link = tab_to(browser, lambda el: el.get_attribute("lang") == "pl" and el.tag_name == "a")
     outline = browser.execute_script("return getComputedStyle(arguments[0]).outlineStyle", link)
     assert outline == "solid"
@@ -74,6 +80,21 @@ def test_staff_can_sign_in_and_see_errors_without_javascript(live_server, nojs_b
     summary = wait_for(d, lambda d: d.find_element(By.CSS_SELECTOR, "[data-error-summary]"))
     assert "Choose what they will do" in summary.text
     assert d.find_element(By.ID, "name").get_attribute("value") == "Kept Name"
-    # The language switch is a plain link.
+    # The language menu opens without JavaScript, and each language is a plain link.
+    d.find_element(By.CSS_SELECTOR, "details.lang-menu summary").click()
     d.find_element(By.CSS_SELECTOR, "a[lang=bn]").click()
     wait_for(d, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "bn")
+
+
+def test_the_open_language_menu_fits_a_phone_and_passes_axe(live_server, browser, axe_counter) -> None:
+    from tests.a11y.test_axe import run_axe
+
+    for query in ("lang=ar&easy-read=on", "lang=bn&easy-read=off"):
+        browser.get(f"{live_server.url}/accessibility?{query}")
+        browser.find_element(By.CSS_SELECTOR, "details.lang-menu summary").click()
+        links = browser.find_elements(By.CSS_SELECTOR, "details.lang-menu[open] nav a")
+        assert len(links) == 6 and all(link.is_displayed() for link in links)
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        assert all(0 <= link.rect["x"] and link.rect["x"] + link.rect["width"] <= width for link in links)
+        run_axe(browser, axe_counter)
+    browser.delete_all_cookies()

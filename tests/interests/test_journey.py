@@ -50,7 +50,7 @@ def test_someone_not_signed_in_says_they_are_interested_and_gets_a_link_back(mai
     agree = cr.get(f"/roles/{role_id}/interest/agree?lang=en").text()
     assert "never affects anyone's care" in agree and "12 months after the closing date" in agree
     check = cr.get(f"/roles/{role_id}/interest/check?lang=en").text()
-    assert "Ana Newperson" in check and "An interpreter, Polish" in check and "I run a book club" in check
+    assert "Ana Newperson" in check and "An interpreter (Polish)" in check and "I run a book club" in check
 
     assert send(cr, role_id) == f"/roles/{role_id}/interest/done"
     done = cr.get(f"/roles/{role_id}/interest/done?lang=en")
@@ -308,7 +308,7 @@ def test_easy_read_speaks_easy_read_on_every_page_of_the_form(app, client_reques
     assert [text_of(dt) for dt in check.findall(".//dl//dt")] == [
         "Who is filling this in", "Name", "How to contact", "How to take part", "Good times", "What helps",
         "What you would like from this", "What you are good at", "Getting paid", "Keeping your details"]
-    assert "On a video call, On the phone" in check.text()  # the answers are in easy-read words too
+    assert "On a video call and On the phone" in check.text()  # the answers are in easy-read words too
     taking_part = client_request.post(f"/roles/{role_id}/interest/taking_part?lang=en&easy-read=on", {})
     assert [m for _, m in taking_part.error_summary()] == [
         "Choose at least 1 way to take part.", "Choose at least 1 time that is good for you."]

@@ -290,3 +290,39 @@ def test_closed_feedback_has_easy_read_points(app) -> None:
     assert page.find(".//h1").text == "You cannot give feedback now"
     points = [text_of(p) for p in page.findall(".//li[@class='easy-read-point']/p")]
     assert points[0] == "It is too late to give feedback here." and "Call" in points[1]
+
+
+def _luminance(colour: str) -> float:
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_five_faces_differ_in_colour_face_and_words(app) -> None:
+    """At phone size "Good" and "Very good" are told apart by more than a mouth's curve: each
+    answer has its own face (colour and features), a rim (a band) of its own colour, and its words."""
+    from pathlib import Path
+
+    meeting, _officer = arranged(app, [])
+    page = ClientRequest(app.test_client()).get(f"/m/{meeting.code}/feedback?lang=cy")
+    overall = next(f for f in page.findall(".//fieldset") if f.find(".//div[@class='choice']//img") is not None)
+    rows = [(c.find(".//input").get("value"), c.find(".//img").get("src").split("?")[0].rsplit("/", 1)[1],
+             text_of(c.find(".//label"))) for c in overall.findall(".//div[@class='choice']")]
+    assert [(value, face) for value, face, _ in rows] == [(str(n), f"rating-{n}.svg") for n in range(1, 6)]
+    words = [w for _, _, w in rows]
+    assert all(words) and len(set(words)) == 5 and "Very good" not in words  # translated words, all different
+    pictures = Path(__file__).resolve().parents[2] / "static" / "pictures"
+    faces = {n: (pictures / f"rating-{n}.svg").read_text() for n in range(1, 6)}
+    face = {n: re.search(r'<circle cx="32" cy="32" r="27" stroke="(#[0-9a-f]{6})" stroke-width="6" fill="(#[0-9a-f]{6})"',
+                         svg) for n, svg in faces.items()}
+    bands, fills = {n: m[1] for n, m in face.items()}, {n: m[2] for n, m in face.items()}
+    assert len(set(fills.values())) == 5 and len(set(bands.values())) == 5
+    assert all(_contrast(fill, "#0b0c0c") >= 4.5 for fill in fills.values())  # the features stand out
+    assert all(_contrast(band, "#ffffff") >= 3 for band in bands.values())  # each rim, a band of colour, on the page
+    features = {n: re.sub(r'(fill|stroke)="#[0-9a-f]{6}"', "", svg) for n, svg in faces.items()}
+    assert len(set(features.values())) == 5 and _contrast(fills[4], fills[5]) >= 1.5

@@ -84,3 +84,50 @@ def test_the_filters_speak_easy_read(app, client_request) -> None:
     assert [" ".join("".join(b.itertext()).split()) for b in page.findall(".//main//button")] == ["Show roles"]
     standard = client_request.get("/roles/?lang=en&easy-read=off")
     assert "Time it takes" in [" ".join("".join(el.itertext()).split()) for el in standard.findall(".//legend")]
+
+
+def test_english_words_on_an_arabic_page_say_they_are_english(app, client_request) -> None:
+    """A role not yet translated shows in English on an Arabic page; each English bit carries
+    lang="en" dir="ltr", so ".leaflet easy to read" becomes "Short words." read left to right."""
+    role_id = publish(app, easy_read={s: "Help make a leaflet easy to read." for s in
+                                      ("purpose", "tasks", "time", "place", "payment", "support")})
+    easy = client_request.get(f"/roles/{role_id}?lang=ar&easy-read=on")
+    assert (easy.doc.get("lang"), easy.doc.get("dir")) == ("ar", "rtl")
+    h1 = easy.find(".//h1")
+    assert (h1.get("lang"), h1.get("dir")) == ("en", "ltr")
+    points = easy.findall(".//li[@class='easy-read-point']/p")
+    assert len(points) == 6
+    assert all((p.get("lang"), p.get("dir"), p.text) == ("en", "ltr", "Help make a leaflet easy to read.")
+               for p in points)
+    standard = client_request.get(f"/roles/{role_id}?lang=ar&easy-read=off")
+    english = [p for p in standard.findall(".//p[@class='pre-line']") if p.text == COMPLETE["purpose"]]
+    assert english and english[0].get("lang") == "en" and english[0].get("dir") == "ltr"
+    # Arabic words (the page's own) carry nothing extra; a translated field is no longer marked.
+    assert all(p.get("lang") is None for p in standard.findall(".//div[@class='callout']/p"))
+    with app.app_context():
+        from app import db
+        from app.roles.models import Role
+
+        service.save_translation(db.session().get(Role, role_id), "ar", {"title": "ساعدنا في إعادة كتابة النشرة"},
+                                 STAFF)
+    partly = client_request.get(f"/roles/{role_id}?lang=ar&easy-read=off")
+    assert partly.h1 == "ساعدنا في إعادة كتابة النشرة" and partly.find(".//h1").get("lang") is None
+    assert [p.get("lang") for p in partly.findall(".//p[@class='pre-line']") if p.text == COMPLETE["purpose"]] == ["en"]
+    # On an English page the same words are not marked at all.
+    assert client_request.get(f"/roles/{role_id}?lang=en").find(".//h1").get("lang") is None
+
+
+def test_the_contact_phone_is_a_link_and_names_sit_apart(app, client_request) -> None:
+    role_id = publish(app)
+    page = client_request.get(f"/roles/{role_id}?lang=ur&easy-read=off")
+    tel = [a for a in page.findall(".//main//a") if (a.get("href") or "").startswith("tel:")]
+    assert [(a.get("href"), a.text, a.get("dir")) for a in tel if a.text == COMPLETE["contact_phone"]] == [
+        ("tel:03000000000", "0300 000 0000", "ltr")]
+    assert COMPLETE["contact_name"] in [b.text for b in page.findall(".//main//bdi")]
+
+
+def test_the_interest_form_marks_an_english_role_title_on_an_arabic_page(app, client_request) -> None:
+    role_id = publish(app)
+    page = client_request.get(f"/roles/{role_id}/interest/who?lang=ar&easy-read=on")
+    title = page.find(".//main//p[@class='muted']/bdi")
+    assert (title.text, title.get("lang"), title.get("dir")) == (COMPLETE["title"], "en", "ltr")
