@@ -75,7 +75,7 @@ def test_a_bad_amount_in_an_expense_row_reaches_the_error_summary(contributor_br
     from selenium.webdriver.support.ui import Select
 
     driver = contributor_browser
-    driver.get(f"{live_server.url}/claims/a11y-empty/expenses?lang=en")
+    driver.get(f"{live_server.url}/claims/a11y-empty/expenses?lang=en&easy-read=off")
     driver.find_element(By.CSS_SELECTOR, "button[name='add-expenses']").click()
     wait_for(driver, lambda d: d.find_elements(By.ID, "expenses-0-kind"))
     Select(driver.find_element(By.ID, "expenses-0-kind")).select_by_value("food")
