@@ -10,16 +10,14 @@ fill its placeholders), or the person's own words (what they typed, a role's tit
 from __future__ import annotations
 
 import re
-from typing import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
 
-from tests.a11y.conftest import seeded_app, signed_in_clients
 from tests.a11y.registry import PAGES, Entry
-from tests.test_page_weight import CONTRIBUTOR_SIDE
+from tests.test_page_weight import CONTRIBUTOR_SIDE, app, visitors  # noqa: F401 (the seeded app and its sessions)
 from tests.test_translations import source_messages
 
 #: Contributor-side pages; not the staff sign-in (a staff page anyone can open) nor the test-only
@@ -38,18 +36,6 @@ def _pattern(msgid: str) -> str:
 
 
 EASY = re.compile("|".join(f"(?:{_pattern(m)})" for _c, m in sorted(source_messages("easyread"), key=str)))
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    application = seeded_app(tmp_path_factory.mktemp("easy"), "easy")
-    yield application
-    application.extensions["db_engine"].dispose()
-
-
-@pytest.fixture(scope="module")
-def visitors(app: Flask) -> dict[str, FlaskClient]:
-    return signed_in_clients(app, CONTRIBUTOR_SIDE)
 
 
 def own_words(app: Flask) -> set[str]:
