@@ -170,6 +170,7 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "claims_staff.reject": CASEWORK,
     "claims_staff.approve": CASEWORK,
     "claims_staff.paid": MONEY,
+    "claims_staff.fee": CASEWORK,  # recording what the person chose for a fee on hold
     # The queue's bulk form is open to all staff, but approving in bulk (what is posted here)
     # is for those who approve: finance may only mark claims paid.
     "claims_staff.bulk": CASEWORK,
@@ -417,6 +418,7 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "claims_staff.reject": lambda r: {"claim_id": r["claim"]},
     "claims_staff.approve": lambda r: {"claim_id": r["claim"]},
     "claims_staff.paid": lambda r: {"claim_id": r["claim"]},
+    "claims_staff.fee": lambda r: {"claim_id": r["claim"]},
     "finance.download": lambda r: {"batch_id": r["batch"]},
     "claims_staff.sent": lambda r: {"claim_id": r["claim"]},
     "meetings.show": lambda r: {"code": r["meeting_code"]},
@@ -442,6 +444,7 @@ FORM: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "account.start_acting_for": lambda r: {"contributor_id": str(r["a"])},
     "staff.set_active": lambda r: {"active": "yes"},
     "claims_staff.bulk": lambda r: {"action": "approve", "claim": str(r["claim"])},
+    "claims_staff.fee": lambda r: {"outcome": "paid"},
 }
 
 # --- requests as each person ------------------------------------------------------------------------------

@@ -209,8 +209,10 @@ PROFILE_FIELDS = (
 )
 
 
-def update_profile(contributor: Contributor, changes: dict[str, Any], by: Actor) -> list[str]:
+def update_profile(contributor: Contributor, changes: dict[str, Any], by: Actor, benefits_task: bool = True) -> list[str]:
     """Apply profile ``changes``; audits which fields changed (not their values). Returns them.
+    Choosing to talk about benefits makes a task for the team, unless the caller made one already
+    (``benefits_task=False``: a claim's fee on hold makes its own).
 
     The caller commits: sending an interest changes the profile and makes the interest in one commit."""
     changed = [k for k, v in changes.items() if k in PROFILE_FIELDS and getattr(contributor, k) != v]
@@ -219,7 +221,7 @@ def update_profile(contributor: Contributor, changes: dict[str, Any], by: Actor)
     for key in changed:
         setattr(contributor, key, changes[key])
     contributor.updated_at = utcnow()
-    if "payment_preference" in changed and contributor.payment_preference == "benefits_talk":
+    if benefits_task and "payment_preference" in changed and contributor.payment_preference == "benefits_talk":
         db.session().add(StaffTask(kind="benefits_talk", contributor_id=contributor.id, created_at=utcnow()))
         audit.record("task.created", "contributor", contributor.id, actor=by, after={"task": "benefits_talk"})
     audit.record("contributor.updated", "contributor", contributor.id, actor=by, after={"fields": sorted(changed)})

@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from app import audit, crypto, db
 from app.account.models import Contributor
 from app.claims import pricing
-from app.claims.models import Claim, PaymentBatch
+from app.claims.models import Claim, FeeHold, PaymentBatch
 from app.claims.service import CLAIM
 from app.db import utcnow
 from app.staff.models import StaffUser
@@ -41,11 +41,20 @@ def pounds(pence: int) -> str:
     return str((Decimal(pence) / 100).quantize(Decimal("0.01")))
 
 
+def _fees_waiting() -> Any:
+    """Fees on hold the person chose to be paid after their claim had gone to finance: each goes
+    on its own row ("<reference>-FEE") in the next export. A fee still on hold is never exported."""
+    return FeeHold.status == "paid", FeeHold.pay_separately.is_(True), FeeHold.batch_id.is_(None)
+
+
 def ready() -> tuple[int, int]:
-    """How many approved claims are waiting for export, and their total in pence."""
+    """How many payments are waiting for export (approved claims, and fees released after their
+    claim was sent), and their total in pence."""
     count, total = db.session().execute(select(func.count(), func.coalesce(func.sum(Claim.total_pence), 0))
                                         .where(Claim.status == "approved")).one()
-    return int(count), int(total)
+    fees, fee_total = db.session().execute(select(func.count(), func.coalesce(func.sum(FeeHold.pence), 0))
+                                           .where(*_fees_waiting())).one()
+    return int(count) + int(fees), int(total) + int(fee_total)
 
 
 def _last_paid() -> Any:
@@ -112,10 +121,40 @@ def make_batch(staff: StaffUser) -> PaymentBatch | None:
                             "status": "sent", "updated_at": utcnow()})
         session.execute(update(Claim), changes)
         last_id = rows[-1].id
+    _freeze_fees(batch, approvers, cost_code, bank_of, last)
     audit.record("payment_batch.exported", "payment_batch", batch.id, actor=("staff", staff.id, staff.email),
                  after={"claims": count, "total": total})
     session.commit()
     return batch
+
+
+def _freeze_fees(batch: PaymentBatch, approvers: dict[int, str], cost_code: str, bank_of: Any, last: Any) -> None:
+    """Fees released as paid after their claim went to finance: a row each, fee only, recorded by
+    whoever recorded the person's choice."""
+    session = db.session()
+    while True:
+        rows = session.execute(
+            select(FeeHold.claim_id, FeeHold.pence, FeeHold.decided_by_id, FeeHold.decided_at, Claim.reference,
+                   Claim.tax_year, Contributor.name, Contributor.bank_details,
+                   _changed_since_paid(last).label("changed"))
+            .join(Claim, Claim.id == FeeHold.claim_id).join(Contributor, Contributor.id == Claim.contributor_id)
+            .outerjoin(last, last.c.person == Claim.contributor_id)
+            .where(*_fees_waiting()).order_by(FeeHold.claim_id).limit(CHUNK)).all()
+        if not rows:
+            break
+        for row in rows:
+            bank = bank_of(row.bank_details) if row.bank_details else {}
+            frozen = {
+                "reference": f"{row.reference}-FEE", "payee_name": bank.get("account_name") or row.name,
+                "sort_code": bank.get("sort_code", ""), "account_number": bank.get("account_number", ""),
+                "roll_number": bank.get("roll_number", ""), "amount": pounds(row.pence), "fee": pounds(row.pence),
+                "expenses": pounds(0), "cost_code": cost_code, "tax_year": pricing.tax_year_label(row.tax_year),
+                "approved_by": approvers.get(row.decided_by_id, ""),
+                "approved_at": row.decided_at.isoformat(timespec="seconds") if row.decided_at else "",
+                "bank_details_changed": "yes" if row.changed else "",
+            }
+            session.execute(update(FeeHold).where(FeeHold.claim_id == row.claim_id).values(
+                batch_id=batch.id, export_row=crypto.encrypt_json(frozen)))
 
 
 def batch_csv(batch_id: int) -> Iterator[str]:
@@ -142,6 +181,17 @@ def batch_csv(batch_id: int) -> Iterator[str]:
             frozen = crypto.decrypt_json(row.export_row)
             writer.writerow([safe(str(frozen.get(column, ""))) for column in COLUMNS])
         last_id = rows[-1].id
+        yield flush()
+    last_id = 0
+    while True:  # fees paid on their own, after their claim
+        fees = session.execute(select(FeeHold.claim_id, FeeHold.export_row).where(
+            FeeHold.batch_id == batch_id, FeeHold.claim_id > last_id).order_by(FeeHold.claim_id).limit(CHUNK)).all()
+        if not fees:
+            break
+        for fee in fees:
+            frozen = crypto.decrypt_json(fee.export_row)
+            writer.writerow([safe(str(frozen.get(column, ""))) for column in COLUMNS])
+        last_id = fees[-1].claim_id
         yield flush()
 
 

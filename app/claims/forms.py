@@ -358,6 +358,18 @@ class ApproveForm(StaffForm):
         return {key: (self[f"allowed-{key}"].data, self[f"reason-{key}"].data or "") for key in self.keys}
 
 
+class ReleaseFeeForm(StaffForm):
+    """What the person chose for their fee on hold, after talking with the team: theirs, not staff's."""
+
+    outcome = RadioField(
+        _l("What did the person choose, after talking with you?"),
+        description=_l("Record the person's own choice. Never ask which benefits they get, and never tell them "
+                       "benefit rules."),
+        choices=[SelectChoice("paid", _l("Pay the fee")), SelectChoice("paid_later", _l("Pay the fee later")),
+                 SelectChoice("declined", _l("The person does not want the fee"))],
+        validators=[InputRequired(_l("Choose what the person decided"))])
+
+
 class PaidForm(StaffForm):
     paid_on = DatePartsField(_l("Date paid"), validators=[InputRequired(_l("Enter the date it was paid"))])
 

@@ -19,6 +19,8 @@ from app.db import Base, UTCDateTime
 #: Where a claim is. "query" waits for the person; "sent" means exported to finance.
 STATUSES = ("submitted", "query", "approved", "rejected", "sent", "paid")
 PAYMENT_CHOICES = ("paid", "waive", "benefits_talk")
+#: A fee on hold ("talk about benefits first") and what the person chose after talking to the team.
+FEE_HOLD_STATES = ("on_hold", "paid", "paid_later", "declined")
 
 
 class RateCardVersion(Base):
@@ -132,6 +134,31 @@ class Claim(Base):
     payment_reference: Mapped[str] = mapped_column(String(100), default="")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FeeHold(Base):
+    """A claim's fee kept on hold until the person has talked to the team about payment and
+    benefits, then released as they chose: paid, paid later, or declined. The claim's
+    ``fee_pence`` is what is paid for time now (nothing while on hold); ``pence`` is the fee as
+    priced. A fee released as paid after its claim went to finance goes in the next export on
+    its own row (``batch_id``, ``export_row``)."""
+
+    __tablename__ = "fee_holds"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="on_hold")
+    pence: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Released as paid after its claim went to finance: the fee goes on its own row in the next export.
+    pay_separately: Mapped[bool] = mapped_column(Boolean, default=False)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("payment_batches.id"), index=True)
+    export_row: Mapped[str | None] = mapped_column(Text, info=ENCRYPTED)  # the fee's own finance row
+
+    @property
+    def id(self) -> int:  # a machine audits the move against the claim
+        return self.claim_id
 
 
 class ClaimLine(Base):

@@ -39,7 +39,7 @@ from app.account.models import Contributor
 from app.account.service import masked_details
 from app.claims import pricing
 from app.claims.export import pounds
-from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
+from app.claims.models import Claim, ClaimLine, ClaimMessage, FeeHold, Receipt
 from app.plugs import Plugs
 
 UK = ZoneInfo("Europe/London")
@@ -86,6 +86,7 @@ def _delete_claims(claims: Any) -> int:
     session.execute(delete(Receipt).where(Receipt.claim_id.in_(claims)))
     session.execute(delete(ClaimMessage).where(ClaimMessage.claim_id.in_(claims)))
     session.execute(delete(ClaimLine).where(ClaimLine.claim_id.in_(claims)))
+    session.execute(delete(FeeHold).where(FeeHold.claim_id.in_(claims)))
     return int(session.execute(delete(Claim).where(Claim.id.in_(claims))).rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -118,6 +119,12 @@ def erase(person: Contributor) -> None:
             Claim.contributor_id == person.id, Claim.export_row.is_not(None))).all():
         frozen = crypto.decrypt_json(row) | {column: "" for column in PAYEE_COLUMNS}
         session.execute(update(Claim).where(Claim.id == claim_id).values(export_row=crypto.encrypt_json(frozen)))
+    for claim_id, row in session.execute(select(FeeHold.claim_id, FeeHold.export_row).where(
+            FeeHold.claim_id.in_(select(Claim.id).where(Claim.contributor_id == person.id)),
+            FeeHold.export_row.is_not(None))).all():  # a fee paid on its own row: the same
+        frozen = crypto.decrypt_json(row) | {column: "" for column in PAYEE_COLUMNS}
+        session.execute(update(FeeHold).where(FeeHold.claim_id == claim_id).values(
+            export_row=crypto.encrypt_json(frozen)))
     # What they did for other people.
     session.execute(update(Receipt).where(Receipt.owner_id == person.id).values(owner_id=select(
         Claim.contributor_id).where(Claim.id == Receipt.claim_id).scalar_subquery()))
@@ -170,6 +177,7 @@ def export(person: Contributor) -> list[dict[str, Any]]:
     session = db.session()
     claims = session.scalars(select(Claim).where(Claim.contributor_id == person.id).order_by(Claim.id)).all()
     ids = [claim.id for claim in claims]
+    holds = {hold.claim_id: hold.status for hold in session.scalars(select(FeeHold).where(FeeHold.claim_id.in_(ids)))}
     lines: dict[int, list[ClaimLine]] = {}
     for line in session.scalars(select(ClaimLine).where(ClaimLine.claim_id.in_(ids)).order_by(ClaimLine.position)):
         lines.setdefault(line.claim_id, []).append(line)
@@ -199,7 +207,8 @@ def export(person: Contributor) -> list[dict[str, Any]]:
         "reference": c.reference, "for": c.activity, "role": c.role_id, "activity_date": c.activity_date.isoformat(),
         "tax_year": pricing.tax_year_label(c.tax_year), "status": c.status, "sent": c.submitted_at.isoformat(),
         "filled_in_by_someone_who_helps_you": c.submitted_by_id not in (None, person.id),
-        "payment_choice": c.payment_choice, "advance_requested": c.advance_requested, "hours": str(c.hours),
+        "payment_choice": c.payment_choice, "fee_after_talking_with_us": holds.get(c.id),
+        "advance_requested": c.advance_requested, "hours": str(c.hours),
         "preparation": c.preparation, "fee_claimed": pounds(c.claimed_fee_pence), "fee": pounds(c.fee_pence),
         "fee_changed_because": c.fee_note, "expenses": pounds(c.expenses_pence), "total": pounds(c.total_pence),
         "decision": c.decision_note, "approved": c.approved_at.isoformat() if c.approved_at else None,
@@ -260,6 +269,9 @@ def register(p: Plugs) -> None:
                        "link to a claim they filled in is removed")
     p.cover("claim_lines", export="claims", retention=kept + " (with their claim)",
                erasure="kind and amounts kept for finance; what the person wrote is removed")
+    p.cover("fee_holds", export="claims", retention=kept + " (with their claim)",
+               erasure="what the person chose is kept for finance; a fee's own frozen finance row loses the payee "
+                       "name and bank details, as the claim's does")
     p.cover("claim_messages", export="claims", retention=kept + " (with their claim)",
                erasure="deleted on the person's claims; on someone else's claim their words stay, written by "
                        "nobody named")

@@ -17,7 +17,7 @@ from app import audit, db
 from app.account.models import Contributor
 from app.audit import AuditEvent
 from app.claims import service
-from app.claims.forms import ApproveForm, PaidForm, QueryForm, QueueFilterForm, RejectForm
+from app.claims.forms import ApproveForm, PaidForm, QueryForm, QueueFilterForm, RejectForm, ReleaseFeeForm
 from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
 from app.claims.routes import status_words, send_receipt
 from app.db import utcnow
@@ -95,12 +95,13 @@ def queue():  # type: ignore[no-untyped-def]
         (str(r.id), r.title) for r in db.session().scalars(select(Role).where(has_claims).order_by(Role.title))]
     page = max(request.args.get("page", type=int) or 1, 1)
     rows, total, more = _queue(filters, page)
+    holds = service.fee_holds([claim.id for claim, _name in rows])
     args = {k: v for k, v in request.args.items() if k != "page"}
     template = "claims/staff/_queue.html" if partial() and request.headers.get("HX-Target") == "claim-rows" \
         else "claims/staff/queue.html"
     return render_template(template, rows=rows, total=total, filters=filters, page=page, args=args, more=more,
                            pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), overdue_before=_overdue_before(),
-                           count_limit=COUNT_LIMIT)
+                           count_limit=COUNT_LIMIT, holds=holds, hold_words=_hold_words())
 
 
 # --- one claim -----------------------------------------------------------------------------------
@@ -115,8 +116,22 @@ def _lines(claim: Claim) -> list[ClaimLine]:
 
 
 def _approve_form(claim: Claim, lines: list[ClaimLine], **kwargs: Any) -> ApproveForm:
-    """The amounts to pay, in the order of the page: the fee, then each expense."""
-    return ApproveForm.for_claim({"fee": claim.fee_pence} | {line.id: line.allowed_pence for line in lines}, **kwargs)
+    """The amounts to pay, in the order of the page: the fee, then each expense. A fee on hold is
+    not staff's to set: it waits for what the person chooses (``service.release_fee``)."""
+    hold = service.fee_hold(claim)
+    fee = {"fee": claim.fee_pence} if hold is None or hold.status == "paid" else {}
+    return ApproveForm.for_claim(fee | {line.id: line.allowed_pence for line in lines}, **kwargs)
+
+
+def _choice_words() -> dict[str, str]:
+    return {"paid": _("Wants to be paid for their time"), "waive": _("Does not want the fee this time"),
+            "benefits_talk": _("Talk about benefits first")}
+
+
+def _hold_words() -> dict[str, str]:
+    return {"on_hold": _("fee on hold"), "paid": _("the person chose to be paid"),
+            "paid_later": _("the person chose to be paid later"),
+            "declined": _("the person chose not to be paid")}
 
 
 def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-untyped-def]
@@ -142,7 +157,12 @@ def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-unt
         own=service.own_claim(current_staff(), claim),
         conflict=service.conflict(current_staff(), claim), four_eyes_days=current_app.config["SETTINGS"].four_eyes_days,
         mileage_now=service.mileage_now(claim),
+        choice_words=_choice_words(), hold=service.fee_hold(claim), hold_words=_hold_words(),
+        fee_choices=service.fee_choices(claim, current_staff()),
+        fee_form=forms.get("fee_form") or ReleaseFeeForm(),
     )
+    offered = context["fee_choices"]
+    context["fee_form"].outcome.choices = [c for c in context["fee_form"].outcome.choices if c.value in offered]
     return render_template("claims/staff/claim.html", **context), code
 
 
@@ -214,8 +234,26 @@ def approve(claim_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _detail(item, 400, approve_form=form)
     changes = form.changes()
-    fee = changes.pop("fee")
+    fee = changes.pop("fee", None)
     return _act(item, "approved", line_changes=changes, fee_change=fee)
+
+
+@bp.post("/<int:claim_id>/fee")
+@role_required("admin", "officer")
+def fee(claim_id: int):  # type: ignore[no-untyped-def]
+    """Record what the person chose for their fee on hold, after talking with the team."""
+    item = _claim(claim_id)
+    form = ReleaseFeeForm()
+    if not form.validate_on_submit():
+        return _detail(item, 400, fee_form=form)
+    try:
+        service.release_fee(item, form.outcome.data, current_staff())
+    except service.NotAllowed:
+        flash(_("That change is not allowed for this claim, or not for your role."), "error")
+        return redirect(url_for("claims_staff.claim", claim_id=item.id))
+    db.session().commit()
+    flash(_("Claim %(reference)s: the person's choice is recorded.", reference=item.reference))
+    return redirect(url_for("claims_staff.claim", claim_id=item.id))
 
 
 @bp.post("/<int:claim_id>/sent")

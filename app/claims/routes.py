@@ -163,7 +163,7 @@ def _priced(visit: journeys.Visit) -> service.Priced | None:
     hours = hours_value(time.get("hours")) or Decimal(0)
     try:
         return service.price(_payee(visit.draft).id, day, hours, time.get("preparation") or "none",
-                             _expense_items(visit), fee_wanted=(time.get("payment_choice") or "paid") == "paid")
+                             _expense_items(visit), fee_wanted=(time.get("payment_choice") or "paid") != "waive")
     except (LookupError, ValueError, KeyError):
         return None
 
@@ -189,6 +189,40 @@ def _why(priced: service.Priced | None) -> str:
                             amount=money(amount))),
     }
     return words.get(priced.fee_code, money(amount))
+
+
+def _held(visit: journeys.Visit) -> bool:
+    """Has the person chosen to talk about benefits first? Then the fee is kept on hold, never £0."""
+    return visit.values("time").get("payment_choice") == "benefits_talk"
+
+
+def held_words(name: str | None = None) -> str:
+    """The fee waits until the person has talked with the team (``name``: someone filling it in for them)."""
+    if name:
+        return pick(_("On hold until %(name)s has talked to us.", name=name),
+                    er("We will keep this money for %(name)s until we have talked.", name=name))
+    return pick(_("On hold until you have talked to us."), er("We will keep this money for you until we have talked."))
+
+
+def released_words(status: str) -> str:
+    """What the person chose for a held fee, after talking with the team, in their own words."""
+    return {
+        "on_hold": held_words(),
+        "paid": pick(_("After talking with us, you chose to be paid for your time."),
+                     er("You told us to pay you for your time.")),
+        "paid_later": pick(_("After talking with us, you chose to be paid for your time later."),
+                           er("You told us to pay you for your time later.")),
+        "declined": pick(_("After talking with us, you chose not to be paid for your time this time."),
+                         er("You told us you do not want money for your time this time.")),
+    }.get(status, "")
+
+
+def _fee_words(visit: journeys.Visit, priced: service.Priced | None) -> str:
+    """Why this fee, and that it is on hold when the person wants to talk about benefits first."""
+    why = _why(priced)
+    if why and _held(visit):
+        return f"{why} {held_words(access.acting_name(_payee(visit.draft)))}"
+    return why
 
 
 def _receipt_counts(public_id: str) -> dict[int | None, int]:
@@ -270,11 +304,12 @@ def _context(visit: journeys.Visit) -> dict[str, Any]:
     helping = access.acting_name(payee)
     return dict(journey_title=pick(_("Claim for payment and expenses"), er("Claim money for time and costs")),
                 title_suffix=_("Claim"), payee=payee,
-                priced=priced, why=_why(priced), receipts=_receipts(draft.public_id), helping_name=helping,
+                priced=priced, why=_fee_words(visit, priced), receipts=_receipts(draft.public_id), helping_name=helping,
                 helping=pick(_("You are filling this in for %(name)s. Payment goes to them.", name=helping),
                              er("You are filling this in for %(name)s. We pay them, not you.", name=helping))
                 if helping else None,
                 line_names=dict(_line_choices(visit)), rows=_check_rows(visit, priced),
+                pay_now=(priced.total_pence - (priced.fee_pence if _held(visit) else 0)) if priced else 0,
                 bank=accounts.masked_bank_details(payee))
 
 
@@ -349,7 +384,7 @@ def _expenses_moved(visit: journeys.Visit, form: Any, removed: int) -> None:
 
 
 def _fee_now(visit: journeys.Visit) -> dict[str, Any]:
-    return {"oob": [("fee-preview", _why(_priced(visit)) or pick(_("Fill in the hours to see it."),
+    return {"oob": [("fee-preview", _fee_words(visit, _priced(visit)) or pick(_("Fill in the hours to see it."),
                                                                  er("Write the hours to see it.")))]}
 
 
@@ -396,7 +431,9 @@ def _check_rows(visit: journeys.Visit, priced: service.Priced | None) -> list[di
         {"question": pick(_("Hours, including getting ready"), er("Hours")), "answer": time.get("hours"),
          "change_url": change("time")},
         {"question": paid, "answer": names.get(time.get("payment_choice") or "", ""), "change_url": change("time")},
-        {"question": pick(_("Fee"), er("Money for the time")), "answer": money(priced.fee_pence) if priced else "",
+        {"question": pick(_("Fee"), er("Money for the time")),
+         "answer": (f"{money(priced.fee_pence)}. {held_words(name)}" if _held(visit) else money(priced.fee_pence))
+         if priced else "",
          "change_url": change("time")},
         {"question": pick(_("Expenses"), er("Money for costs")), "answer": money(priced.expenses_pence) if priced
          else "", "change_url": change("expenses")},
@@ -424,7 +461,8 @@ def _send(visit: journeys.Visit):  # type: ignore[no-untyped-def]
     if made:
         draft.reference = claim.reference
         if claim.payment_choice == "benefits_talk":
-            accounts.update_profile(payee, {"payment_preference": "benefits_talk"}, by=by)
+            accounts.update_profile(payee, {"payment_preference": "benefits_talk"}, by=by,
+                                    benefits_task=False)  # the claim's fee on hold made the task
         if payee.id != owner.id:  # the person hears what was sent in their name, and by whom
             accounts.tell_person(payee, "claim_sent", owner.display_name)
         if owner.email:
@@ -522,7 +560,10 @@ def claim(reference: str):  # type: ignore[no-untyped-def]
     messages = session.scalars(select(ClaimMessage).where(ClaimMessage.claim_id == item.id)
                                .order_by(ClaimMessage.id)).all()
     files = session.scalars(select(Receipt).where(Receipt.claim_id == item.id).order_by(Receipt.id)).all()
-    return render_template("claims/claim.html", claim=item, lines=lines, messages=messages, files=files, form=form,
+    hold = service.fee_hold(item)
+    return render_template("claims/claim.html", claim=item,
+                           fee=hold.pence if hold and hold.status != "declined" else item.fee_pence,
+                           fee_words=released_words(hold.status) if hold else "", lines=lines, messages=messages, files=files, form=form,
                            problems=problems, may_reply=may_reply, me_id=me.id,
                            payee=db.session().get(Contributor, item.contributor_id),
                            writers=service.writers(messages) | {item.contributor_id: _payee_name(item)})

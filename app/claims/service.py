@@ -21,12 +21,12 @@ from app.account.models import Contributor
 from app.account import drafts
 from app.claims import pricing
 from app.claims.models import (
-    Claim, ClaimLine, ClaimMessage, ExpenseSetting, MileageRateVersion, PaymentBatch, RateCardRate, RateCardVersion,
-    Receipt,
+    Claim, ClaimLine, ClaimMessage, ExpenseSetting, FeeHold, MileageRateVersion, PaymentBatch, RateCardRate,
+    RateCardVersion, Receipt,
 )
 from app.db import utcnow
 from app.transitions import FINANCE, PERSON, TEAM, Machine, NotAllowed
-from app.staff.models import StaffUser
+from app.staff.models import StaffTask, StaffUser
 
 
 #: Which state may follow which, and who moves it. "submitted" after "query" is the person's reply;
@@ -36,6 +36,13 @@ CLAIM = Machine("claim", {
     "query": {"submitted": (PERSON,), "approved": TEAM, "rejected": TEAM},
     "approved": {"query": TEAM, "sent": FINANCE},
     "sent": {"paid": FINANCE},
+})
+
+#: A fee on hold ("talk about benefits first"): after the talk the team records what the person
+#: chose. Never staff's choice, and never a silent £0: "declined" is the person's word.
+FEE = Machine("claim", {
+    "on_hold": {"paid": TEAM, "paid_later": TEAM, "declined": TEAM},
+    "paid_later": {"paid": TEAM, "declined": TEAM},
 })
 
 
@@ -300,7 +307,8 @@ def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor |
     day: date = values["activity_date"]
     choice = values.get("payment_choice", "paid")
     priced = price(payee.id, day, Decimal(values.get("hours") or 0), values.get("preparation", "none"),
-                   values.get("expenses", []), fee_wanted=choice == "paid")
+                   values.get("expenses", []), fee_wanted=choice != "waive")
+    held = priced.fee_pence if choice == "benefits_talk" else 0  # kept, not paid until the person says
     now = utcnow()
     claim = Claim(
         reference=drafts.unique_reference(), idempotency_key=idempotency_key, contributor_id=payee.id,
@@ -308,11 +316,13 @@ def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor |
         activity=values["activity"], activity_date=day, tax_year=pricing.tax_year(day), status="submitted",
         payment_choice=choice, advance_requested=bool(values.get("advance")), rate_card_version=priced.card_version,
         fee_code=priced.fee_code, hours=Decimal(values.get("hours") or 0), preparation=values.get("preparation", "none"),
-        fee_pence=priced.fee_pence, claimed_fee_pence=priced.fee_pence, expenses_pence=priced.expenses_pence, total_pence=priced.total_pence,
-        submitted_at=now, updated_at=now,
+        fee_pence=priced.fee_pence - held, claimed_fee_pence=priced.fee_pence, expenses_pence=priced.expenses_pence,
+        total_pence=priced.total_pence - held, submitted_at=now, updated_at=now,
     )
     session.add(claim)
     session.flush()
+    if choice == "benefits_talk":
+        _hold_fee(claim, held, by)
     for line in priced.lines:
         session.add(ClaimLine(claim_id=claim.id, position=line["position"], kind=line["kind"],
                               description=line["description"], claimed_pence=line["claimed_pence"],
@@ -330,6 +340,65 @@ def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor |
                         "rate_card": claim.rate_card_version})
     session.flush()
     return claim, True
+
+
+# --- a fee on hold until the person has talked to us ---------------------------------------------
+
+def _hold_fee(claim: Claim, pence: int, by: Actor) -> None:
+    """Keep the fee as priced, on hold, and ask the team to talk with the person: a task for every
+    such claim (the caller commits, with the claim)."""
+    session = db.session()
+    session.add(FeeHold(claim_id=claim.id, status="on_hold", pence=pence, created_at=utcnow()))
+    session.add(StaffTask(kind="benefits_talk", contributor_id=claim.contributor_id, created_at=utcnow(),
+                          detail=claim.reference))
+    audit.record("task.created", "contributor", claim.contributor_id, actor=by,
+                 after={"task": "benefits_talk", "claim": claim.reference})
+
+
+def fee_hold(claim: Claim) -> FeeHold | None:
+    """The claim's fee on hold (and what the person chose), or ``None`` for any other claim."""
+    return db.session().get(FeeHold, claim.id)
+
+
+def fee_holds(claim_ids: list[int]) -> dict[int, str]:
+    """Claim id -> where its fee hold is, for the claims among ``claim_ids`` that have one."""
+    if not claim_ids:
+        return {}
+    return {claim_id: status for claim_id, status in db.session().execute(
+        select(FeeHold.claim_id, FeeHold.status).where(FeeHold.claim_id.in_(claim_ids)))}
+
+
+def fee_choices(claim: Claim, staff: StaffUser) -> list[str]:
+    """What ``staff`` may record that the person chose for this claim's held fee (none: not theirs)."""
+    hold = fee_hold(claim)
+    if hold is None or claim.status == "rejected" or conflict(staff, claim):
+        return []
+    return FEE.next(hold.status, staff.role)
+
+
+def release_fee(claim: Claim, to: str, staff: StaffUser) -> None:
+    """Record what the person chose for their held fee, after talking with the team: "paid" (the
+    fee is paid: with the claim, or on its own row in the next finance export if the claim has
+    gone already), "paid_later" (still held, at their wish) or "declined". Audited as the staff
+    member who recorded it, under the four-eyes rules of deciding a claim. The caller commits."""
+    hold = fee_hold(claim)
+    if hold is None:
+        raise NotAllowed("this claim's fee is not on hold")
+    FEE.check(hold.status, to, staff.role)
+    why = conflict(staff, claim)
+    if why:
+        raise NotAllowed(f"this person may not decide this claim: {why}")
+    if claim.status == "rejected":
+        raise NotAllowed("a claim that was not approved pays no fee")
+    hold.decided_by_id, hold.decided_at = staff.id, utcnow()
+    before = {"fee": claim.fee_pence, "total": claim.total_pence}
+    if to == "paid":
+        hold.pay_separately = claim.status in ("sent", "paid")  # its claim's row has gone to finance
+        claim.fee_pence = hold.pence
+        claim.total_pence = claim.fee_pence + claim.expenses_pence
+        claim.updated_at = utcnow()
+    FEE.move(hold, to, staff.role, ("staff", staff.id, staff.email), event=f"claim.fee_{to}", before=before,
+             after={"outcome": to, "fee": claim.fee_pence, "total": claim.total_pence})
 
 
 # --- changes of state -----------------------------------------------------------------------------

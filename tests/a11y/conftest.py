@@ -210,7 +210,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 
 
 def seed_claims(person, helper) -> None:  # type: ignore[no-untyped-def]
-    """Casey's claims: two in progress ("a11y-empty", "a11y-claim"), one sent ("a11y-done"), one with a question;
+    """Casey's claims: two in progress ("a11y-empty", "a11y-claim"), one sent ("a11y-done"), one with a question,
+    one with its fee on hold ("TP-A11Y-HD");
     and one Chris is filling in for Casey ("a11y-helping")."""
     from datetime import date, timedelta
 
@@ -242,6 +243,9 @@ def seed_claims(person, helper) -> None:  # type: ignore[no-untyped-def]
     sent.public_id, sent.reference, sent.submitted_at = "a11y-done", done.reference, done.submitted_at
     asked, _ = claims.submit("a11y-query", person, None, values, ("system", None, "a11y"))
     asked.reference = "TP-A11Y-CL"
+    held, _ = claims.submit("a11y-hold", person, None, values | {"payment_choice": "benefits_talk"},
+                            ("system", None, "a11y"))  # its fee on hold until Casey has talked to the team
+    held.reference = "TP-A11Y-HD"
     db.session().commit()
     officer = db.session().scalar(select(StaffUser).where(StaffUser.role == "officer"))
     claims.transition(asked, "query", officer, note="Which car park did you use?")
