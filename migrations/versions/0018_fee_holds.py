@@ -1,7 +1,7 @@
 """a fee on hold until the person has talked to the team about benefits
 
 Revision ID: 0018
-Revises: 0016 (to become 0017 when helper H's rate-card migration is merged before it)
+Revises: 0017
 
 "Talk about benefits first" used to make the fee £0. The fee is now kept, on hold, in
 ``fee_holds`` (one row per such claim) until staff record what the person chose.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.db import UTCDateTime
 
 revision = '0018'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
