@@ -24,7 +24,7 @@ def test_redacting_words_that_are_not_there_explains_itself(officer_browser, liv
                                                             way) -> None:
     driver = officer_browser
     driver.get(f"{live_server.url}/staff/meetings/3/feedback?lang={way}")  # closed: its words are shown
-    driver.find_element(By.CSS_SELECTOR, "details summary").click()
+    driver.find_element(By.CSS_SELECTOR, "main details summary").click()
     words = driver.find_element(By.CSS_SELECTOR, "input[name='words']")
     words.send_keys("not in the comment")
     driver.find_element(By.CSS_SELECTOR, "input[name='reason']").send_keys("A name")
