@@ -474,10 +474,11 @@ def yours():  # type: ignore[no-untyped-def]
         abort(403)  # filling in forms for someone does not show their claims
     claims = db.session().scalars(select(Claim).where(Claim.contributor_id == person.id)
                                   .order_by(Claim.submitted_at.desc())).all()
-    years: dict[int, int] = {}
+    years: dict[int, tuple[int, int]] = {}  # tax year -> (fees, expenses): only fees are income
     for claim in claims:
         if claim.status in ("approved", "sent", "paid"):
-            years[claim.tax_year] = years.get(claim.tax_year, 0) + claim.total_pence
+            fees, expenses = years.get(claim.tax_year, (0, 0))
+            years[claim.tax_year] = (fees + claim.fee_pence, expenses + claim.expenses_pence)
     return render_template("claims/yours.html", claims=claims, person=person,
                            years=sorted(years.items(), reverse=True), label=pricing.tax_year_label,
                            may_fill_in=access.may(me, person.id, "fill_in"))

@@ -1,0 +1,34 @@
+"""Issue 20, finding 8: the small things a careful person notices about money, each as they see it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import update
+
+from app import db
+from app.account.models import Contributor
+from app.claims.models import Claim
+from tests.account.test_details import signed_in
+from tests.claims.test_claim_journey import ACTIVITY, base, start
+from tests.claims.test_claim_service import claim_for
+from tests.conftest import ClientRequest
+
+
+def _claim_started(app, **fields) -> tuple[ClientRequest, str, int]:  # type: ignore[no-untyped-def]
+    cr, person_id = signed_in(app, **fields)
+    url = base(start(cr))
+    cr.post_redirect(f"{url}/activity", ACTIVITY)
+    return cr, url, person_id
+
+
+def test_the_tax_year_total_shows_fees_apart_from_expenses(app) -> None:
+    cr, person_id = signed_in(app)
+    with app.app_context():
+        sam = db.session().get(Contributor, person_id)
+        claim = claim_for(sam, date(2026, 5, 1), "k1", expenses=[{"kind": "parking", "pence": 350}])
+        db.session().execute(update(Claim).where(Claim.id == claim.id).values(status="approved"))
+        db.session().commit()
+    text = cr.get("/account/claims?lang=en").text()
+    assert "2026-27: fees £75.00, expenses £3.50" in text
+    assert "£78.50" not in text.split("Approved so far")[1]
