@@ -353,6 +353,15 @@ def _fee_now(visit: journeys.Visit) -> dict[str, Any]:
                                                                  er("Write the hours to see it.")))]}
 
 
+#: The payment choice a claim starts from, from the person's profile preference.
+FROM_PROFILE = {"paid": "paid", "voluntary": "waive", "benefits_talk": "benefits_talk"}
+
+
+def _time_from_profile(visit: journeys.Visit) -> dict[str, Any]:
+    choice = FROM_PROFILE.get(_payee(visit.draft).payment_preference or "")
+    return {"payment_choice": choice} if choice else {}
+
+
 JOURNEY = journeys.Journey(
     kind="claim",
     steps=[
@@ -360,6 +369,7 @@ JOURNEY = journeys.Journey(
                       title=lambda: pick(_("Say what the claim is for and when it was"),
                                          er("Say what the claim is for, and when it was."))),
         journeys.Step("time", TimeForm, "claims/time.html", saved=_fee_now, setup=_setup_time,
+                      prefill=_time_from_profile,
                       title=lambda: pick(_("Say how long it took and whether you would like to be paid"),
                                          er("Say how long it took. Say if you want to be paid."))),
         journeys.Step("expenses", ExpensesForm, "claims/expenses.html", setup=_setup_expenses,

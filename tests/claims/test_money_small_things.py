@@ -32,3 +32,11 @@ def test_the_tax_year_total_shows_fees_apart_from_expenses(app) -> None:
     text = cr.get("/account/claims?lang=en").text()
     assert "2026-27: fees £75.00, expenses £3.50" in text
     assert "£78.50" not in text.split("Approved so far")[1]
+
+
+def test_the_payment_choice_starts_from_the_profile(app) -> None:
+    cr, url, _ = _claim_started(app, payment_preference="voluntary")
+    page = cr.get(f"{url}/time?lang=en")
+    checked = [el.get("value") for el in page.doc.iter("input")
+               if el.get("name") == "payment_choice" and el.get("checked") is not None]
+    assert checked == ["waive"]
