@@ -40,3 +40,12 @@ def test_the_payment_choice_starts_from_the_profile(app) -> None:
     checked = [el.get("value") for el in page.doc.iter("input")
                if el.get("name") == "payment_choice" and el.get("checked") is not None]
     assert checked == ["waive"]
+
+
+def test_a_sort_code_with_a_mistake_comes_back_exactly_as_typed(app) -> None:
+    cr, _ = signed_in(app)
+    page = cr.post("/account/details/bank?lang=en", {"account_name": "Sam Example", "sort_code": "30-94-5",
+                                                      "account_number": "00733445", "roll_number": ""})
+    assert [m for _, m in page.error_summary()] == ["Enter a valid sort code, like 30 94 52"]
+    [box] = [el for el in page.doc.iter("input") if el.get("name") == "sort_code"]
+    assert box.get("value") == "30-94-5"
