@@ -199,6 +199,9 @@ class TimeForm(Form):
                                        er_l("Write a number from 0 to 24. For example 1.5.")))
 
 
+MOST_MILES = 2000  # in one expense row: more is almost always a typing slip
+
+
 class ExpenseRowForm(Form):
     """One expense: its kind, the amount (or the miles), and a few words."""
 
@@ -234,7 +237,20 @@ class ExpenseRowForm(Form):
     def validate_miles(self, field: Any) -> None:
         if self.kind.data == "mileage":
             miles = hours_value(field.data)
-            if not field.data or miles is None or miles <= 0 or miles > 2000:
+            if miles is not None and miles > MOST_MILES:
+                from flask_babel import ngettext
+
+                from app.i18n import ern, number
+
+                most = number(MOST_MILES)  # "2,000", as the language writes it
+                raise ValidationError(both(
+                    ngettext("Enter %(miles)s mile or fewer for one journey. For a longer one, add another expense.",
+                             "Enter %(miles)s miles or fewer for one journey. For a longer one, add another expense.",
+                             MOST_MILES, miles=most),
+                    ern("Write %(miles)s mile or less. Was it longer? Add another cost for the rest.",
+                        "Write %(miles)s miles or less. Was it longer? Add another cost for the rest.",
+                        MOST_MILES, miles=most)))
+            if not field.data or miles is None or miles <= 0:
                 raise ValidationError(both(_l("Enter the miles as a number, like 12"),
                                            er_l("Write how many miles. For example 12.")))
 

@@ -49,3 +49,14 @@ def test_a_sort_code_with_a_mistake_comes_back_exactly_as_typed(app) -> None:
     assert [m for _, m in page.error_summary()] == ["Enter a valid sort code, like 30 94 52"]
     [box] = [el for el in page.doc.iter("input") if el.get("name") == "sort_code"]
     assert box.get("value") == "30-94-5"
+
+
+def test_too_many_miles_in_one_row_says_the_limit(app) -> None:
+    cr, url, _ = _claim_started(app)
+    page = cr.post(f"{url}/expenses?lang=en", {"expenses-0-kind": "mileage", "expenses-0-vehicle": "car",
+                                                "expenses-0-miles": "2500"})
+    assert [m for _, m in page.error_summary()] == [
+        "Enter 2,000 miles or fewer for one journey. For a longer one, add another expense."]
+    page = cr.post(f"{url}/expenses?lang=en", {"expenses-0-kind": "mileage", "expenses-0-vehicle": "car",
+                                                "expenses-0-miles": "far"})
+    assert [m for _, m in page.error_summary()] == ["Enter the miles as a number, like 12"]
