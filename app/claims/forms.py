@@ -213,7 +213,7 @@ class ExpenseRowForm(Form):
         choices=[SelectChoice("", both(_l("Choose one"), er_l("Choose one")))] + EXPENSE_CHOICES,
         validators=[InputRequired(both(_l("Choose what the expense was for"),
                                        er_l("Choose what the cost was for. For example, Taxi.")))])
-    amount = MoneyField(both(_l("Amount"), er_l("How much was it?")), validators=[Optional()])
+    amount = MoneyField(both(_l("Amount"), er_l("How much was it?")))  # needed unless by the mile: see below
     vehicle = RadioField(both(_l("Vehicle"), er_l("How did you travel?")), choices=VEHICLE_CHOICES,
                          validators=[Optional()])
     miles = StringField(both(_l("Miles"), er_l("How many miles?")), filters=[strip],
@@ -256,7 +256,7 @@ class ExpenseRowForm(Form):
 
     def validate_passengers(self, field: Any) -> None:
         value = hours_value(field.data)
-        if field.data and (value is None or value != int(value) or not 0 <= value <= 8):
+        if self.kind.data == "mileage" and field.data and (value is None or value != int(value) or not 0 <= value <= 8):
             raise ValidationError(both(_l("Enter the number of passengers, from 0 to 8"),
                                        er_l("Write a number from 0 to 8.")))
 

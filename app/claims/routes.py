@@ -120,6 +120,8 @@ def _expense_items(visit: journeys.Visit) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     counts = _receipt_counts(visit.draft.public_id)
     for position, row in enumerate(_expense_rows(visit)):
+        if row["kind"] != "mileage":  # boxes another kind needs may still hold what was typed there
+            row = row | {"vehicle": None, "miles": None, "passengers": None}
         items.append({"kind": row["kind"], "pence": row.get("amount") or 0, "vehicle": row.get("vehicle") or "car",
                       "miles": hours_value(row.get("miles")) or 0, "passengers": int(hours_value(row.get("passengers"))
                                                                                       or 0),

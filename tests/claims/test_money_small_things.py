@@ -22,6 +22,15 @@ def _claim_started(app, **fields) -> tuple[ClientRequest, str, int]:  # type: ig
     return cr, url, person_id
 
 
+def _field_shown(page, name: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the box called ``name`` is on the page and not inside anything hidden."""
+    parents = {child: parent for parent in page.doc.iter() for child in parent}
+    found = next((el for el in page.doc.iter() if el.get("name") == name), None)
+    while found is not None and found.get("hidden") is None:
+        found = parents.get(found)
+    return found is None and any(el.get("name") == name for el in page.doc.iter())
+
+
 def test_the_tax_year_total_shows_fees_apart_from_expenses(app) -> None:
     cr, person_id = signed_in(app)
     with app.app_context():
@@ -60,3 +69,29 @@ def test_too_many_miles_in_one_row_says_the_limit(app) -> None:
     page = cr.post(f"{url}/expenses?lang=en", {"expenses-0-kind": "mileage", "expenses-0-vehicle": "car",
                                                 "expenses-0-miles": "far"})
     assert [m for _, m in page.error_summary()] == ["Enter the miles as a number, like 12"]
+
+
+def test_an_expense_shows_only_the_boxes_its_kind_needs_without_javascript(app) -> None:
+    cr, url, _ = _claim_started(app)
+    page = cr.post(f"{url}/expenses?lang=en", {"expenses-0-kind": "public_transport", "expenses-0-amount": ""})
+    assert [m for _, m in page.error_summary()] == ["Enter the amount, like 4.50"]
+    assert _field_shown(page, "expenses-0-amount") and _field_shown(page, "expenses-0-description")
+    for name in ("vehicle", "miles", "passengers"):
+        assert not _field_shown(page, f"expenses-0-{name}"), name
+    page = cr.post(f"{url}/expenses?lang=en", {"expenses-0-kind": "mileage", "expenses-0-vehicle": "car"})
+    assert [m for _, m in page.error_summary()] == ["Enter the miles as a number, like 12"]
+    assert not _field_shown(page, "expenses-0-amount")
+    for name in ("vehicle", "miles", "passengers", "description"):
+        assert _field_shown(page, f"expenses-0-{name}"), name
+    # A row not yet given a kind shows every box, so one press of Continue is enough.
+    page = cr.post(f"{url}/expenses?lang=en", {"expenses-0-kind": "", "expenses-0-amount": "3"})
+    assert all(_field_shown(page, f"expenses-0-{n}") for n in ("amount", "vehicle", "miles", "passengers"))
+
+
+def test_a_hidden_box_left_over_from_another_kind_is_not_counted(app) -> None:
+    cr, url, _ = _claim_started(app)
+    cr.post_redirect(f"{url}/time", {"hours": "0", "preparation": "none", "payment_choice": "paid"})
+    cr.post_redirect(f"{url}/expenses", {"expenses-0-kind": "public_transport", "expenses-0-amount": "4.50",
+                                         "expenses-0-vehicle": "car", "expenses-0-miles": "lots",
+                                         "expenses-0-passengers": "many"})
+    assert "£4.50" in cr.get(f"{url}/check?lang=en").text()
