@@ -272,7 +272,7 @@ def _context(visit: journeys.Visit) -> dict[str, Any]:
     helping = access.acting_name(payee)
     return dict(journey_title=pick(_("Claim for payment and expenses"), er("Claim money for time and costs")),
                 title_suffix=_("Claim"), payee=payee,
-                priced=priced, why=_why(priced), receipts=_receipts(draft.public_id), helping_name=helping,
+                priced=priced, why=_fee_words(visit, priced), receipts=_receipts(draft.public_id), helping_name=helping,
                 helping=pick(_("You are filling this in for %(name)s. Payment goes to them.", name=helping),
                              er("You are filling this in for %(name)s. We pay them, not you.", name=helping))
                 if helping else None,
@@ -350,9 +350,18 @@ def _expenses_moved(visit: journeys.Visit, form: Any, removed: int) -> None:
     db.session().execute(update(Receipt).where(Receipt.draft_id == visit.draft.public_id).values(line_position=None))
 
 
+def _fee_words(visit: journeys.Visit, priced: service.Priced | None) -> str:
+    """The fee preview, with or without JavaScript: why this fee; no fee for 0 hours; or what to fill in."""
+    if _why(priced):
+        return _why(priced)
+    if priced is not None and hours_value(visit.values("time").get("hours") or "x") == 0:
+        return pick(_("No fee: 0 hours, so this claim is for expenses only."),
+                    er("No money for time. You wrote 0 hours. We pay your costs."))
+    return pick(_("Fill in the hours to see it."), er("Write the hours to see it."))
+
+
 def _fee_now(visit: journeys.Visit) -> dict[str, Any]:
-    return {"oob": [("fee-preview", _why(_priced(visit)) or pick(_("Fill in the hours to see it."),
-                                                                 er("Write the hours to see it.")))]}
+    return {"oob": [("fee-preview", _fee_words(visit, _priced(visit)))]}
 
 
 #: The payment choice a claim starts from, from the person's profile preference.

@@ -95,3 +95,15 @@ def test_a_hidden_box_left_over_from_another_kind_is_not_counted(app) -> None:
                                          "expenses-0-vehicle": "car", "expenses-0-miles": "lots",
                                          "expenses-0-passengers": "many"})
     assert "£4.50" in cr.get(f"{url}/check?lang=en").text()
+
+
+def test_without_javascript_the_time_page_shows_the_fee_once_hours_are_given(app) -> None:
+    cr, url, _ = _claim_started(app)
+    assert "Fill in the hours to see it." in cr.get(f"{url}/time?lang=en").text()
+    page = cr.post(f"{url}/time?lang=en", {"hours": "3", "preparation": "some"})
+    assert [m for _, m in page.error_summary()] == ["Choose whether you would like to be paid"]
+    assert "Up to about half a day, or it needed getting ready: £75.00." in page.text()
+    page = cr.post(f"{url}/time?lang=en", {"hours": "0", "preparation": "none"})  # expenses only
+    assert "Fill in the hours to see it." not in page.text()
+    assert "No fee: 0 hours, so this claim is for expenses only." in page.text()
+    assert "No fee: 0 hours" in cr.get(f"{url}/time?lang=en").text()
