@@ -11,7 +11,8 @@ from app.account.models import Contributor
 from app.claims.models import Claim
 from tests.account.test_details import signed_in
 from tests.claims.test_claim_journey import ACTIVITY, base, start
-from tests.claims.test_claim_service import claim_for
+from tests.claims.test_claim_service import claim_for, person
+from tests.claims.test_processing import staff_client
 from tests.conftest import ClientRequest
 
 
@@ -107,3 +108,19 @@ def test_without_javascript_the_time_page_shows_the_fee_once_hours_are_given(app
     assert "Fill in the hours to see it." not in page.text()
     assert "No fee: 0 hours, so this claim is for expenses only." in page.text()
     assert "No fee: 0 hours" in cr.get(f"{url}/time?lang=en").text()
+
+
+def test_the_staff_claim_page_says_passengers_history_and_times_in_words(app) -> None:
+    with app.app_context():
+        sam = person(app)
+        claim_id = claim_for(sam, date(2026, 5, 1), "k", expenses=[
+            {"kind": "mileage", "vehicle": "car", "miles": 10, "passengers": 2, "pence": 0}]).id
+    officer = staff_client(app, "officer")
+    text = officer.get(f"/staff/claims/{claim_id}?lang=en").text()
+    assert "(Car or van · Miles: 10 · 2 passengers)" in text
+    history = text.split("History")[-1]
+    assert "claim.submitted" not in history and "Claim sent" in history
+    assert "(test)" not in history
+    import re
+
+    assert re.search(r"\d{1,2}:\d{2}:\d{2}", text) is None  # no seconds on any time
