@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from babel import Locale
 from babel.lists import format_list
 from flask import Flask, Response, current_app, g, has_request_context, request
-from flask_babel import Babel, Domain, LazyString, format_currency, format_date, format_datetime, format_number, format_time, get_locale
+from flask_babel import Babel, Domain, LazyString, format_currency, format_date, format_number, format_time, get_locale
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
@@ -157,7 +157,9 @@ def time_of_day(value: datetime) -> str:
 
 
 def date_time(value: datetime) -> str:
-    return format_datetime(value, format="medium")
+    """"7 Dec 2026, 09:00" (or the locale's way): the day, and the time without seconds."""
+    pattern = get_locale().datetime_formats["medium"]
+    return pattern.format(format_time(value, format="short"), format_date(value, format="medium"))
 
 
 # Any Unicode decimal digit (Arabic-Indic, Extended Arabic-Indic, Bengali, ...)

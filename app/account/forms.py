@@ -170,19 +170,26 @@ class PaymentForm(Form):
     )
 
 
+class TypedNumberField(StringField):
+    """A number kept as its digits (``digits_only``) but shown back exactly as typed: "30-94-5", not "30945"."""
+
+    def _value(self) -> str:
+        return self.raw_data[0] if self.raw_data else super()._value()
+
+
 class BankForm(Form):
     account_name = StringField(
         both(_l("Name on the account"), er_l("The name on the bank account")), filters=[strip],
         validators=[InputRequired(both(_l("Enter the name on the account"), er_l("Write the name on the bank account."))),
                     Length(max=100, message=both(_l("The name on the account must be 100 characters or fewer"), too_long(100)))],
     )
-    sort_code = StringField(
+    sort_code = TypedNumberField(
         both(_l("Sort code"), er_l("Sort code")), filters=[digits_only],
         description=both(_l("Must be 6 digits long, like 30 94 52."), er_l("It has 6 numbers. For example 30 94 52.")),
         validators=[InputRequired(both(_l("Enter a sort code"), er_l("Write the sort code. For example 30 94 52."))),
                     Length(min=6, max=6, message=both(_l("Enter a valid sort code, like 30 94 52"), er_l("A sort code has 6 numbers. For example 30 94 52.")))],
     )
-    account_number = StringField(
+    account_number = TypedNumberField(
         both(_l("Account number"), er_l("Account number")), filters=[digits_only],
         description=both(_l("Must be between 6 and 8 digits long."), er_l("It has 6 to 8 numbers.")),
         validators=[InputRequired(both(_l("Enter an account number"), er_l("Write the account number. For example 00733445."))),

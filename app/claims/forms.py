@@ -216,6 +216,9 @@ class TimeForm(Form):
                                        er_l("Write a number from 0 to 24. For example 1.5.")))
 
 
+MOST_MILES = 2000  # in one expense row: more is almost always a typing slip
+
+
 class ExpenseRowForm(Form):
     """One expense: its kind, the amount (or the miles), and a few words."""
 
@@ -227,7 +230,7 @@ class ExpenseRowForm(Form):
         choices=[SelectChoice("", both(_l("Choose one"), er_l("Choose one")))] + EXPENSE_CHOICES,
         validators=[InputRequired(both(_l("Choose what the expense was for"),
                                        er_l("Choose what the cost was for. For example, Taxi.")))])
-    amount = MoneyField(both(_l("Amount"), er_l("How much was it?")), validators=[Optional()])
+    amount = MoneyField(both(_l("Amount"), er_l("How much was it?")))  # needed unless by the mile: see below
     vehicle = RadioField(both(_l("Vehicle"), er_l("How did you travel?")), choices=VEHICLE_CHOICES,
                          validators=[Optional()])
     miles = StringField(both(_l("Miles"), er_l("How many miles?")), filters=[strip],
@@ -251,13 +254,26 @@ class ExpenseRowForm(Form):
     def validate_miles(self, field: Any) -> None:
         if self.kind.data == "mileage":
             miles = hours_value(field.data)
-            if not field.data or miles is None or miles <= 0 or miles > 2000:
+            if miles is not None and miles > MOST_MILES:
+                from flask_babel import ngettext
+
+                from app.i18n import ern, number
+
+                most = number(MOST_MILES)  # "2,000", as the language writes it
+                raise ValidationError(both(
+                    ngettext("Enter %(miles)s mile or fewer for one journey. For a longer one, add another expense.",
+                             "Enter %(miles)s miles or fewer for one journey. For a longer one, add another expense.",
+                             MOST_MILES, miles=most),
+                    ern("Write %(miles)s mile or less. Was it longer? Add another cost for the rest.",
+                        "Write %(miles)s miles or less. Was it longer? Add another cost for the rest.",
+                        MOST_MILES, miles=most)))
+            if not field.data or miles is None or miles <= 0:
                 raise ValidationError(both(_l("Enter the miles as a number, like 12"),
                                            er_l("Write how many miles. For example 12.")))
 
     def validate_passengers(self, field: Any) -> None:
         value = hours_value(field.data)
-        if field.data and (value is None or value != int(value) or not 0 <= value <= 8):
+        if self.kind.data == "mileage" and field.data and (value is None or value != int(value) or not 0 <= value <= 8):
             raise ValidationError(both(_l("Enter the number of passengers, from 0 to 8"),
                                        er_l("Write a number from 0 to 8.")))
 

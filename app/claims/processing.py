@@ -35,9 +35,11 @@ OPEN = ("submitted", "query", "approved", "sent")
 
 @bp.context_processor
 def _names() -> dict[str, Any]:
-    from app.claims.forms import EXPENSE_CHOICES
+    from app.claims.forms import EXPENSE_CHOICES, VEHICLE_CHOICES
 
-    return {"claim_status_names": status_words(), "expense_names": {c.value: c.label.standard for c in EXPENSE_CHOICES}}  # staff read standard words
+    return {"claim_status_names": status_words(),  # staff read standard words
+            "expense_names": {c.value: c.label.standard for c in EXPENSE_CHOICES},
+            "vehicle_names": {c.value: c.label.standard for c in VEHICLE_CHOICES}}
 
 
 def _overdue_before() -> Any:
@@ -134,6 +136,37 @@ def _hold_words() -> dict[str, str]:
             "declined": _("the person chose not to be paid")}
 
 
+def _event_words() -> dict[str, str]:  # built per request, in its language
+    return {"claim.submitted": _("Claim sent"), "claim.query": _("Question asked"),
+            "claim.replied": _("Answer from the person"), "claim.approved": _("Approved"),
+            "claim.first_approval": _("Approved for more than was claimed: waiting for a second approval"),
+            "claim.rejected": _("Not approved"), "claim.sent": _("Sent for payment"), "claim.paid": _("Paid"),
+            "claim.assigned": _("Assigned"),
+            "claim.repriced": _("Priced again: a claim for an earlier date arrived"),
+            "claim.mileage_differs": _("Mileage now comes to a different amount"),
+            "receipt.viewed": _("Receipt viewed")}
+
+
+def _history(events: list[AuditEvent], staff_names: dict[int, str], payee: Contributor | None
+             ) -> list[dict[str, Any]]:
+    """A claim's history in words: when, what happened and who did it (never the trail's codes)."""
+    ids = {e.actor_id for e in events if e.actor_type in ("contributor", "supporter") and e.actor_id}
+    names = {p.id: p.display_name for p in db.session().scalars(select(Contributor).where(Contributor.id.in_(ids)))}
+    words = _event_words()
+
+    def who(event: AuditEvent) -> str:
+        if event.actor_type == "staff":
+            return staff_names.get(event.actor_id or 0, _("A member of staff"))
+        if event.actor_type == "contributor":
+            return names.get(event.actor_id or 0, "")
+        if event.actor_type == "supporter":
+            return _("%(writer)s, on behalf of %(person)s", writer=names.get(event.actor_id or 0, ""),
+                     person=payee.display_name if payee else "")
+        return _("Done automatically")
+
+    return [{"at": e.at, "what": words.get(e.action, e.action), "who": who(e)} for e in events]
+
+
 def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-untyped-def]
     session = db.session()
     people = {p.id: p for p in session.scalars(select(Contributor).where(
@@ -147,7 +180,8 @@ def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-unt
                                .order_by(ClaimMessage.id)).all()
     context = dict(
         claim=claim, lines=lines, payee=people.get(claim.contributor_id),
-        helper=people.get(claim.submitted_by_id or 0), history=history, staff_names=staff_names,
+        helper=people.get(claim.submitted_by_id or 0), staff_names=staff_names,
+        history=_history(list(history), staff_names, people.get(claim.contributor_id)),
         files_by_line=_files_by_line(claim, lines),
         messages=messages, writers=service.writers(list(messages)),
         query_form=forms.get("query_form") or QueryForm(), reject_form=forms.get("reject_form") or RejectForm(),

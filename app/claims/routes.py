@@ -120,6 +120,8 @@ def _expense_items(visit: journeys.Visit) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     counts = _receipt_counts(visit.draft.public_id)
     for position, row in enumerate(_expense_rows(visit)):
+        if row["kind"] != "mileage":  # boxes another kind needs may still hold what was typed there
+            row = row | {"vehicle": None, "miles": None, "passengers": None}
         items.append({"kind": row["kind"], "pence": row.get("amount") or 0, "vehicle": row.get("vehicle") or "car",
                       "miles": hours_value(row.get("miles")) or 0, "passengers": int(hours_value(row.get("passengers"))
                                                                                       or 0),
@@ -218,11 +220,15 @@ def released_words(status: str) -> str:
 
 
 def _fee_words(visit: journeys.Visit, priced: service.Priced | None) -> str:
-    """Why this fee, and that it is on hold when the person wants to talk about benefits first."""
+    """The fee preview, with or without JavaScript: why this fee (and that it is on hold when the
+    person wants to talk about benefits first); no fee for 0 hours; or what to fill in."""
     why = _why(priced)
-    if why and _held(visit):
-        return f"{why} {held_words(access.acting_name(_payee(visit.draft)))}"
-    return why
+    if why:
+        return f"{why} {held_words(access.acting_name(_payee(visit.draft)))}" if _held(visit) else why
+    if priced is not None and hours_value(visit.values("time").get("hours") or "x") == 0:
+        return pick(_("No fee: 0 hours, so this claim is for expenses only."),
+                    er("No money for time. You wrote 0 hours. We pay your costs."))
+    return pick(_("Fill in the hours to see it."), er("Write the hours to see it."))
 
 
 def _receipt_counts(public_id: str) -> dict[int | None, int]:
@@ -384,8 +390,16 @@ def _expenses_moved(visit: journeys.Visit, form: Any, removed: int) -> None:
 
 
 def _fee_now(visit: journeys.Visit) -> dict[str, Any]:
-    return {"oob": [("fee-preview", _fee_words(visit, _priced(visit)) or pick(_("Fill in the hours to see it."),
-                                                                 er("Write the hours to see it.")))]}
+    return {"oob": [("fee-preview", _fee_words(visit, _priced(visit)))]}
+
+
+#: The payment choice a claim starts from, from the person's profile preference.
+FROM_PROFILE = {"paid": "paid", "voluntary": "waive", "benefits_talk": "benefits_talk"}
+
+
+def _time_from_profile(visit: journeys.Visit) -> dict[str, Any]:
+    choice = FROM_PROFILE.get(_payee(visit.draft).payment_preference or "")
+    return {"payment_choice": choice} if choice else {}
 
 
 JOURNEY = journeys.Journey(
@@ -395,6 +409,7 @@ JOURNEY = journeys.Journey(
                       title=lambda: pick(_("Say what the claim is for and when it was"),
                                          er("Say what the claim is for, and when it was."))),
         journeys.Step("time", TimeForm, "claims/time.html", saved=_fee_now, setup=_setup_time,
+                      prefill=_time_from_profile,
                       title=lambda: pick(_("Say how long it took and whether you would like to be paid"),
                                          er("Say how long it took. Say if you want to be paid."))),
         journeys.Step("expenses", ExpensesForm, "claims/expenses.html", setup=_setup_expenses,
@@ -512,10 +527,11 @@ def yours():  # type: ignore[no-untyped-def]
         abort(403)  # filling in forms for someone does not show their claims
     claims = db.session().scalars(select(Claim).where(Claim.contributor_id == person.id)
                                   .order_by(Claim.submitted_at.desc())).all()
-    years: dict[int, int] = {}
+    years: dict[int, tuple[int, int]] = {}  # tax year -> (fees, expenses): only fees are income
     for claim in claims:
         if claim.status in ("approved", "sent", "paid"):
-            years[claim.tax_year] = years.get(claim.tax_year, 0) + claim.total_pence
+            fees, expenses = years.get(claim.tax_year, (0, 0))
+            years[claim.tax_year] = (fees + claim.fee_pence, expenses + claim.expenses_pence)
     return render_template("claims/yours.html", claims=claims, person=person,
                            years=sorted(years.items(), reverse=True), label=pricing.tax_year_label,
                            may_fill_in=access.may(me, person.id, "fill_in"))

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from app.account.forms import CHANNEL_CHOICES, PERMISSION_CHOICES, RELATIONSHIP_CHOICES, YES_NO
-from app.forms import DatePartsField, Form, StaffForm, min_length
+from app.forms import DatePartsField, StaffForm, min_length
 
 from app.staff.service import MIN_PASSWORD_LENGTH
 

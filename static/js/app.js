@@ -2,7 +2,8 @@
    - focus the error summary when a page (or an htmx swap) shows errors
    - live character counts on textareas with a limit
    - announce htmx updates in the page's aria-live region
-   - ignore a second press of a submit button while a form is being sent */
+   - ignore a second press of a submit button while a form is being sent
+   - an expense row shows only the boxes its kind needs ([data-kinds], [data-kinds-except]) */
 (function () {
   "use strict";
 
@@ -56,6 +57,23 @@
     }
     form.setAttribute("data-submitting", "true");
     window.setTimeout(function () { form.removeAttribute("data-submitting"); }, 4000);
+  });
+
+  // An expense row: when its kind changes, show the boxes that kind needs and hide the others
+  // (the server does the same on the next page without JavaScript).
+  function showForKind(select) {
+    var row = select.closest("fieldset.row") || select.form;
+    var kind = select.value;
+    row.querySelectorAll("[data-kinds], [data-kinds-except]").forEach(function (box) {
+      var listed = (box.getAttribute("data-kinds") || box.getAttribute("data-kinds-except")).split(" ");
+      var wanted = box.hasAttribute("data-kinds") ? listed.indexOf(kind) !== -1 : listed.indexOf(kind) === -1;
+      box.hidden = Boolean(kind) && !wanted;
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("select[name$='-kind']")) showForKind(target);
   });
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -119,7 +119,7 @@ def test_query_then_reply_then_approve_and_pay_with_emails(mail_app, smtp_server
     deliver_mail(mail_app)
     assert "We paid £75.50" in body_text(handler.messages[-1])
     mine = person.get("/account/claims?lang=en")
-    assert "Paid" in mine.text() and "2026-27: £75.50" in mine.text()
+    assert "Paid" in mine.text() and "2026-27: fees £75.00, expenses £0.50" in mine.text()  # only fees are income
 
 
 def test_bulk_approve_asks_first_and_skips_your_own_claim(app) -> None:
