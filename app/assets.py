@@ -19,6 +19,7 @@ from pathlib import Path
 from time import time
 from typing import Any
 
+import brotli
 from flask import Flask, Response, current_app, request
 from flask_compress import Compress
 
@@ -83,6 +84,34 @@ def _cache_static(response: Response) -> Response:
     return response
 
 
+#: What the best static compression covers (the same kinds Flask-Compress compresses).
+BEST_TYPES = frozenset({"text/css", "text/javascript", "application/javascript", "image/svg+xml"})
+
+
+def _best_static(response: Response) -> Response:
+    """A fingerprinted static file goes out at brotli's best (quality 11), compressed once per
+    file and version and kept: it never changes, a phone's first visit loads them all, and
+    quality 11 takes 1.7 KB more off htmx, the stylesheet and app.js than the level pages use.
+    Flask-Compress leaves a response that already says how it is encoded alone."""
+    if (request.endpoint != "static" or response.status_code != 200 or response.mimetype not in BEST_TYPES
+            or not request.accept_encodings["br"]):
+        return response
+    filename = (request.view_args or {}).get("filename", "")
+    digest = current_app.extensions["static_hashes"].get(filename)
+    if digest is None:
+        return response
+    best: dict[tuple[str, str], bytes] = current_app.extensions["static_best"]
+    body = best.get((filename, digest))
+    if body is None:
+        body = best[(filename, digest)] = brotli.compress(
+            (Path(current_app.static_folder or "static") / filename).read_bytes(), quality=11)
+    response.direct_passthrough = False
+    response.set_data(body)
+    response.headers["Content-Encoding"] = "br"
+    response.vary.add("Accept-Encoding")
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.config.update(
         # Without the current hash a file is revalidated (ETag) on every use; see _cache_static.
@@ -104,3 +133,5 @@ def init_app(app: Flask) -> None:
     pictures.init_app(app)  # easy-read pictures are static files too: ``picture(idea)`` in templates
     app.after_request(_cache_static)
     compress.init_app(app)
+    app.extensions["static_best"] = {}
+    app.after_request(_best_static)  # registered after Flask-Compress, so it runs before it
