@@ -22,9 +22,17 @@ bp = Blueprint("find_roles", __name__, url_prefix="/roles")
 def _names() -> dict[str, Any]:
     from app.claims.service import card_today  # the one source of amounts: the card in force today
 
-    card = card_today()
-    amounts = card.tier_amounts() if card is not None else {}
-    return {"format_names": {c.value: c.label for c in FORMAT_CHOICES}, "tier_amount": amounts.get}
+    amounts: dict[str, Any] = {}
+
+    def tier_amount(level: str) -> Any:
+        """Read when a page shows an amount (once a request), not for every page of this blueprint:
+        an error page drawn while the database is away must not need it."""
+        if "card" not in amounts:
+            card = card_today()
+            amounts["card"] = card.tier_amounts() if card is not None else {}
+        return amounts["card"].get(level)
+
+    return {"format_names": {c.value: c.label for c in FORMAT_CHOICES}, "tier_amount": tier_amount}
 
 
 TIME_FILTERS = {"short": ("nihr_25",), "half_day": ("nihr_75",), "day": ("nihr_150", "nihr_300")}
