@@ -170,30 +170,24 @@ def batch_csv(batch_id: int) -> Iterator[str]:
 
     writer.writerow(COLUMNS)
     yield "\ufeff" + flush()
-    last_id = 0
     session = db.session()
-    while True:
-        rows = session.execute(select(Claim.id, Claim.export_row).where(
-            Claim.batch_id == batch_id, Claim.id > last_id).order_by(Claim.id).limit(CHUNK)).all()
-        if not rows:
-            break
-        for row in rows:
-            frozen = crypto.decrypt_json(row.export_row)
-            writer.writerow([safe(str(frozen.get(column, ""))) for column in COLUMNS])
-        last_id = rows[-1].id
-        yield flush()
-    last_id = 0
-    while True:  # fees paid on their own, after their claim
-        fees = session.execute(select(FeeHold.claim_id, FeeHold.export_row).where(
-            FeeHold.batch_id == batch_id, FeeHold.claim_id > last_id).order_by(FeeHold.claim_id).limit(CHUNK)).all()
-        if not fees:
-            break
-        for fee in fees:
-            frozen = crypto.decrypt_json(fee.export_row)
-            writer.writerow([safe(str(frozen.get(column, ""))) for column in COLUMNS])
-        last_id = fees[-1].claim_id
-        yield flush()
 
+    def frozen_rows(model: Any, key: Any) -> Iterator[str]:
+        """The batch's frozen rows of ``model``, a chunk at a time, in ``key`` order."""
+        last = 0
+        while True:
+            rows = session.execute(select(key, model.export_row).where(
+                model.batch_id == batch_id, key > last).order_by(key).limit(CHUNK)).all()
+            if not rows:
+                return
+            for row in rows:
+                frozen = crypto.decrypt_json(row.export_row)
+                writer.writerow([safe(str(frozen.get(column, ""))) for column in COLUMNS])
+            last = rows[-1][0]
+            yield flush()
+
+    yield from frozen_rows(Claim, Claim.id)
+    yield from frozen_rows(FeeHold, FeeHold.claim_id)  # fees paid on their own, after their claim
 
 def totals_by_person(tax_year: int, page: int = 1, per_page: int = 50) -> tuple[list[tuple[str, int, int]], int]:
     """Paid and sent totals per person in a tax year: (name, claims, pence) rows, and how many people."""
