@@ -285,6 +285,8 @@ class Both:
         return other + str(self)
 
     def __getattr__(self, name: str) -> Any:  # the string's own methods (strip, upper, ...)
+        if name.startswith("__") or name in Both.__slots__:  # copying or pickling: not a string method
+            raise AttributeError(name)
         return getattr(str(self), name)
 
     def __repr__(self) -> str:

@@ -108,3 +108,16 @@ def test_easy_read_on_shows_the_easy_words_and_off_the_standard_ones(app) -> Non
         off = str(TimeForm(meta={"csrf": False}).hours.label.text)
     assert off == "How many hours did it take, including getting ready?"
     assert on != off and len(on.split()) <= 8
+
+
+def test_words_declared_with_both_copy_and_behave_as_strings(app) -> None:
+    import copy
+
+    from app.i18n import both
+
+    words = both("Enter the hours, or 0", "Write how many hours. For example 2.")
+    with app.test_request_context("/?easy-read=on&lang=en"):
+        assert str(copy.deepcopy(words)) == "Write how many hours. For example 2."
+        assert words.upper() == "WRITE HOW MANY HOURS. FOR EXAMPLE 2."
+    with app.test_request_context("/?easy-read=off&lang=en"):
+        assert words == "Enter the hours, or 0" and words.startswith("Enter") and f"{words}!" == "Enter the hours, or 0!"
