@@ -14,7 +14,7 @@ from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import assets, audit, db, errors, forms, i18n, mail, plugs, security
+from app import assets, audit, db, errors, forms, i18n, mail, pictures, plugs, security
 from app import account, claims, interests, meetings, roles, site, staff
 from app.settings import ROOT, Settings
 
@@ -80,6 +80,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     forms.init_app(app)
+    pictures.init_app(app)  # picture(idea) in templates: easy-read pictures
 
     # The rooms, each registering its pages and what it plugs into (app/plugs.py).
     plugs.init_app(app)

@@ -23,7 +23,6 @@ import brotli
 from flask import Flask, Response, current_app, request
 from flask_compress import Compress
 
-from app import pictures
 
 #: A year, the longest lifetime HTTP caches are asked to honour.
 ONE_YEAR = 31_536_000
@@ -130,7 +129,6 @@ def init_app(app: Flask) -> None:
     )
     app.extensions["static_hashes"] = file_hashes(app.static_folder or "static")
     app.url_defaults(_fingerprint)
-    pictures.init_app(app)  # easy-read pictures are static files too: ``picture(idea)`` in templates
     app.after_request(_cache_static)
     compress.init_app(app)
     app.extensions["static_best"] = {}
