@@ -36,8 +36,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-translations: $(STAMP)
-	$(BIN)/pybabel -q compile -d translations -D "$(DOMAINS)"
+# Each catalog is compiled when its .po changes, and written whole (a .tmp renamed into place), so two
+# `make test` runs at once (CI's SQLite and PostgreSQL passes) never read a half-written catalog.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/*.po))
+translations: $(STAMP) $(MO_FILES)
+translations/%.mo: translations/%.po $(STAMP)
+	$(BIN)/pybabel -q compile -i $< -o $@.tmp && mv $@.tmp $@
 
 # Fails when the catalogs are out of date with the source (a string added or changed).
 translations-check: $(STAMP)
