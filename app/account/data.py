@@ -150,7 +150,8 @@ def erase(contributor: Contributor, by: Actor) -> bool:
     succeeded (``storage.delete_after_commit``). The person is emailed that it is done,
     at the address they had and in their language: queued in the same transaction, after
     their other emails are removed, and linked to no account. Returns False when they
-    had no email address (the staff member tells them).
+    had no email address (the staff member tells them). Never commits: the caller (the staff
+    route that also closes the request) commits once.
     """
     session = db.session()
     address, locale, easy_read = contributor.email, contributor.language, contributor.easy_read
@@ -182,7 +183,6 @@ def erase(contributor: Contributor, by: Actor) -> bool:
         # Linked to nobody: only the address it goes to (kept like any sent email, then deleted).
         mail.compose("erasure_done", to=address, locale=locale, easy_read=easy_read, purpose="erasure_done",
                      years=current_app.config["SETTINGS"].retention_claim_years)
-    session.commit()
     return bool(address)
 
 

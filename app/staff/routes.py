@@ -171,6 +171,7 @@ def tasks():  # type: ignore[no-untyped-def]
 def task_done(task_id: int):  # type: ignore[no-untyped-def]
     task = db.get_or_404(StaffTask, task_id)
     service.complete_task(task, current_staff())
+    db.session().commit()
     flash(_("Task marked as done."))
     return redirect(url_for("staff.tasks"))
 
@@ -188,6 +189,7 @@ def task_erase(task_id: int):  # type: ignore[no-untyped-def]
     staff = current_staff()
     emailed = data.erase(person, by=("staff", staff.id, staff.email))
     service.complete_task(task, staff)
+    db.session().commit()  # erased and the request closed together, or neither
     flash(_("Their data has been erased."))
     if not emailed:
         flash(_("They have no email address: tell them yourself that it is done."))

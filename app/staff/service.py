@@ -116,10 +116,9 @@ def set_active(user: StaffUser, active: bool) -> None:
 
 
 def complete_task(task: StaffTask, staff: StaffUser) -> None:
-    """Mark a task done (once) and audit it."""
+    """Mark a task done (once) and audit it. The route commits."""
     if task.done_at is not None:
         return
     task.done_at = utcnow()
     task.done_by_id = staff.id
     audit.record("task.done", "staff_task", task.id, after={"kind": task.kind, "contributor": task.contributor_id})
-    db.session().commit()

@@ -137,6 +137,7 @@ def test_erasure_also_removes_waiting_bank_details_sessions_and_the_words_of_pri
     assert [t["detail"] for t in document["requests_to_the_team"]] == ["Please do not tell my carer."]
     with app.app_context():
         data.erase(db.session().get(Contributor, cid), by=("system", None, "test"))
+        db.session().commit()  # the route that erases commits once
         s = db.session()
         assert s.scalar(select(func.count()).select_from(BankDetailsChange)) == 0
         assert s.scalar(select(func.count()).select_from(AccountSession).where(
@@ -186,3 +187,32 @@ def test_someone_without_email_is_told_by_the_team_not_by_email(app) -> None:
     assert "They have no email address" in officer.get("/staff/tasks?lang=en").text()
     with app.app_context():
         assert db.session().scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_an_erasure_that_fails_part_way_stores_nothing(app, monkeypatch) -> None:
+    """Erasing and closing the request are one change: if closing fails, the person is not
+    half-erased with the request still open (it can simply be tried again)."""
+    from app.staff import service as staff_service
+    from app.staff.models import StaffTask
+
+    cr, cid = signed_in(app)
+    cr.post_redirect("/account/data/erase", token_from="/account/data/erase")
+    make_staff(app, "officer")
+    officer = ClientRequest(app.test_client())
+    sign_in(officer, "officer@example.org")
+    erase_form = next(f for f in officer.get("/staff/tasks").findall(".//main//form")
+                      if f.get("action").endswith("/erase"))
+    token = officer.csrf_token("/staff/tasks")
+
+    def closing_fails(task, staff):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the task could not be closed")
+
+    monkeypatch.setattr(staff_service, "complete_task", closing_fails)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = officer.client.post(erase_form.get("action"), data={"csrf_token": token})
+    assert response.status_code == 500
+    with app.app_context():
+        db.session().rollback()
+        person = contributor(app, cid)
+        assert (person.email, person.erased_at) == ("sam@example.org", None)
+        assert db.session().scalar(select(StaffTask).where(StaffTask.kind == "erasure_request")).done_at is None

@@ -259,6 +259,7 @@ def test_interests_are_in_your_data_erased_with_you_and_deleted_after_retention(
     send(cr, role_id)
     with app.app_context():
         data.erase(db.session().get(Contributor, person_id), ("staff", None, "test"))
+        db.session().commit()  # the route that erases commits once
         assert db.session().scalar(select(Interest)) is None
 
 

@@ -87,6 +87,7 @@ def test_making_feedback_anonymous_gives_it_new_ids_and_leaves_no_link(app) -> N
         from app.account.models import Contributor
 
         data.erase(db.session().get(Contributor, ann), ("system", None, "test"))
+        db.session().commit()  # the route that erases commits once
         after = db.session().scalar(select(FeedbackResponse))
         [comment] = db.session().scalars(select(FeedbackComment)).all()
         assert after.anonymous and after.id != old_response and comment.id != old_comment
