@@ -202,6 +202,9 @@ def apply_retention() -> dict[str, int]:
             or_(OutboxMessage.sent_at.is_not(None), OutboxMessage.attempts >= 8))).rowcount,
         "rate_limit_hits": session.execute(delete(RateLimitHit).where(
             RateLimitHit.at < now - timedelta(days=1))).rowcount,
+        # A sign-in that has ended can never be used again: its hash goes with old sign-in links.
+        "ended_sessions": session.execute(delete(AccountSession).where(
+            AccountSession.ended_at < now - timedelta(days=cfg.retention_sign_in_days))).rowcount,
         "expired_drafts": drafts.delete_expired(),
     } | {name: job() for name, job in plugs().retention.items()}
     if any(counts.values()):
@@ -236,7 +239,8 @@ def cover_own_tables(p: Plugs) -> None:
             erasure="deleted; the email saying erasure is done is linked to nobody (only the address it goes to)",
             retention="deleted RETENTION_OUTBOX_DAYS after they were made, once sent or given up on")
     p.cover("account_sessions", export="", not_exported="only a hash of each sign-in's id and its times",
-            erasure="deleted (they are signed out everywhere)", retention="kept with the account")
+            erasure="deleted (they are signed out everywhere)",
+            retention="a signed-out sign-in is deleted RETENTION_SIGN_IN_DAYS after it ended; one still in use is kept")
     p.exempt_table("staff_users", "a staff account's link to its owner's own contributor record, so they never decide "
                                   "their own claims (four eyes): staff data, kept while the staff account is")
     p.exempt_table("audit_events", "the append-only trail (database triggers refuse changes): record ids, actions and "

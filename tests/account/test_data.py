@@ -216,3 +216,26 @@ def test_an_erasure_that_fails_part_way_stores_nothing(app, monkeypatch) -> None
         person = contributor(app, cid)
         assert (person.email, person.erased_at) == ("sam@example.org", None)
         assert db.session().scalar(select(StaffTask).where(StaffTask.kind == "erasure_request")).done_at is None
+
+
+def test_signed_out_sessions_are_deleted_after_the_sign_in_retention_period(app) -> None:
+    from datetime import timedelta
+
+    from app.account import data
+    from app.db import utcnow
+    from app.security import AccountSession
+
+    days = app.config["SETTINGS"].retention_sign_in_days
+    now = utcnow()
+    with app.app_context():
+        s = db.session()
+        s.add_all([
+            AccountSession(sid_hash="a" * 64, kind="contributor", account_id=1, created_at=now - timedelta(days=90),
+                           ended_at=now - timedelta(days=days + 1)),  # signed out long ago: goes
+            AccountSession(sid_hash="b" * 64, kind="contributor", account_id=1, created_at=now - timedelta(days=90),
+                           ended_at=now - timedelta(days=days - 1)),  # signed out recently: stays for now
+            AccountSession(sid_hash="c" * 64, kind="staff", account_id=1, created_at=now - timedelta(days=90)),
+        ])
+        s.commit()
+        assert data.apply_retention()["ended_sessions"] == 1
+        assert sorted(x.sid_hash[0] for x in s.scalars(select(AccountSession))) == ["b", "c"]
