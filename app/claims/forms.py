@@ -41,6 +41,23 @@ def tier_labels(amounts: dict[str, int]) -> dict[str, str]:
     return {code: words[code](money(pence)) for code, pence in amounts.items() if code in words}
 
 
+def rate_words(kind: str, pence: int) -> str:
+    """A local rate's amount in the reader's language, currency format and easy read: "£18.00 an
+    hour", "£40.00 a session", "£15.00 a task" (a tier: just the amount)."""
+    from flask_babel import gettext as _
+
+    from app.i18n import er, money, pick
+
+    amount = money(pence)
+    if kind == "hourly":
+        return pick(_("%(amount)s an hour", amount=amount), er("%(amount)s for each hour", amount=amount))
+    if kind == "session":
+        return pick(_("%(amount)s a session", amount=amount), er("%(amount)s for each session", amount=amount))
+    if kind == "task":
+        return pick(_("%(amount)s a task", amount=amount), er("%(amount)s for each task", amount=amount))
+    return amount
+
+
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
@@ -145,6 +162,9 @@ EXPENSE_CHOICES = [
                                    er_l("Things or phone data I needed to take part"))),
     SelectChoice("other", SOMETHING_ELSE),
 ]
+#: The count a session or task role asks for on "Your time" (``TimeForm.quantity``'s label).
+COUNT_LABELS = {"session": both(_l("How many sessions?"), er_l("How many sessions?")),
+                "task": both(_l("How many tasks?"), er_l("How many tasks?"))}
 VEHICLE_CHOICES = [
     SelectChoice("car", both(_l("Car or van"), er_l("Car or van"))),
     SelectChoice("motorcycle", both(_l("Motorcycle"), er_l("Motorbike"))),
@@ -203,11 +223,19 @@ class TimeForm(Form):
         both(_l("Payment for your time"), er_l("Do you want to be paid for your time?")), choices=CHOICE_CHOICES,
         validators=[InputRequired(both(_l("Choose whether you would like to be paid"),
                                        er_l("Choose if you want to be paid.")))])
+    quantity = StringField(  # only for a role paid by the session or task (``routes._setup_time``)
+        both(_l("How many sessions?"), er_l("How many sessions?")), filters=[strip],
+        description=both(_l("A whole number from 1 to 50."), er_l("Write a number from 1 to 50.")))
     advance = SelectMultipleField(
         both(_l("Payment in advance"), er_l("Do you need money before you travel?")),
         choices=[SelectChoice("yes", both(_l("I need expenses paid before I travel next time"),
                                           er_l("Yes, pay my costs before I travel next time")))],
         validators=[Optional()])
+
+    def validate_quantity(self, field: Any) -> None:
+        value = hours_value(field.data)
+        if value is None or value != int(value) or not 1 <= value <= 50:
+            raise ValidationError(both(_l("Enter a whole number from 1 to 50"), er_l("Write a number from 1 to 50.")))
 
     def validate_hours(self, field: Any) -> None:
         value = hours_value(field.data)
