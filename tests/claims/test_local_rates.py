@@ -197,3 +197,57 @@ def test_a_voluntary_roles_time_page_says_the_claim_is_for_expenses_only(app) ->
     with app.app_context():
         claim = db.session().scalar(select(Claim))
         assert (claim.fee_code, claim.fee_pence, claim.total_pence) == ("voluntary", 0, 350)
+
+
+# --- a role says how it pays --------------------------------------------------------------------------
+
+def test_the_role_form_offers_the_local_rates_of_todays_card_and_voluntary_only_where_allowed(app) -> None:
+    from tests.claims.test_processing import staff_client
+
+    with app.app_context():
+        add_local_rates()
+    officer = staff_client(app, "officer")
+    form = officer.get("/staff/roles/new?lang=en")
+    choices = [el.get("value") for el in form.doc.iter("input") if el.get("name") == "payment_level"]
+    assert choices == ["nihr_25", "nihr_75", "nihr_150", "nihr_300", HOURLY.code, SESSION.code, TASK.code,
+                       "voluntary"]
+    text = form.text()
+    assert "Peer support: £18.00 an hour" in text and "Group session: £40.00 a session" in text
+    assert "Document review: £15.00 a task" in text
+    app.config["SETTINGS"] = app.config["SETTINGS"].replace(voluntary_roles=False)
+    choices = [el.get("value") for el in officer.get("/staff/roles/new?lang=en").doc.iter("input")
+               if el.get("name") == "payment_level"]
+    assert "voluntary" not in choices
+    with app.app_context():
+        from app.roles import service as roles
+        from app.roles.models import Role
+
+        role = db.session().get(Role, role_paying("voluntary"))
+        assert "payment_level" in roles.missing_for_publish(role)
+        role.payment_level = HOURLY.code
+        assert "payment_level" not in roles.missing_for_publish(role)
+        role.payment_level = "local_not_on_the_card"
+        assert "payment_level" in roles.missing_for_publish(role)
+
+
+def test_public_role_pages_show_a_local_rate_in_the_persons_language_and_easy_read(app, client_request) -> None:
+    from flask_babel import force_locale
+
+    from app.i18n import money
+    from tests.roles.test_public_pages import publish
+
+    with app.app_context():
+        add_local_rates()
+    role_id = publish(app, title="Peer support", payment_level=HOURLY.code)
+    page = client_request.get(f"/roles/{role_id}?lang=en").text()
+    assert "We pay £18.00 an hour for your time, including preparation." in page
+    assert "We pay £18.00 an hour for your time, including preparation." in client_request.get("/roles/?lang=en").text()
+    assert "We pay £18.00 for each hour of your time." in client_request.get(
+        f"/roles/{role_id}?lang=en&easy-read=on").text()
+    for locale in ("cy", "pl"):
+        with app.test_request_context(), force_locale(locale):
+            amount = money(1800).replace("\xa0", " ")
+        assert amount in client_request.get(f"/roles/{role_id}?lang={locale}").text()
+    # The "paid roles only" filter counts a local rate as paid.
+    paid = client_request.get("/roles/?pay=paid&lang=en").text()
+    assert "Peer support" in paid and "Peer support" not in client_request.get("/roles/?pay=voluntary&lang=en").text()
