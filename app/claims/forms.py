@@ -76,10 +76,42 @@ class RateCardForm(StaffForm):
     local_amount = MoneyField(_l("Local rate amount"), validators=[Optional()])
     note = TextAreaField(_l("Note (optional)"), filters=[strip], description=_l("For example, NIHR uplift."),
                          validators=[Length(max=500, message=_l("This must be 500 characters or fewer"))])
+    # Where one tier ends and the next begins (shown as the current card's; left empty, they stay).
+    short_hours = DecimalField(
+        _l("Up to how many hours is “about an hour”?"), description=_l("The first tier, with little preparation."),
+        places=None, validators=[Optional(), NumberRange(min=Decimal("0.25"), max=24, message=_l("Enter hours from 0.25 to 24"))])
+    long_hours = DecimalField(
+        _l("Up to how many hours is “about half a day”?"), description=_l("Longer than this is all day."),
+        places=None, validators=[Optional(), NumberRange(min=Decimal("0.25"), max=24, message=_l("Enter hours from 0.25 to 24"))])
+    more_preparation = RadioField(
+        _l("Which preparation counts as “more”?"), validators=[Optional()],
+        choices=[SelectChoice("some", _l("Some or a lot (reading papers counts)")),
+                 SelectChoice("substantial", _l("Only a lot (for example, chairing)"))])
 
     def validate_local_amount(self, field: Any) -> None:
         if self.local_label.data and (not field.data or not self.local_kind.data):
             raise ValidationError(_l("Enter how the local rate is paid and its amount"))
+
+    def validate_long_hours(self, field: Any) -> None:
+        if field.data is not None and self.short_hours.data is not None and field.data <= self.short_hours.data:
+            raise ValidationError(_l("The longer boundary must be more hours than the shorter one"))
+
+
+class OneRateForm(StaffForm):
+    """Change one rate's amount, or retire a local rate, from a date: a new version copying the rest."""
+
+    action = RadioField(_l("What do you want to do?"), validators=[InputRequired(_l("Choose change or retire"))],
+                        choices=[SelectChoice("change", _l("Change the amount")),
+                                 SelectChoice("retire", _l("Retire this rate (roles can no longer pay it)"))])
+    pence = MoneyField(_l("New amount"), description=_l("For an hourly rate, the amount for one hour."))
+    starts = DatePartsField(_l("From which date?"), description=_l("For example, 1 4 2027."),
+                            validators=[InputRequired(_l("Enter the date the change starts"))])
+    note = TextAreaField(_l("Note (optional)"), filters=[strip],
+                         validators=[Length(max=500, message=_l("This must be 500 characters or fewer"))])
+
+    def validate_pence(self, field: Any) -> None:
+        if self.action.data == "change" and not field.data:
+            raise ValidationError(_l("Enter the new amount, like 19.50"))
 
 
 def _pence(label: Any) -> WholeNumberField:

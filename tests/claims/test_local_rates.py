@@ -251,3 +251,81 @@ def test_public_role_pages_show_a_local_rate_in_the_persons_language_and_easy_re
     # The "paid roles only" filter counts a local rate as paid.
     paid = client_request.get("/roles/?pay=paid&lang=en").text()
     assert "Peer support" in paid and "Peer support" not in client_request.get("/roles/?pay=voluntary&lang=en").text()
+
+
+# --- staff: the claim's note, and changing one rate at a time --------------------------------------------
+
+def test_staff_see_when_a_roles_local_rate_was_not_yet_on_the_card_of_the_claims_date(app) -> None:
+    from tests.claims.test_processing import staff_client
+
+    with app.app_context():
+        add_local_rates(date(2026, 1, 1))
+        claim, _ = service.submit("early", person(app), None, {
+            "activity": "Peer support", "activity_date": date(2025, 12, 31), "role_id": role_paying(HOURLY.code),
+            "hours": "2", "preparation": "none"}, BY)
+        db.session().commit()
+        claim_id = claim.id
+    page = staff_client(app, "officer").get(f"/staff/claims/{claim_id}?lang=en").text()
+    assert ("This role pays Peer support, which was not yet a rate on 31 December 2025, so this claim was "
+            "priced by the tier its hours and preparation suggest.") in page
+
+
+def test_an_administrator_changes_one_rate_from_a_date(app) -> None:
+    from tests.claims.test_processing import staff_client
+
+    with app.app_context():
+        add_local_rates()
+    admin = staff_client(app, "admin")
+    rates = admin.get("/staff/rates?lang=en")
+    assert [a for a in rates.doc.iter("a") if a.get("href") == f"/staff/rates/{HOURLY.code}"]
+    page = admin.get(f"/staff/rates/{HOURLY.code}?lang=en")
+    assert page.h1 == "Change or retire a rate: Peer support"
+    refused = admin.post(f"/staff/rates/{HOURLY.code}?lang=en", {"action": "change"}, expected_status=400)
+    assert [m for _, m in refused.error_summary()] == ["Enter the new amount, like 19.50",
+                                                       "Enter the date the change starts"]
+    assert admin.post_redirect(f"/staff/rates/{HOURLY.code}", {
+        "action": "change", "pence": "20.00", "starts-day": "1", "starts-month": "6",
+        "starts-year": "2026"}) == "/staff/rates"
+    with app.app_context():
+        card = service.rate_cards()[-1]
+        assert (card.effective_from, card.rate(HOURLY.code).pence) == (date(2026, 6, 1), 2000)
+    # Officers and finance read the rates; they change none.
+    officer = staff_client(app, "officer")
+    assert not [a for a in officer.get("/staff/rates?lang=en").doc.iter("a")
+                if a.get("href") == f"/staff/rates/{HOURLY.code}"]
+    assert officer.client.get(f"/staff/rates/{HOURLY.code}").status_code == 403
+
+
+def test_retiring_a_rate_a_role_uses_is_refused_naming_the_roles(app) -> None:
+    from tests.claims.test_processing import staff_client
+
+    with app.app_context():
+        add_local_rates()
+        role_paying(SESSION.code)
+    admin = staff_client(app, "admin")
+    refused = admin.post(f"/staff/rates/{SESSION.code}?lang=en", {
+        "action": "retire", "starts-day": "1", "starts-month": "7", "starts-year": "2026"}, expected_status=400)
+    assert [m for _, m in refused.error_summary()] == [
+        "Roles still pay this rate: Help us rewrite the crisis leaflet. Change their payment first."]
+    assert admin.post_redirect(f"/staff/rates/{TASK.code}", {
+        "action": "retire", "starts-day": "1", "starts-month": "7", "starts-year": "2026"}) == "/staff/rates"
+    with app.app_context():
+        assert TASK.code not in {r.code for r in service.rate_cards()[-1].rates}
+
+
+def test_the_tier_boundaries_are_fields_of_a_new_version(app) -> None:
+    from tests.claims.test_processing import staff_client
+
+    admin = staff_client(app, "admin")
+    page = admin.get("/staff/rates?lang=en")
+    assert page.by_id("short_hours").get("value") == "1.5" and page.by_id("long_hours").get("value") == "4.5"
+    admin.post_redirect("/staff/rates", {"effective_from-day": "1", "effective_from-month": "4",
+                                         "effective_from-year": "2026", "short_hours": "2", "long_hours": "5",
+                                         "more_preparation": "some"})
+    with app.app_context():
+        card = service.rate_cards()[-1]
+        assert (card.short_hours, card.long_hours, card.more_preparation) == (Decimal(2), Decimal(5), "some")
+    refused = admin.post("/staff/rates?lang=en", {"effective_from-day": "1", "effective_from-month": "5",
+                                                  "effective_from-year": "2026", "short_hours": "5",
+                                                  "long_hours": "2", "more_preparation": "some"})
+    assert [m for _, m in refused.error_summary()] == ["The longer boundary must be more hours than the shorter one"]
