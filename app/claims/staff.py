@@ -113,7 +113,7 @@ def rate(code: str):  # type: ignore[no-untyped-def]
             return redirect(url_for("finance.rates"))
     name = tier_labels(current.tier_amounts()).get(code) or chosen.label
     return render_template("claims/rate.html", form=form, rate=chosen, name=name, card=current,
-                           amount=rate_words(chosen.kind, chosen.pence)), 400 if form.errors else 200
+                           amount=rate_words(chosen.kind, chosen.pence))
 
 
 @bp.post("/rates/mileage")

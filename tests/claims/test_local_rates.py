@@ -280,7 +280,7 @@ def test_an_administrator_changes_one_rate_from_a_date(app) -> None:
     assert [a for a in rates.doc.iter("a") if a.get("href") == f"/staff/rates/{HOURLY.code}"]
     page = admin.get(f"/staff/rates/{HOURLY.code}?lang=en")
     assert page.h1 == "Change or retire a rate: Peer support"
-    refused = admin.post(f"/staff/rates/{HOURLY.code}?lang=en", {"action": "change"}, expected_status=400)
+    refused = admin.post(f"/staff/rates/{HOURLY.code}?lang=en", {"action": "change"})
     assert [m for _, m in refused.error_summary()] == ["Enter the new amount, like 19.50",
                                                        "Enter the date the change starts"]
     assert admin.post_redirect(f"/staff/rates/{HOURLY.code}", {
@@ -304,7 +304,7 @@ def test_retiring_a_rate_a_role_uses_is_refused_naming_the_roles(app) -> None:
         role_paying(SESSION.code)
     admin = staff_client(app, "admin")
     refused = admin.post(f"/staff/rates/{SESSION.code}?lang=en", {
-        "action": "retire", "starts-day": "1", "starts-month": "7", "starts-year": "2026"}, expected_status=400)
+        "action": "retire", "starts-day": "1", "starts-month": "7", "starts-year": "2026"})
     assert [m for _, m in refused.error_summary()] == [
         "Roles still pay this rate: Help us rewrite the crisis leaflet. Change their payment first."]
     assert admin.post_redirect(f"/staff/rates/{TASK.code}", {
