@@ -274,7 +274,7 @@ def seed_role_rates(person, day) -> None:  # type: ignore[no-untyped-def]
         draft.public_id = key
         drafts.save_page(draft, "activity", {"activity": str(role.id), "activity_date": day.isoformat()})
         drafts.save_page(draft, "time", {"hours": "2", "preparation": "none", "payment_choice": "paid",
-                                         "quantity": "2", "advance": []})
+                                         "quantity": "", "advance": []})  # the count left out: its error state
     db.session().commit()
 
 
