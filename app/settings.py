@@ -103,6 +103,7 @@ class Settings:
     interest_reply_days: int = 14
     finance_cost_code: str = ""
     claim_pay_days: int = 14
+    voluntary_roles: bool = True  # roles may be voluntary (no payment for time): discouraged, still possible
     feedback_days: int = 14
     you_said_days: int = 28
     support_now: str = "Samaritans, any time: 116 123|NHS 111, option 2, for urgent mental health help|Shout, text SHOUT to 85258"

@@ -60,7 +60,7 @@ def test_demo_data_includes_contributors_and_a_supporter(app) -> None:
         assert db.session().scalar(select(func.count()).select_from(SupportLink)) == 1
 
 
-def test_demo_data_has_three_published_roles_with_easy_read_and_one_in_welsh(app) -> None:
+def test_demo_data_has_four_published_roles_with_easy_read_one_in_welsh_one_paid_by_the_hour(app) -> None:
     from app.roles import service
     from app.roles.models import Role, RoleTranslation
 
@@ -68,8 +68,12 @@ def test_demo_data_has_three_published_roles_with_easy_read_and_one_in_welsh(app
     app.test_cli_runner().invoke(args=["demo-data"])
     with app.app_context():
         roles = db.session().scalars(select(Role)).all()
-        assert len(roles) == 3 and all(r.status == "published" for r in roles)
+        assert len(roles) == 4 and all(r.status == "published" for r in roles)
         assert all(service.missing_for_publish(r) == [] for r in roles)
+        from app.claims.service import card_today
+
+        [local] = [r for r in roles if r.payment_level.startswith("local_")]
+        assert card_today().rate(local.payment_level).kind == "hourly"
         assert db.session().scalar(select(func.count()).select_from(RoleTranslation)) == 1
 
 

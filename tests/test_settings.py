@@ -86,7 +86,8 @@ def test_every_setting_is_read_from_its_variable_and_documented_in_the_readme() 
         if name is None:
             continue
         assert f"`{name}`" in readme, f"{name} is not documented in README.md"
-        sample = {bool: "true", int: "7", tuple: "en,cy"}.get(type(f.default), "https://x.example")
+        sample = {bool: "false" if f.default is True else "true", int: "7", tuple: "en,cy"}.get(
+            type(f.default), "https://x.example")  # a bool on by default is read when turned off
         value = getattr(Settings.from_env({name: sample}), f.name)
         assert value != f.default or sample == str(f.default), f"{name} is not read"
 

@@ -133,6 +133,7 @@ NOT_COUNTS = {  # msgid: why the number needs no plural form
     # Labels, because these can be fractions (1.5), which gettext's plural forms cannot take.
     "Miles: %(miles)s": "a label for an amount that can be a fraction",
     "Hours: %(hours)s; rate card version %(version)s": "a label for an amount that can be a fraction",
+    "Hours: %(hours)s, at %(rate)s: %(amount)s.": "a label for an amount that can be a fraction (2.25 hours)",
 }
 SINGULAR_KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "er": None,
                      "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}

@@ -8,11 +8,27 @@ from sqlalchemy import select
 
 from app import db
 from app.account import service as accounts
-from app.claims import export, service
+from app.claims import export, pricing, service
 from app.claims.models import Claim
 from app.staff.models import StaffUser
 
 SYSTEM = ("system", None, "demo data")
+
+
+#: The demo's local rate: peer support paid by the hour (a role in app/roles/demo.py pays it).
+PEER_SUPPORT = pricing.Rate("local_peer_support", "hourly", 1800, "Peer support hours")
+
+
+def local_rate() -> str:
+    """Put the demo's local hourly rate on the card in force (a new version from today, copying the
+    rest) unless it is there already; returns its code."""
+    current = service.card_today()
+    if current is not None and any(r.code == PEER_SUPPORT.code for r in current.rates):
+        return PEER_SUPPORT.code
+    latest = service.rate_cards()[-1]
+    if latest.effective_from < date.today():
+        service.add_rate_card(date.today(), list(latest.rates) + [PEER_SUPPORT], "Local peer support rate", SYSTEM)
+    return PEER_SUPPORT.code
 
 
 def load() -> int:

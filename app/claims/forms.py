@@ -41,6 +41,23 @@ def tier_labels(amounts: dict[str, int]) -> dict[str, str]:
     return {code: words[code](money(pence)) for code, pence in amounts.items() if code in words}
 
 
+def rate_words(kind: str, pence: int) -> str:
+    """A local rate's amount in the reader's language, currency format and easy read: "£18.00 an
+    hour", "£40.00 a session", "£15.00 a task" (a tier: just the amount)."""
+    from flask_babel import gettext as _
+
+    from app.i18n import er, money, pick
+
+    amount = money(pence)
+    if kind == "hourly":
+        return pick(_("%(amount)s an hour", amount=amount), er("%(amount)s for each hour", amount=amount))
+    if kind == "session":
+        return pick(_("%(amount)s a session", amount=amount), er("%(amount)s for each session", amount=amount))
+    if kind == "task":
+        return pick(_("%(amount)s a task", amount=amount), er("%(amount)s for each task", amount=amount))
+    return amount
+
+
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
@@ -59,10 +76,42 @@ class RateCardForm(StaffForm):
     local_amount = MoneyField(_l("Local rate amount"), validators=[Optional()])
     note = TextAreaField(_l("Note (optional)"), filters=[strip], description=_l("For example, NIHR uplift."),
                          validators=[Length(max=500, message=_l("This must be 500 characters or fewer"))])
+    # Where one tier ends and the next begins (shown as the current card's; left empty, they stay).
+    short_hours = DecimalField(
+        _l("Up to how many hours is “about an hour”?"), description=_l("The first tier, with little preparation."),
+        places=None, validators=[Optional(), NumberRange(min=Decimal("0.25"), max=24, message=_l("Enter hours from 0.25 to 24"))])
+    long_hours = DecimalField(
+        _l("Up to how many hours is “about half a day”?"), description=_l("Longer than this is all day."),
+        places=None, validators=[Optional(), NumberRange(min=Decimal("0.25"), max=24, message=_l("Enter hours from 0.25 to 24"))])
+    more_preparation = RadioField(
+        _l("Which preparation counts as “more”?"), validators=[Optional()],
+        choices=[SelectChoice("some", _l("Some or a lot (reading papers counts)")),
+                 SelectChoice("substantial", _l("Only a lot (for example, chairing)"))])
 
     def validate_local_amount(self, field: Any) -> None:
         if self.local_label.data and (not field.data or not self.local_kind.data):
             raise ValidationError(_l("Enter how the local rate is paid and its amount"))
+
+    def validate_long_hours(self, field: Any) -> None:
+        if field.data is not None and self.short_hours.data is not None and field.data <= self.short_hours.data:
+            raise ValidationError(_l("The longer boundary must be more hours than the shorter one"))
+
+
+class OneRateForm(StaffForm):
+    """Change one rate's amount, or retire a local rate, from a date: a new version copying the rest."""
+
+    action = RadioField(_l("What do you want to do?"), validators=[InputRequired(_l("Choose change or retire"))],
+                        choices=[SelectChoice("change", _l("Change the amount")),
+                                 SelectChoice("retire", _l("Retire this rate (roles can no longer pay it)"))])
+    pence = MoneyField(_l("New amount"), description=_l("For an hourly rate, the amount for one hour."))
+    starts = DatePartsField(_l("From which date?"), description=_l("For example, 1 4 2027."),
+                            validators=[InputRequired(_l("Enter the date the change starts"))])
+    note = TextAreaField(_l("Note (optional)"), filters=[strip],
+                         validators=[Length(max=500, message=_l("This must be 500 characters or fewer"))])
+
+    def validate_pence(self, field: Any) -> None:
+        if self.action.data == "change" and not field.data:
+            raise ValidationError(_l("Enter the new amount, like 19.50"))
 
 
 def _pence(label: Any) -> WholeNumberField:
@@ -145,6 +194,9 @@ EXPENSE_CHOICES = [
                                    er_l("Things or phone data I needed to take part"))),
     SelectChoice("other", SOMETHING_ELSE),
 ]
+#: The count a session or task role asks for on "Your time" (``TimeForm.quantity``'s label).
+COUNT_LABELS = {"session": both(_l("How many sessions?"), er_l("How many sessions?")),
+                "task": both(_l("How many tasks?"), er_l("How many tasks?"))}
 VEHICLE_CHOICES = [
     SelectChoice("car", both(_l("Car or van"), er_l("Car or van"))),
     SelectChoice("motorcycle", both(_l("Motorcycle"), er_l("Motorbike"))),
@@ -203,11 +255,19 @@ class TimeForm(Form):
         both(_l("Payment for your time"), er_l("Do you want to be paid for your time?")), choices=CHOICE_CHOICES,
         validators=[InputRequired(both(_l("Choose whether you would like to be paid"),
                                        er_l("Choose if you want to be paid.")))])
+    quantity = StringField(  # only for a role paid by the session or task (``routes._setup_time``)
+        both(_l("How many sessions?"), er_l("How many sessions?")), filters=[strip],
+        description=both(_l("A whole number from 1 to 50."), er_l("Write a number from 1 to 50.")))
     advance = SelectMultipleField(
         both(_l("Payment in advance"), er_l("Do you need money before you travel?")),
         choices=[SelectChoice("yes", both(_l("I need expenses paid before I travel next time"),
                                           er_l("Yes, pay my costs before I travel next time")))],
         validators=[Optional()])
+
+    def validate_quantity(self, field: Any) -> None:
+        value = hours_value(field.data)
+        if value is None or value != int(value) or not 1 <= value <= 50:
+            raise ValidationError(both(_l("Enter a whole number from 1 to 50"), er_l("Write a number from 1 to 50.")))
 
     def validate_hours(self, field: Any) -> None:
         value = hours_value(field.data)

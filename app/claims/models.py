@@ -113,7 +113,10 @@ class Claim(Base):
     payment_choice: Mapped[str] = mapped_column(String(20), default="paid")
     advance_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     rate_card_version: Mapped[int | None] = mapped_column(Integer)
-    fee_code: Mapped[str] = mapped_column(String(40), default="")
+    fee_code: Mapped[str] = mapped_column(String(40), default="")  # a tier, a local rate's code, or "voluntary"
+    fee_quantity: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))  # sessions or tasks paid for
+    # The role's local rate, when it was not on the card in force on the claim's date (priced by the tier).
+    rate_missing: Mapped[str] = mapped_column(String(40), default="", server_default="")
     hours: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(0))
     preparation: Mapped[str] = mapped_column(String(20), default="none")
     fee_pence: Mapped[int] = mapped_column(Integer, default=0)

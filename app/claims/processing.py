@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from app import audit, db
 from app.account.models import Contributor
 from app.audit import AuditEvent
-from app.claims import service
+from app.claims import pricing, service
 from app.claims.forms import ApproveForm, PaidForm, QueryForm, QueueFilterForm, RejectForm, ReleaseFeeForm
 from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
 from app.claims.routes import status_words, send_receipt
@@ -127,7 +127,25 @@ def _approve_form(claim: Claim, lines: list[ClaimLine], **kwargs: Any) -> Approv
 
 def _choice_words() -> dict[str, str]:
     return {"paid": _("Wants to be paid for their time"), "waive": _("Does not want the fee this time"),
-            "benefits_talk": _("Talk about benefits first")}
+            "benefits_talk": _("Talk about benefits first"),
+            "voluntary": _("A voluntary role: expenses only")}
+
+
+def _rate_of(claim: Claim) -> dict[str, Any]:
+    """The local rate a claim was priced with (its own version's words and amount), and the name of
+    a role's local rate that was not yet on the card of the claim's date (so the tier priced it)."""
+    from app.claims.forms import rate_words
+
+    if not claim.rate_missing and (not claim.fee_code or claim.fee_code in pricing.TIERS
+                                   or claim.fee_code == "voluntary"):
+        return {"local_rate": None, "missing_rate": ""}
+    cards = service.rate_cards()
+    named = {r.code: r for card in cards for r in card.rates}  # the latest words of each code
+    card = next((c for c in cards if c.version == claim.rate_card_version), None)
+    rate = next((r for r in card.rates if r.code == claim.fee_code), None) if card else None
+    missing = named.get(claim.rate_missing)
+    return {"local_rate": (rate, rate_words(rate.kind, rate.pence)) if rate else None,
+            "missing_rate": (missing.label or missing.code) if missing else claim.rate_missing}
 
 
 def _hold_words() -> dict[str, str]:
@@ -190,7 +208,7 @@ def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-unt
         overdue=claim.status in OPEN and claim.submitted_at < _overdue_before(),
         own=service.own_claim(current_staff(), claim),
         conflict=service.conflict(current_staff(), claim), four_eyes_days=current_app.config["SETTINGS"].four_eyes_days,
-        mileage_now=service.mileage_now(claim),
+        mileage_now=service.mileage_now(claim), **_rate_of(claim),
         choice_words=_choice_words(), hold=service.fee_hold(claim), hold_words=_hold_words(),
         fee_choices=service.fee_choices(claim, current_staff()),
         fee_form=forms.get("fee_form") or ReleaseFeeForm(),

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -22,8 +23,8 @@ from app.account import drafts, service as accounts
 from app.account.models import Contributor
 from app.claims import pricing, privacy, receipts, service
 from app.claims.forms import (
-    CHOICE_CHOICES, EXPENSE_CHOICES, PREPARATION_CHOICES, SOMETHING_ELSE, VEHICLE_CHOICES, ActivityForm, DeclareForm,
-    ExpensesForm, ReceiptsForm, ReplyForm, TimeForm, hours_value,
+    CHOICE_CHOICES, COUNT_LABELS, EXPENSE_CHOICES, PREPARATION_CHOICES, SOMETHING_ELSE, VEHICLE_CHOICES, ActivityForm, DeclareForm,
+    ExpensesForm, ReceiptsForm, ReplyForm, TimeForm, hours_value, rate_words,
 )
 from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
 from app.db import utcnow
@@ -156,27 +157,77 @@ def _line_choices(visit: journeys.Visit) -> list[tuple[str, str]]:
     return choices
 
 
-def _priced(visit: journeys.Visit) -> service.Priced | None:
-    activity, time = visit.values("activity"), visit.values("time")
+def _day(visit: journeys.Visit) -> date:
     try:
-        day = date.fromisoformat(activity["activity_date"])
+        return date.fromisoformat(visit.values("activity")["activity_date"])
     except (KeyError, TypeError, ValueError):
-        day = date.today()
+        return date.today()
+
+
+def _role_pays(visit: journeys.Visit) -> str:
+    """How the claim's role pays (its ``payment_level``): "" for no role ("something else")."""
+    chosen = visit.values("activity").get("activity") or ""
+    role = db.session().get(Role, int(chosen)) if chosen.isdigit() else None
+    return role.payment_level if role is not None else ""
+
+
+def _local_rate(visit: journeys.Visit) -> pricing.Rate | None:
+    """The role's local rate on the card in force on the claim's date (``None``: a tier role, no
+    role, voluntary, or a rate not yet on that card, so the tier is suggested)."""
+    pays = _role_pays(visit)
+    if not pays or pays == "voluntary" or pays in pricing.TIERS:
+        return None
+    try:
+        return pricing.card_on(service.rate_cards(), _day(visit)).rate(pays)
+    except (LookupError, KeyError):
+        return None
+
+
+def _quantity(visit: journeys.Visit) -> int | None:
+    value = hours_value(visit.values("time").get("quantity"))
+    return int(value) if value is not None and value == int(value) and 1 <= value <= 50 else None
+
+
+def _priced(visit: journeys.Visit) -> service.Priced | None:
+    time = visit.values("time")
     hours = hours_value(time.get("hours")) or Decimal(0)
     try:
-        return service.price(_payee(visit.draft).id, day, hours, time.get("preparation") or "none",
-                             _expense_items(visit), fee_wanted=(time.get("payment_choice") or "paid") != "waive")
+        return service.price(_payee(visit.draft).id, _day(visit), hours, time.get("preparation") or "none",
+                             _expense_items(visit), fee_wanted=(time.get("payment_choice") or "paid") != "waive",
+                             role_pays=_role_pays(visit), quantity=_quantity(visit))
     except (LookupError, ValueError, KeyError):
         return None
 
 
-def _why(priced: service.Priced | None) -> str:
+def _why(priced: service.Priced | None, hours: Decimal | None = None) -> str:
     """Why this fee, in plain words."""
     if priced is None or not priced.fee_code:
         return ""
-    from app.i18n import money
+    from app.i18n import money, number
 
     amount = priced.fee_pence
+    if priced.fee_code == "voluntary":
+        return VOLUNTARY_WORDS()
+    if priced.fee_code not in pricing.TIERS:  # a local rate: how many, at how much
+        try:
+            rate = next(c for c in service.rate_cards() if c.version == priced.card_version).rate(priced.fee_code)
+        except (LookupError, KeyError, StopIteration):
+            return money(amount)
+        each = rate_words(rate.kind, rate.pence)
+        each_er = money(rate.pence)
+        if rate.kind == "hourly":
+            return pick(_("Hours: %(hours)s, at %(rate)s: %(amount)s.", hours=number(hours or 0), rate=each,
+                          amount=money(amount)),
+                        er("We pay %(rate)s for each hour. That is %(amount)s.", rate=each_er, amount=money(amount)))
+        count = int(priced.quantity or 0)
+        if rate.kind == "session":
+            return pick(ngettext("%(num)s session at %(rate)s: %(amount)s.", "%(num)s sessions at %(rate)s: %(amount)s.",
+                                 count, rate=each, amount=money(amount)),
+                        er("We pay %(rate)s for each session. That is %(amount)s.", rate=each_er,
+                           amount=money(amount)))
+        return pick(ngettext("%(num)s task at %(rate)s: %(amount)s.", "%(num)s tasks at %(rate)s: %(amount)s.",
+                             count, rate=each, amount=money(amount)),
+                    er("We pay %(rate)s for each task. That is %(amount)s.", rate=each_er, amount=money(amount)))
 
     words = {
         "nihr_25": pick(_("About an hour or less, with little or no getting ready: %(amount)s.", amount=money(amount)),
@@ -191,6 +242,11 @@ def _why(priced: service.Priced | None) -> str:
                             amount=money(amount))),
     }
     return words.get(priced.fee_code, money(amount))
+
+
+def VOLUNTARY_WORDS() -> str:  # noqa: N802 (words, built per request in its language)
+    return pick(_("This role is voluntary, so this claim is for expenses only."),
+                er("This role is not paid. We pay your costs."))
 
 
 def _held(visit: journeys.Visit) -> bool:
@@ -222,7 +278,7 @@ def released_words(status: str) -> str:
 def _fee_words(visit: journeys.Visit, priced: service.Priced | None) -> str:
     """The fee preview, with or without JavaScript: why this fee (and that it is on hold when the
     person wants to talk about benefits first); no fee for 0 hours; or what to fill in."""
-    why = _why(priced)
+    why = _why(priced, hours_value(visit.values("time").get("hours")))
     if why:
         return f"{why} {held_words(access.acting_name(_payee(visit.draft)))}" if _held(visit) else why
     if priced is not None and hours_value(visit.values("time").get("hours") or "x") == 0:
@@ -349,6 +405,16 @@ def _their_choices(name: str, isolate: bool = True) -> list[SelectChoice]:
 
 
 def _setup_time(form: Any, visit: journeys.Visit) -> None:
+    """The page knows the claim's role: a voluntary role asks no payment choice; a session or task
+    role asks how many (other roles do not)."""
+    rate = _local_rate(visit)
+    if rate is not None and rate.kind in COUNT_LABELS:
+        form.quantity.label.text = COUNT_LABELS[rate.kind]
+    else:
+        del form.quantity
+    if _role_pays(visit) == "voluntary":
+        del form.payment_choice
+        return
     name = access.acting_name(_payee(visit.draft))
     if name:
         form.payment_choice.label.text = pick(_("Payment for their time"),
@@ -471,6 +537,7 @@ def _send(visit: journeys.Visit):  # type: ignore[no-untyped-def]
     claim, made = service.submit(draft.public_id, payee, owner if owner.id != payee.id else None, {
         "activity": title, "activity_date": date.fromisoformat(activity["activity_date"]), "role_id": role_id,
         "hours": hours_value(time.get("hours")) or 0, "preparation": time.get("preparation") or "none",
+        "quantity": _quantity(visit),
         "payment_choice": time.get("payment_choice") or "paid", "advance": bool(time.get("advance")),
         "expenses": _expense_items(visit)}, by)
     if made:

@@ -25,6 +25,7 @@ from app.claims.models import (
     RateCardVersion, Receipt,
 )
 from app.db import utcnow
+from app.roles.models import Role
 from app.transitions import FINANCE, PERSON, TEAM, Machine, NotAllowed
 from app.staff.models import StaffTask, StaffUser
 
@@ -125,6 +126,41 @@ def add_rate_card(effective_from: date, rates: list[pricing.Rate], note: str, by
     return version
 
 
+class RateInUse(NotAllowed):
+    """A rate cannot be retired while roles that are not archived still pay it (``roles``: their titles)."""
+
+    def __init__(self, roles: list[str]) -> None:
+        super().__init__(", ".join(roles))
+        self.roles = roles
+
+
+def roles_paying(code: str) -> list[str]:
+    """The titles of draft, published and closed roles that pay ``code``."""
+    return list(db.session().scalars(select(Role.title).where(
+        Role.payment_level == code, Role.status.in_(("draft", "published", "closed"))).order_by(Role.title)))
+
+
+def change_rate(code: str, pence: int, effective_from: date, note: str, by: Actor) -> RateCardVersion:
+    """A new dated version with one rate's amount changed and every other line copied."""
+    current = rate_cards()[-1]
+    changed = current.rate(code)  # KeyError: not on the current card
+    rates = [pricing.Rate(r.code, r.kind, pence, r.label) if r.code == changed.code else r for r in current.rates]
+    return add_rate_card(effective_from, rates, note, by)
+
+
+def retire_rate(code: str, effective_from: date, note: str, by: Actor) -> RateCardVersion:
+    """A new dated version without one local rate, refused while a role still pays it. The tiers
+    stay (claims without a role, and tier roles, are priced by them)."""
+    current = rate_cards()[-1]
+    retired = current.rate(code)
+    if retired.kind == "tier":
+        raise NotAllowed("the tiers cannot be retired")
+    using = roles_paying(code)
+    if using:
+        raise RateInUse(using)
+    return add_rate_card(effective_from, [r for r in current.rates if r.code != code], note, by)
+
+
 def save_expense_rules(settings: dict[str, tuple[int | None, int | None, bool]], by: Actor) -> None:
     """The organisation's caps and receipt limits: code -> (cap, receipt over, in use)."""
     session = db.session()
@@ -163,6 +199,8 @@ class Priced:
     fee_code: str
     fee_pence: int
     lines: list[dict[str, Any]] = field(default_factory=list)
+    rate_missing: str = ""  # the role's local rate, not on the card of the claim's date
+    quantity: Decimal | None = None  # the sessions or tasks paid for
 
     @property
     def expenses_pence(self) -> int:
@@ -186,12 +224,36 @@ def car_miles_before(contributor_id: int, day: date, exclude_claim: int | None =
     return Decimal(db.session().scalar(query) or 0)
 
 
-def price(contributor_id: int, day: date, hours: Decimal, preparation: str, expenses: list[dict[str, Any]],
-          fee_wanted: bool = True) -> Priced:
-    """Work out a claim from the rates in force on ``day`` (no fee when the person waives it)."""
-    card = pricing.card_on(rate_cards(), day)
+def _fee(card: pricing.RateCard, hours: Decimal, preparation: str, role_pays: str,
+         quantity: Decimal | int | None) -> tuple[str, int, str, Decimal | None]:
+    """(fee code, fee, the role's local rate missing from ``card``) for how the claim's role pays:
+    a tier role or no role by the tier hours and preparation suggest; a local hourly rate by the
+    hours (to the penny); a session or task rate by the count the person gave; voluntary: none.
+    A local rate not on ``card`` (added after the claim's date) falls back to the suggested tier."""
+    if role_pays == "voluntary":
+        return "voluntary", 0, "", None
+    missing = ""
+    if role_pays and role_pays not in pricing.TIERS:
+        try:
+            local = card.rate(role_pays)
+        except KeyError:
+            missing = role_pays
+        else:
+            counted = None if local.kind == "hourly" else Decimal(quantity or 0)
+            count = hours if counted is None else counted
+            return (local.code, local.fee(count), "", counted) if count > 0 else ("", 0, "", None)
     rate = card.suggest(hours, preparation) if hours > 0 else None
-    priced = Priced(card.version, rate.code if rate else "", rate.fee() if rate and fee_wanted else 0)
+    return (rate.code, rate.fee(), missing, None) if rate else ("", 0, missing, None)
+
+
+def price(contributor_id: int, day: date, hours: Decimal, preparation: str, expenses: list[dict[str, Any]],
+          fee_wanted: bool = True, role_pays: str = "", quantity: Decimal | int | None = None) -> Priced:
+    """Work out a claim from the rates in force on ``day`` (no fee when the person waives it).
+    ``role_pays``: the claim's role's ``payment_level`` ("" for no role); ``quantity``: the sessions
+    or tasks the person gave, for a role paid that way."""
+    card = pricing.card_on(rate_cards(), day)
+    code, fee, missing, counted = _fee(card, hours, preparation, role_pays, quantity)
+    priced = Priced(card.version, code, fee if fee_wanted else 0, rate_missing=missing, quantity=counted)
     rules = expense_rules()
     miles_before = car_miles_before(contributor_id, day)
     mileage_rates = pricing.mileage_rates_on(mileage_versions(), day)
@@ -305,9 +367,11 @@ def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor |
     if existing is not None:
         return existing, False
     day: date = values["activity_date"]
-    choice = values.get("payment_choice", "paid")
+    role = session.get(Role, values["role_id"]) if values.get("role_id") else None
+    pays = role.payment_level if role is not None else ""
+    choice = "voluntary" if pays == "voluntary" else values.get("payment_choice", "paid")
     priced = price(payee.id, day, Decimal(values.get("hours") or 0), values.get("preparation", "none"),
-                   values.get("expenses", []), fee_wanted=choice != "waive")
+                   values.get("expenses", []), fee_wanted=choice != "waive", role_pays=pays, quantity=values.get("quantity"))
     held = priced.fee_pence if choice == "benefits_talk" else 0  # kept, not paid until the person says
     now = utcnow()
     claim = Claim(
@@ -316,6 +380,8 @@ def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor |
         activity=values["activity"], activity_date=day, tax_year=pricing.tax_year(day), status="submitted",
         payment_choice=choice, advance_requested=bool(values.get("advance")), rate_card_version=priced.card_version,
         fee_code=priced.fee_code, hours=Decimal(values.get("hours") or 0), preparation=values.get("preparation", "none"),
+        fee_quantity=priced.quantity,
+        rate_missing=priced.rate_missing,
         fee_pence=priced.fee_pence - held, claimed_fee_pence=priced.fee_pence, expenses_pence=priced.expenses_pence,
         total_pence=priced.total_pence - held, submitted_at=now, updated_at=now,
     )

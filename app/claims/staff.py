@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from app import access, audit, db
 from app.claims import export, pricing, service
-from app.claims.forms import KIND_CHOICES, ExpenseRulesForm, MileageRatesForm, RateCardForm, tier_labels
+from app.claims.forms import (
+    KIND_CHOICES, ExpenseRulesForm, MileageRatesForm, OneRateForm, RateCardForm, rate_words, tier_labels,
+)
 from app.claims.models import PaymentBatch
 from app.security import current_staff, role_required
 
@@ -37,6 +39,10 @@ def rates():  # type: ignore[no-untyped-def]
     """Everyone on staff can read the rates; only an administrator adds a version."""
     cards = service.rate_cards()
     form = RateCardForm()
+    if request.method == "GET":  # the tier boundaries start as the current card's
+        form.short_hours.data = cards[-1].short_hours.normalize()
+        form.long_hours.data = cards[-1].long_hours.normalize()
+        form.more_preparation.data = cards[-1].more_preparation
     if request.method == "POST":
         if current_staff().role != "admin":
             abort(403)
@@ -49,7 +55,10 @@ def rates():  # type: ignore[no-untyped-def]
                 rates_list.append(pricing.Rate(code, form.local_kind.data, form.local_amount.data,
                                                form.local_label.data))
             try:
-                service.add_rate_card(form.effective_from.data, rates_list, form.note.data or "", access.acting())
+                service.add_rate_card(form.effective_from.data, rates_list, form.note.data or "", access.acting(),
+                                      boundaries=(form.short_hours.data or current.short_hours,
+                                                  form.long_hours.data or current.long_hours,
+                                                  form.more_preparation.data or current.more_preparation))
             except service.NotAllowed:
                 form.effective_from.errors = [_("The new rates must start after %(date)s, when the current ones "
                                                 "started", date=current.effective_from.strftime("%d/%m/%Y"))]
@@ -72,6 +81,39 @@ def _rates_page(form: RateCardForm, cards: list[Any], code: int = 200, mileage_f
         rules_form = ExpenseRulesForm.for_rules(rules, formdata=None)
     return render_template("claims/rates.html", cards=list(reversed(cards)), form=form, mileage=mileage,
                            mileage_form=mileage_form, rules=rules, rules_form=rules_form), code
+
+
+@bp.route("/rates/<code>", methods=["GET", "POST"])
+@role_required("admin")
+def rate(code: str):  # type: ignore[no-untyped-def]
+    """Change one rate of the current card, or retire a local one, from a date: a new dated
+    version that copies the rest (audited). A rate a role still pays cannot be retired."""
+    current = service.rate_cards()[-1]
+    try:
+        chosen = current.rate(code)
+    except KeyError:
+        abort(404)
+    form = OneRateForm()
+    if chosen.kind == "tier":  # claims without a role are priced by the tiers: change, never retire
+        form.action.choices = [c for c in form.action.choices if c.value == "change"]
+    if form.validate_on_submit():
+        try:
+            if form.action.data == "retire":
+                service.retire_rate(code, form.starts.data, form.note.data or "", access.acting())
+            else:
+                service.change_rate(code, form.pence.data, form.starts.data, form.note.data or "", access.acting())
+        except service.RateInUse as in_use:
+            form.action.errors = [_("Roles still pay this rate: %(roles)s. Change their payment first.",
+                                    roles=", ".join(in_use.roles))]
+        except service.NotAllowed:
+            form.starts.errors = [_("The new rates must start after %(date)s, when the current ones "
+                                    "started", date=current.effective_from.strftime("%d/%m/%Y"))]
+        else:
+            flash(_("New rates saved. Claims already made keep the rates they were priced with."))
+            return redirect(url_for("finance.rates"))
+    name = tier_labels(current.tier_amounts()).get(code) or chosen.label
+    return render_template("claims/rate.html", form=form, rate=chosen, name=name, card=current,
+                           amount=rate_words(chosen.kind, chosen.pence))
 
 
 @bp.post("/rates/mileage")

@@ -1,4 +1,4 @@
-"""Demo roles for ``flask demo-data``: three published roles with easy read, one in Welsh too."""
+"""Demo roles for ``flask demo-data``: four published roles (one paid by a local hourly rate) with easy read, one in Welsh too."""
 
 from __future__ import annotations
 
@@ -85,6 +85,23 @@ ROLES = [
                    "payment": "We pay you £25.",
                    "support": "You can stop at any time."},
     ),
+    _role(
+        "Peer support at the drop-in",
+        purpose="Our Tuesday drop-in wants people with lived experience to welcome visitors and listen.",
+        can_change="How the drop-in feels to people who come. Not its opening hours.",
+        tasks="Welcome people, make tea, listen, and tell us what would help.",
+        meetings="Tuesday afternoons, 2 to 4:15, as often as suits you.",
+        between_meetings="None.",
+        format="in_person", venue="The Hub, 1 High Street.", getting_there="Buses 12 and 40 stop outside.",
+        venue_access="Step-free, an accessible toilet and a quiet room.",
+        payment_level="local_peer_support", preparation="None. Training is paid too.",
+        easy_read={"purpose": "Help at our drop-in.",
+                   "tasks": "Say hello. Make tea. Listen.",
+                   "time": "Tuesday afternoons.",
+                   "place": "The Hub on the High Street.",
+                   "payment": "We pay you for each hour.",
+                   "support": "Olu helps you. You can stop at any time."},
+    ),
 ]
 
 WELSH = {
@@ -104,6 +121,9 @@ def load() -> int:
     """Add the demo roles once; returns how many were added."""
     if db.session().scalar(select(Role.id).limit(1)) is not None:
         return 0
+    from app.claims.demo import local_rate
+
+    local_rate()  # the peer support role pays the organisation's own hourly rate
     for values in ROLES:
         role = service.create(values, SYSTEM)
         service.publish(role, SYSTEM)

@@ -44,7 +44,8 @@ class Role(Base):
     venue: Mapped[str] = mapped_column(Text, default="")
     getting_there: Mapped[str] = mapped_column(Text, default="")
     venue_access: Mapped[str] = mapped_column(Text, default="")
-    payment_level: Mapped[str] = mapped_column(String(20), default="")
+    # A tier code, a local rate's code on the rate card, or "voluntary" (app.roles.service.missing_for_publish).
+    payment_level: Mapped[str] = mapped_column(String(40), default="")
     recognition: Mapped[str] = mapped_column(Text, default="")
     expenses_covered: Mapped[str] = mapped_column(Text, default="")
     preparation: Mapped[str] = mapped_column(Text, default="")

@@ -24,15 +24,38 @@ def _names() -> dict[str, Any]:
 
     amounts: dict[str, Any] = {}
 
-    def tier_amount(level: str) -> Any:
-        """Read when a page shows an amount (once a request), not for every page of this blueprint:
-        an error page drawn while the database is away must not need it."""
+    def pay_words(level: str) -> str:
+        """What a role pays for time, in the reader's language, currency format and easy read ("" for
+        a voluntary role or a rate not on the card). The card is read when a page shows an amount
+        (once a request), not for every page of this blueprint: an error page drawn while the
+        database is away must not need it."""
         if "card" not in amounts:
             card = card_today()
-            amounts["card"] = card.tier_amounts() if card is not None else {}
-        return amounts["card"].get(level)
+            amounts["card"] = {r.code: r for r in card.rates} if card is not None else {}
+        rate = amounts["card"].get(level)
+        return "" if rate is None else pay_sentence(rate.kind, rate.pence)
 
-    return {"format_names": {c.value: c.label for c in FORMAT_CHOICES}, "tier_amount": tier_amount}
+    return {"format_names": {c.value: c.label for c in FORMAT_CHOICES}, "pay_words": pay_words}
+
+
+def pay_sentence(kind: str, pence: int) -> str:
+    """"We pay £25.00 for your time", "We pay £18.00 an hour for your time", … in easy read too."""
+    from flask_babel import gettext as _
+
+    from app.i18n import er, money, pick
+
+    amount = money(pence)
+    if kind == "hourly":
+        return pick(_("We pay %(amount)s an hour for your time, including preparation.", amount=amount),
+                    er("We pay %(amount)s for each hour of your time.", amount=amount))
+    if kind == "session":
+        return pick(_("We pay %(amount)s a session for your time, including preparation.", amount=amount),
+                    er("We pay %(amount)s for each session.", amount=amount))
+    if kind == "task":
+        return pick(_("We pay %(amount)s a task for your time, including preparation.", amount=amount),
+                    er("We pay %(amount)s for each task.", amount=amount))
+    return pick(_("We pay %(amount)s for your time, including preparation.", amount=amount),
+                er("We pay %(amount)s for your time.", amount=amount))
 
 
 TIME_FILTERS = {"short": ("nihr_25",), "half_day": ("nihr_75",), "day": ("nihr_150", "nihr_300")}

@@ -115,13 +115,20 @@ def edit(role_id: int):  # type: ignore[no-untyped-def]
 
 
 def _with_amounts(form: RoleForm) -> RoleForm:
-    """The payment choices name the amounts of the rate card in force today."""
-    from app.claims.forms import tier_labels
+    """The payment choices, built per request from the rate card in force today: the tiers with
+    their amounts, each local rate with its label, kind and amount, and "Voluntary" where the
+    ``voluntary_roles`` setting allows it."""
+    from app.claims.forms import rate_words, tier_labels
     from app.claims.service import card_today
 
     card = card_today()
     labels = tier_labels(card.tier_amounts() if card is not None else {})
-    form.payment_level.choices = [(c.value, labels.get(c.value, c.label)) for c in PAYMENT_CHOICES]
+    tiers = [(c.value, labels.get(c.value, c.label)) for c in PAYMENT_CHOICES if c.value != "voluntary"]
+    local = [(r.code, f"{r.label}: {rate_words(r.kind, r.pence)}") for r in (card.rates if card else ())
+             if r.kind != "tier"]
+    voluntary = [(c.value, c.label) for c in PAYMENT_CHOICES
+                 if c.value == "voluntary" and current_app.config["SETTINGS"].voluntary_roles]
+    form.payment_level.choices = tiers + local + voluntary
     return form
 
 

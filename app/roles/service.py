@@ -64,7 +64,7 @@ def missing_for_publish(role: Role) -> list[str]:
     every easy-read section (``easy_read.<section>``).
     """
     missing = {name for name in REQUIRED if _empty(getattr(role, name))}
-    if role.payment_level and role.payment_level not in TIERS and role.payment_level != "voluntary":
+    if role.payment_level and not pays_known(role.payment_level):
         missing.add("payment_level")
     if role.payment_level == "voluntary" and _empty(role.recognition):
         missing.add("recognition")
@@ -79,6 +79,21 @@ def missing_for_publish(role: Role) -> list[str]:
     easy = role.easy_read or {}
     return [name for name in FORM_ORDER if name in missing] + [
         f"easy_read.{s}" for s in EASY_READ_SECTIONS if _empty(easy.get(s))]
+
+
+def pays_known(level: str) -> bool:
+    """Can a role be published paying ``level``: a tier; a local rate on the rate card in force
+    today; or voluntary, where the ``voluntary_roles`` setting allows it."""
+    from flask import current_app
+
+    from app.claims.service import card_today
+
+    if level in TIERS:
+        return True
+    if level == "voluntary":
+        return bool(current_app.config["SETTINGS"].voluntary_roles)
+    card = card_today()
+    return card is not None and any(r.code == level and r.kind != "tier" for r in card.rates)
 
 
 def snapshot(role: Role) -> dict[str, Any]:

@@ -247,9 +247,35 @@ def seed_claims(person, helper) -> None:  # type: ignore[no-untyped-def]
                             ("system", None, "a11y"))  # its fee on hold until Casey has talked to the team
     held.reference = "TP-A11Y-HD"
     db.session().commit()
+    seed_role_rates(person, day)
     officer = db.session().scalar(select(StaffUser).where(StaffUser.role == "officer"))
     claims.transition(asked, "query", officer, note="Which car park did you use?")
     assert db.session().scalar(select(Claim).where(Claim.reference == "TP-A11Y-CL")) is not None
+
+
+def seed_role_rates(person, day) -> None:  # type: ignore[no-untyped-def]
+    """Claims in progress for roles that pay by the session ("a11y-session") and are voluntary
+    ("a11y-voluntary"): their time pages ask how many sessions, or say the claim is for expenses only."""
+    from datetime import timedelta
+
+    from app.account import drafts
+    from app.claims import pricing, service as claims
+    from app.roles import service as roles
+    from tests.roles.test_role_service import COMPLETE
+
+    by = ("system", None, "a11y")
+    latest = claims.rate_cards()[-1]
+    claims.add_rate_card(day - timedelta(days=30), list(latest.rates) + [
+        pricing.Rate("local_group", "session", 4000, "Group session")], "local rates", by)
+    for key, pays in (("a11y-session", "local_group"), ("a11y-voluntary", "voluntary")):
+        role = roles.create(COMPLETE | {"title": f"Role paid {pays}", "payment_level": pays,
+                                        "recognition": "A thank-you letter"}, by)
+        draft = drafts.start("claim", person, person, "Claim")
+        draft.public_id = key
+        drafts.save_page(draft, "activity", {"activity": str(role.id), "activity_date": day.isoformat()})
+        drafts.save_page(draft, "time", {"hours": "2", "preparation": "none", "payment_choice": "paid",
+                                         "quantity": "", "advance": []})  # the count left out: its error state
+    db.session().commit()
 
 
 def seed_meetings(role, person, helper) -> None:  # type: ignore[no-untyped-def]
