@@ -59,3 +59,13 @@ def test_staff_type_numbers_for_people_and_roles_the_same_way(app, as_officer) -
         assert db.session().scalar(select(Contributor.phone)) == "+48600123456"
     role = as_officer.post("/staff/roles/new", {"title": "A role", "contact_phone": "0300 000"})
     assert ("#contact_phone", "Enter a phone number, like 07700 900 982 or +44 7700 900 982") in role.error_summary()
+
+
+def test_staff_find_people_by_the_number_as_they_would_say_it(app, as_officer) -> None:
+    from tests.account.test_sign_in import make_contributor
+
+    make_contributor(app, "sam@example.org", name="Sam Example", phone="+447700900111")
+    make_contributor(app, "lee@example.org", name="Lee Other", phone="+447700900222")
+    for typed in ("07700 900 111", "+44 7700 900111", "900 111"):
+        found = as_officer.get(f"/staff/contributors?q={typed}").text()
+        assert "Sam Example" in found and "Lee Other" not in found, typed
