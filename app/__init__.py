@@ -14,7 +14,7 @@ from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import assets, audit, db, errors, forms, i18n, mail, pictures, plugs, security
+from app import assets, audit, db, errors, forms, i18n, mail, phones, pictures, plugs, security
 from app import account, claims, interests, meetings, roles, site, staff
 from app.settings import ROOT, Settings
 
@@ -81,6 +81,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     forms.init_app(app)
     pictures.init_app(app)  # picture(idea) in templates: easy-read pictures
+    phones.init_app(app)  # the phone filter: a stored number as people read it
 
     # The rooms, each registering its pages and what it plugs into (app/plugs.py).
     plugs.init_app(app)

@@ -396,9 +396,12 @@ def _tel_filter(ctx: EvalContext, number: str | None) -> object:
     """A phone number as a link a phone can call, kept left to right on a right-to-left page."""
     if not number or not ctx.autoescape:
         return number
+    from app.phones import display
+
+    shown = display(str(number))  # stored in E.164: shown as people read it (07700 900982)
     dial = normalise_digits(str(number)).replace("(0)", "") if str(number).startswith("+") else normalise_digits(str(number))
     dial = re.sub(r"[^0-9+]", "", dial)
-    return Markup('<a href="tel:%s" class="tel" dir="ltr">%s</a>') % (dial, number)
+    return Markup('<a href="tel:%s" class="tel" dir="ltr">%s</a>') % (dial, shown)
 
 
 _NUMBER_AT_END = re.compile(r"^(?P<before>.*:\s*)(?P<number>\+?[0-9][0-9 ()]{1,}[0-9])$")

@@ -54,7 +54,7 @@ SENDER_QUEUE = 1000
 
 
 class OutboxMessage(Base):
-    """One email waiting to be sent, sent, or given up on."""
+    """One message (an email, text message, letter or call) waiting to be sent, sent, or given up on."""
 
     __tablename__ = "outbox_messages"
 
@@ -72,6 +72,10 @@ class OutboxMessage(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(String(500), default="")
+    #: "email", "text", "letter" or "phone" (app/notify): who delivers it is a setting.
+    channel: Mapped[str] = mapped_column(String(10), default="email", server_default="email")
+    #: A letter's address, one line per line (``to_address`` holds the person's name).
+    postal_address: Mapped[str | None] = mapped_column(Text)
 
     @property
     def status(self) -> str:
@@ -163,6 +167,14 @@ def _claim_due(limit: int) -> list[int]:
 
 
 def _transport(message: OutboxMessage) -> None:
+    """Hand a message to the provider its channel uses (``app.notify.providers``)."""
+    from app.notify import providers
+
+    providers.deliver(message)
+
+
+def smtp_transport(message: OutboxMessage) -> None:
+    """Email by SMTP when ``MAIL_SERVER`` is set, otherwise an ``.eml`` file in ``MAIL_OUTBOX``."""
     cfg = current_app.config["SETTINGS"]
     msg = EmailMessage()
     msg["From"] = cfg.mail_from
@@ -195,10 +207,19 @@ def deliver(message_id: int) -> bool:
 
 def _send(message: OutboxMessage) -> bool:
     """Send a message this worker has taken; record success, or the error for a later retry."""
+    from app.notify.providers import Permanent, Temporary
+
     session = db.session()
     try:
         _transport(message)
-    except (OSError, smtplib.SMTPException) as exc:
+    except Permanent as exc:  # refused (a wrong number, a wrong key): trying again would be refused again
+        message.attempts = MAX_ATTEMPTS
+        message.claimed_at = None
+        message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        session.commit()
+        current_app.logger.warning("message %s refused, not tried again: %s", message.id, message.last_error)
+        return False
+    except (OSError, smtplib.SMTPException, Temporary) as exc:
         message.attempts += 1
         message.claimed_at = None
         message.last_error = f"{type(exc).__name__}: {exc}"[:500]

@@ -23,6 +23,10 @@ DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="
 
 
+#: Who may deliver each channel: "staff" means a task for the team (a text to send, a letter to print).
+PROVIDERS = {"email": ("smtp", "notify"), "text": ("staff", "notify"), "letter": ("staff", "notify")}
+
+
 #: The only names ``TAKEPART_ENV`` may have, spelt exactly: anything else refuses to start
 #: (``Production`` must not quietly run as development).
 ENVIRONMENTS = ("production", "development", "test")
@@ -114,6 +118,17 @@ class Settings:
     retention_claim_years: int = 7
     trusted_proxies: int = 0
     log_level: str = "INFO"
+    # Reaching people (README: Reaching people): who delivers each channel. A phone call is always
+    # a staff task; a text message or letter is one too until GOV.UK Notify is switched on.
+    takepart_email_provider: str = "smtp"
+    takepart_text_provider: str = "staff"
+    takepart_letter_provider: str = "staff"
+    takepart_notify_api_key: str = ""
+    takepart_notify_email_template: str = ""
+    takepart_notify_sms_template: str = ""
+    takepart_notify_letter_template: str = ""
+    takepart_notify_base_url: str = "https://api.notifications.service.gov.uk"
+    takepart_sms_regions: tuple[str, ...] = ("GB",)
 
     @property
     def production(self) -> bool:
@@ -171,6 +186,16 @@ class Settings:
             raise SettingsError(
                 f"LOCALES must include 'en' and only shipped locales {SHIPPED_LOCALES}; got {self.locales}"
             )
+        for channel, allowed in PROVIDERS.items():
+            chosen = getattr(self, f"takepart_{channel}_provider")
+            if chosen not in allowed:
+                raise SettingsError(f"TAKEPART_{channel.upper()}_PROVIDER must be one of {', '.join(allowed)}; "
+                                    f"got {chosen!r}")
+            template = {"email": self.takepart_notify_email_template, "text": self.takepart_notify_sms_template,
+                        "letter": self.takepart_notify_letter_template}[channel]
+            if chosen == "notify" and not (self.takepart_notify_api_key and template):
+                raise SettingsError(f"TAKEPART_{channel.upper()}_PROVIDER=notify needs TAKEPART_NOTIFY_API_KEY and "
+                                    "the channel's template id (README: Reaching people).")
         if self.env not in ENVIRONMENTS:
             raise SettingsError(f"TAKEPART_ENV must be one of {', '.join(ENVIRONMENTS)} (exactly); got {self.env!r}")
         if not self.production:

@@ -6,12 +6,13 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, RadioField, SelectMultipleField, StringField, TextAreaField, TelField
+from wtforms import EmailField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from app.forms import Form
 from app.i18n import both, er_l, normalise_digits
+from app.phones import PhoneField, PhoneNumber
 
 
 def strip(value: Any) -> Any:
@@ -100,10 +101,12 @@ class ContactForm(Form):
         both(_l("How would you like us to contact you?"), er_l("How should we contact you?")), choices=CHANNEL_CHOICES,
         validators=[InputRequired(both(_l("Choose how you would like us to contact you"), er_l("Choose how we should contact you.")))],
     )
-    phone = TelField(
+    phone = PhoneField(
         both(_l("Phone number (optional)"), er_l("Your phone number. You can leave this empty.")), filters=[strip],
         description=both(_l("We need this if you would like a phone call or text message."), er_l("We need it to call you or send a text.")),
-        validators=[Length(max=40, message=both(_l("The phone number must be 40 characters or fewer"), too_long(40)))],
+        validators=[Length(max=40, message=both(_l("The phone number must be 40 characters or fewer"), too_long(40))),
+                    PhoneNumber(both(_l("Enter a phone number, like 07700 900 982 or +44 7700 900 982"),
+                                     er_l("Write a phone number. For example 07700 900 982.")))],
     )
     address = TextAreaField(
         both(_l("Postal address (optional)"), er_l("Your address for letters. You can leave this empty.")), filters=[strip],
@@ -117,9 +120,6 @@ class ContactForm(Form):
     )
 
     def validate_phone(self, field: Any) -> None:
-        digits = digits_only(field.data or "")
-        if field.data and (len(digits) < 10 or len(digits) > 15 or re.search(r"[^\d\s+()\-٠-٩۰-۹০-৯]", field.data)):
-            raise ValidationError(both(_l("Enter a phone number, like 07700 900 982 or +44 7700 900 982"), er_l("Write a phone number. For example 07700 900 982.")))
         if self.contact_channel.data in ("phone", "text") and not field.data:
             raise ValidationError(both(_l("Enter a phone number so we can call or text you"), er_l("Write a phone number. Then we can call or text you.")))
 

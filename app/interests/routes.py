@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from app.forms import Form
+from app.phones import display as display_phone
 from sqlalchemy import select
 
 from app import access, db, journeys, security
@@ -420,7 +421,7 @@ def _check_rows(visit: journeys.Visit) -> list[dict[str, Any]]:
     rows += [
         {"question": pick(_("Name"), er("Name")), "answer": contact.get("name"), "change_url": change("contact")},
         {"question": pick(_("How to contact"), er("How to contact")), "answer": join_details([
-            channels.get(contact.get("contact_channel") or "", ""), contact.get("email"), contact.get("phone"),
+            channels.get(contact.get("contact_channel") or "", ""), contact.get("email"), display_phone(contact.get("phone")),
             contact.get("address"), contact.get("best_times")]), "change_url": change("contact")},
         {"question": pick(_("Ways to take part"), er("How to take part")), "answer": names(taking.get("ways"), WAY_CHOICES),
          "change_url": change("taking_part")},

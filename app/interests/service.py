@@ -28,6 +28,7 @@ from app.audit import Actor
 from app.account import drafts, service as accounts
 from app.account.models import Contributor, SupportLink
 from app.db import utcnow
+from app.phones import display as display_phone
 from app.interests.models import STATUSES, EqualityResponse, Interest, InterestNote
 from app.plugs import Plugs
 from app.roles import service as roles
@@ -240,7 +241,7 @@ def _received_emails(interest: Interest, role: Role, subject: Contributor, submi
             reference=interest.reference, reply_by=reply_by(role), link=link,
             on_behalf_of=subject.display_name if person is submitter else None,
             told_by=submitter.display_name if submitter and person is subject else None,
-            contact_phone=role.contact_phone, contact_name=role.contact_name,
+            contact_phone=display_phone(role.contact_phone), contact_name=role.contact_name,
         )
         db.session().flush()
         ids.append(message.id)
@@ -387,7 +388,7 @@ def _tell(interest: Interest, to: str) -> list[int]:
                 purpose="interest_decision", contributor_id=person.id, title=words["title"],
                 reference=interest.reference, offered=to == "offered", reason=interest.reason,
                 for_name=None if person.id == interest.contributor_id else interest.name,
-                contact_name=role.contact_name, contact_phone=role.contact_phone,
+                contact_name=role.contact_name, contact_phone=display_phone(role.contact_phone),
                 others=[(w["title"], cfg.base_url + url_for("find_roles.show", role_id=r.id)) for r, w in others],
                 find_roles=cfg.base_url + url_for("find_roles.index"),
             )

@@ -16,6 +16,7 @@ from app import access, db, disclosure
 from app.account.forms import ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES
 from app.account.models import Contributor
 from app.htmx import partial
+from app.phones import display as display_phone
 from app.interests import service
 from app.interests.equality import QUESTION_TEXT, QUESTIONS
 from app.interests.forms import AVAILABILITY_CHOICES, STATUS_CHOICES, WAY_CHOICES, NoteForm, StatusForm, TriageFilterForm
@@ -111,7 +112,7 @@ def _answers(item: Interest) -> list[dict[str, Any]]:
     channel = dict((c.value, c.label) for c in CHANNEL_CHOICES).get(item.contact_channel, "")
     return [
         {"question": _("Filled in by"), "answer": filled_in_by},
-        {"question": _("Contact"), "answer": join(channel, item.email, item.phone, item.address, item.best_times)},
+        {"question": _("Contact"), "answer": join(channel, item.email, display_phone(item.phone), item.address, item.best_times)},
         {"question": _("Ways to take part"), "answer": join(*names(item.ways, WAY_CHOICES))},
         {"question": _("Times"), "answer": join(*names(item.availability, AVAILABILITY_CHOICES),
                                                  item.availability_note)},

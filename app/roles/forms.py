@@ -6,12 +6,13 @@ from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, RadioField, SelectMultipleField, StringField, TelField, TextAreaField
+from wtforms import EmailField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from app.forms import DatePartsField, Form, StaffForm
 from app.i18n import both, er_l
+from app.phones import PhoneField, PhoneNumber
 from app.roles.models import EASY_READ_SECTIONS, TRANSLATABLE
 
 
@@ -89,8 +90,9 @@ class RoleForm(StaffForm):
     adjustments = _text(_l("What adjustments can you offer?"), _l("For example: large print, breaks, interpreters, cameras off, a carer attending."))
     contact_name = StringField(_l("Named contact"), filters=[strip],
                                validators=[Length(max=200, message=_l("The name must be 200 characters or fewer"))])
-    contact_phone = TelField(_l("Contact phone number"), filters=[strip],
-                             validators=[Length(max=40, message=_l("The phone number must be 40 characters or fewer"))])
+    contact_phone = PhoneField(_l("Contact phone number"), filters=[strip],
+                               validators=[Length(max=40, message=_l("The phone number must be 40 characters or fewer")),
+                                           PhoneNumber(_l("Enter a phone number, like 07700 900 982 or +44 7700 900 982"))])
     contact_email = EmailField(_l("Contact email address"), filters=[strip],
                                validators=[Optional(), Email(_l("Enter an email address in the right format, like name@example.org"))])
     closing_date = DatePartsField(_l("Closing date for interest"), description=_l("For example, 27 3 2027"), validators=[Optional()])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timezone
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
@@ -15,7 +16,8 @@ from app.account.models import BankDetailsChange, Contributor, SupportLink
 from app.account.routes import STAFF_ACTING_FOR
 from app.audit import AuditEvent
 from app.htmx import partial
-from app.i18n import available
+from app.i18n import available, normalise_digits
+from app.phones import to_e164
 from app.security import current_staff, role_required
 from app.staff.forms import StaffContributorForm, StaffSupporterForm
 from app.staff.models import StaffTask, StaffUser
@@ -32,8 +34,15 @@ def contributors():  # type: ignore[no-untyped-def]
     query = select(Contributor).order_by(Contributor.name, Contributor.id)
     if q:
         like = f"%{q}%"
-        query = query.where(or_(Contributor.name.ilike(like), Contributor.known_as.ilike(like),
-                                Contributor.email.ilike(like), Contributor.phone.ilike(like)))
+        found = [Contributor.name.ilike(like), Contributor.known_as.ilike(like), Contributor.email.ilike(like),
+                 Contributor.phone.ilike(like)]
+        # Numbers are stored in E.164 (+447700900982): "07700 900 982" or "900 982" still finds them.
+        digits = re.sub(r"\D", "", normalise_digits(q))
+        if number := to_e164(q):
+            found.append(Contributor.phone == number)
+        elif len(digits) >= 4 and not re.search(r"[^\d\s()+\-]", normalise_digits(q)):
+            found.append(Contributor.phone.like(f"%{digits.lstrip('0')}%"))
+        query = query.where(or_(*found))
     total = db.session().scalar(select(func.count()).select_from(query.subquery())) or 0
     people = db.session().scalars(query.limit(PAGE_SIZE)).all()
     template = "staff/_contributor_results.html" if partial() else "staff/contributors.html"

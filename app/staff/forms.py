@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField, TelField
+from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from app.account.forms import CHANNEL_CHOICES, PERMISSION_CHOICES, RELATIONSHIP_CHOICES, YES_NO
 from app.forms import DatePartsField, StaffForm, min_length
+from app.phones import PhoneField, PhoneNumber
 
 from app.staff.service import MIN_PASSWORD_LENGTH
 
@@ -97,9 +98,10 @@ class StaffContributorForm(StaffForm):
         _l("Email address (optional)"), filters=[_strip],
         description=_l("Leave this empty if they do not use email. The team will fill in forms for them."),
     )
-    phone = TelField(
+    phone = PhoneField(
         _l("Phone number (optional)"), filters=[_strip],
-        validators=[Optional(), Length(max=40, message=_l("The phone number must be 40 characters or fewer"))],
+        validators=[Optional(), Length(max=40, message=_l("The phone number must be 40 characters or fewer")),
+                    PhoneNumber(_l("Enter a phone number, like 07700 900 982 or +44 7700 900 982"))],
     )
     contact_channel = RadioField(
         _l("How would they like us to contact them?"), choices=CHANNEL_CHOICES,

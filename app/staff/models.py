@@ -30,7 +30,13 @@ class StaffUser(Base):
     contributor_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="SET NULL", use_alter=True))
 
 
-TASK_KINDS = ("benefits_talk", "erasure_request", "debrief", "private_help", "tell_person")
+TASK_KINDS = ("benefits_talk", "erasure_request", "debrief", "private_help", "tell_person",
+              # reaching people (app.notify): no provider, so staff send, print or say the message
+              "send_text", "send_letter", "phone_call",
+              # a phone number migration 0021 could not read (the task names the record, not the number)
+              "check_phone")
+#: Tasks whose page shows a message to send, print or say.
+MESSAGE_TASKS = ("send_text", "send_letter", "phone_call")
 
 
 class StaffTask(Base):

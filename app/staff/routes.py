@@ -22,7 +22,10 @@ AUDIT_PAGE_SIZE = 50
 
 @bp.context_processor
 def _role_names() -> dict[str, object]:
-    return {"role_names": {choice.value: choice.label for choice in ROLE_CHOICES}}
+    return {"role_names": {choice.value: choice.label for choice in ROLE_CHOICES},
+            # tasks that carry a message (app.notify) or a number to check: what to do, as a title
+            "message_titles": {"send_text": _("Send this text message"), "send_letter": _("Print and post this letter"),
+                               "phone_call": _("Ring them and say this"), "check_phone": _("Check this phone number")}}
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -164,6 +167,18 @@ def tasks():  # type: ignore[no-untyped-def]
         .order_by(StaffTask.created_at)
     ).all()
     return render_template("staff/tasks.html", rows=rows)
+
+
+@bp.get("/tasks/<int:task_id>")
+@role_required("admin", "officer")
+def task(task_id: int):  # type: ignore[no-untyped-def]
+    """One task: for a text message, letter or call, the words to send, print or say, and where."""
+    from app.account.models import Contributor
+
+    item = db.get_or_404(StaffTask, task_id)
+    person = db.session().get(Contributor, item.contributor_id) if item.contributor_id else None
+    done_by = db.session().get(StaffUser, item.done_by_id) if item.done_by_id else None
+    return render_template("staff/task.html", task=item, person=person, done_by=done_by)
 
 
 @bp.post("/tasks/<int:task_id>/done")

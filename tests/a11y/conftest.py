@@ -168,7 +168,19 @@ def seeded_app(tmp: Path, name: str = "a11y") -> Flask:
         seed_meetings(published, person, helper)
         service.update_profile(person, {"best_times": "mornings"}, by=service.supporter_actor(helper))
         seed_four_eyes(person)
+        seed_message_tasks(person)
     return app
+
+
+def seed_message_tasks(person) -> None:  # type: ignore[no-untyped-def]
+    """No provider for text messages, letters or calls: tasks 3 (a text), 4 (a call) and 5 (a letter)."""
+    from app.db import utcnow
+    from app.staff.models import StaffTask
+
+    for kind in ("send_text", "phone_call", "send_letter"):
+        db.session().add(StaffTask(kind=kind, contributor_id=person.id, created_at=utcnow(),
+                                   detail="Hello Casey.\nYour meeting is on Tuesday at 2pm."))
+    db.session().commit()
 
 
 def seed_four_eyes(person) -> None:  # type: ignore[no-untyped-def]

@@ -307,7 +307,7 @@ def test_a_helpers_sign_in_confirms_nothing_about_the_person_they_named(app) -> 
 
     _sam, sam_id, _chris, _chris_id, _link = _sam_and_chris(app, ["fill_forms"])
     role_id = published_role(app)
-    _stranger_lodges_for(app, role_id, {"name": "Sam Example", "email": "sam@example.org", "phone": "07700 999 999"})
+    _stranger_lodges_for(app, role_id, {"name": "Sam Example", "email": "sam@example.org", "phone": "07700 900 999"})
     with app.app_context():
         stan = db.session().scalar(select(Contributor).where(Contributor.email == "stan@example.org"))
         interests.confirm_for(stan)

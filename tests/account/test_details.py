@@ -46,7 +46,7 @@ def test_first_time_setup_asks_one_thing_per_page_in_order(app) -> None:
         assert cr.post_redirect(url, data) == next_url
     person = contributor(app, cid)
     assert (person.name, person.known_as, person.pronouns) == ("Sam Example", "Sam", "they/them")
-    assert (person.contact_channel, person.phone, person.language, person.easy_read) == ("text", "07700 900 982",
+    assert (person.contact_channel, person.phone, person.language, person.easy_read) == ("text", "+447700900982",
                                                                                        "pl", True)
     assert person.access_needs == ["interpreter", "breaks"]
     assert person.interpreter_language == "British Sign Language"

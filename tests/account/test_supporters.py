@@ -75,7 +75,7 @@ def test_supporter_fills_in_forms_for_the_person_and_it_is_recorded(app) -> None
     assert home.h1 == "Details for Sam Example"
     assert "You are filling in forms for Sam Example." in home.html
     helper.post_redirect("/account/details/contact", {"contact_channel": "phone", "phone": "07700 900 123"})
-    assert contributor(app, cid).phone == "07700 900 123"
+    assert contributor(app, cid).phone == "+447700900123"
     assert contributor(app, supporter_id).phone == ""
     with app.app_context():
         event = db.session().scalars(select(AuditEvent).where(AuditEvent.action == "contributor.updated")).all()[-1]
