@@ -176,6 +176,7 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     # is for those who approve: finance may only mark claims paid.
     "claims_staff.bulk": CASEWORK,
     "finance.rates": {"GET": ALL_STAFF, "POST": ADMIN},  # everyone reads the rates; admins add a version
+    "finance.rate": ADMIN,  # changing or retiring one rate
     "finance.expense_rules": ADMIN,
     "finance.finance": MONEY,
     "finance.make_export": MONEY,
@@ -394,6 +395,7 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "claims.done": lambda r: {"public_id": r["claim_key"]},
     "claims.claim": lambda r: {"reference": r["claim_ref"]},
     "claims.receipt": lambda r: {"reference": r["claim_ref"], "receipt_id": r["receipt"]},
+    "finance.rate": lambda r: {"code": "nihr_25"},
     "staff.set_active": lambda r: {"user_id": r["spare_staff"]},
     "staff.task": lambda r: {"task_id": r["done_task"]},
     "staff.task_done": lambda r: {"task_id": r["done_task"]},
