@@ -527,12 +527,19 @@ def yours():  # type: ignore[no-untyped-def]
         abort(403)  # filling in forms for someone does not show their claims
     claims = db.session().scalars(select(Claim).where(Claim.contributor_id == person.id)
                                   .order_by(Claim.submitted_at.desc())).all()
-    years: dict[int, tuple[int, int]] = {}  # tax year -> (fees, expenses): only fees are income
+    from app.claims import advance_routes, advances
+
+    # tax year -> (fees, expenses, advances): only fees are income; advances are expenses paid before
+    years: dict[int, tuple[int, int, int]] = {}
     for claim in claims:
         if claim.status in ("approved", "sent", "paid"):
-            fees, expenses = years.get(claim.tax_year, (0, 0))
-            years[claim.tax_year] = (fees + claim.fee_pence, expenses + claim.expenses_pence)
-    return render_template("claims/yours.html", claims=claims, person=person,
+            fees, expenses, before = years.get(claim.tax_year, (0, 0, 0))
+            years[claim.tax_year] = (fees + claim.fee_pence, expenses + claim.expenses_pence, before)
+    for year, pence in advances.paid_out_by_year(person.id).items():
+        fees, expenses, before = years.get(year, (0, 0, 0))
+        years[year] = (fees, expenses, before + pence)
+    return render_template("claims/yours.html", claims=claims, person=person, advances=advances.for_person(person.id),
+                           advance_status_names=advance_routes.status_words(),
                            years=sorted(years.items(), reverse=True), label=pricing.tax_year_label,
                            may_fill_in=access.may(me, person.id, "fill_in"))
 
