@@ -114,9 +114,9 @@ def advance(reference: str):  # type: ignore[no-untyped-def]
     me = current_contributor()
     may_reply = access.may(me, item.contributor_id, "reply")
     form = AdvanceReplyForm()
-    if request.method == "POST":
-        if not may_reply or item.status != "query":
-            abort(403)
+    if request.method == "POST" and not may_reply:
+        abort(403)
+    if request.method == "POST" and item.status == "query":
         if form.validate_on_submit():
             payee = db.session().get(Contributor, item.contributor_id)
             advances.reply(item, form.reply.data, access.actor_for(me, payee))
