@@ -10,6 +10,7 @@ nothing here commits: the route commits once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,7 +21,7 @@ from app.account import drafts
 from app.account.models import Contributor
 from app.audit import Actor
 from app.claims import pricing
-from app.claims.models import Advance
+from app.claims.models import Advance, Claim
 from app.claims.service import conflict
 from app.db import utcnow
 from app.security import same_person
@@ -154,3 +155,41 @@ def paid_out_by_year(person_id: int) -> dict[int, int]:
                                                               Advance.status.in_(PAID_OUT))):
         years[advance.tax_year] = years.get(advance.tax_year, 0) + advance.pence
     return years
+
+
+# --- after the meeting: the claim takes the advance off ----------------------------------------------
+
+#: Advances that will have been paid by the time their claim is paid: taken off that claim.
+TAKEN_OFF = ("approved", "sent", "paid")
+
+
+def net_off(claim: Claim, by: Actor) -> list[Advance]:
+    """Link the person's advances for the claim's day (not yet taken off another claim) to it, so
+    the claim pays only what is left. Audited; the caller commits (with the claim)."""
+    found = list(db.session().scalars(select(Advance).where(
+        Advance.contributor_id == claim.contributor_id, Advance.activity_date == claim.activity_date,
+        Advance.status.in_(TAKEN_OFF), Advance.claim_id.is_(None)).order_by(Advance.id)))
+    for advance in found:
+        advance.claim_id, advance.updated_at = claim.id, utcnow()
+        audit.record("advance.taken_off", "advance", advance.id, actor=by,
+                     after={"claim": claim.reference, "pence": advance.pence})
+    return found
+
+
+@dataclass(frozen=True)
+class Netted:
+    """A claim with its advances taken off: the advances cover expenses only (the fee is paid in
+    full); what is left to pay, and what is to be paid back when the costs came to less."""
+
+    advance: int
+    left_to_pay: int
+    to_recover: int
+
+
+def netted(claim: Claim) -> Netted | None:
+    """The claim's advances taken off, or ``None`` when it has none."""
+    pence = sum(db.session().scalars(select(Advance.pence).where(Advance.claim_id == claim.id)))
+    if not pence:
+        return None
+    return Netted(pence, claim.fee_pence + max(claim.expenses_pence - pence, 0),
+                  max(pence - claim.expenses_pence, 0))

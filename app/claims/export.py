@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from app import audit, crypto, db
 from app.account.models import Contributor
@@ -28,9 +28,11 @@ from app.staff.models import StaffUser
 
 #: The columns, in order. Change only by adding at the end: finance systems import by position.
 COLUMNS = ("reference", "payee_name", "sort_code", "account_number", "roll_number", "amount", "fee", "expenses",
-           "cost_code", "tax_year", "approved_by", "approved_at", "bank_details_changed", "payment")
+           "cost_code", "tax_year", "approved_by", "approved_at", "bank_details_changed", "payment",
+           "advance_taken_off")
 #: What each row pays (the "payment" column): a claim, a fee paid on its own after its claim, or
-#: an advance (expenses paid before a meeting, netted off the claim that follows).
+#: an advance (expenses paid before a meeting). A claim's "amount" is what is left to pay after
+#: its advances ("advance_taken_off"), which cover expenses only, never below the fee.
 CHUNK = 1000
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,8 +55,13 @@ def _fees_waiting() -> Any:
 def ready() -> tuple[int, int]:
     """How many payments are waiting for export (approved claims, and fees released after their
     claim was sent), and their total in pence."""
-    count, total = db.session().execute(select(func.count(), func.coalesce(func.sum(Claim.total_pence), 0))
-                                        .where(Claim.status == "approved")).one()
+    ahead = (select(Advance.claim_id.label("claim"), func.sum(Advance.pence).label("pence"))
+             .where(Advance.claim_id.is_not(None)).group_by(Advance.claim_id).subquery())
+    taken_off = case((ahead.c.pence.is_(None), 0), (ahead.c.pence < Claim.expenses_pence, ahead.c.pence),
+                     else_=Claim.expenses_pence)  # advances cover expenses, never the fee
+    count, total = db.session().execute(
+        select(func.count(), func.coalesce(func.sum(Claim.total_pence - taken_off), 0))
+        .outerjoin(ahead, ahead.c.claim == Claim.id).where(Claim.status == "approved")).one()
     fees, fee_total = db.session().execute(select(func.count(), func.coalesce(func.sum(FeeHold.pence), 0))
                                            .where(*_fees_waiting())).one()
     ahead, ahead_total = db.session().execute(select(func.count(), func.coalesce(func.sum(Advance.pence), 0))
@@ -99,28 +106,34 @@ def make_batch(staff: StaffUser) -> PaymentBatch | None:
     cost_code = current_app.config["SETTINGS"].finance_cost_code
     bank_of = lru_cache(maxsize=4096)(crypto.decrypt_json)  # one decryption per payee, not per claim
     last = _last_paid()
+    ahead = (select(Advance.claim_id.label("claim"), func.sum(Advance.pence).label("pence"))
+             .where(Advance.claim_id.is_not(None)).group_by(Advance.claim_id).subquery())
     last_id = 0
     while True:
         rows = session.execute(
             select(Claim.id, Claim.reference, Claim.total_pence, Claim.fee_pence, Claim.expenses_pence,
                    Claim.tax_year, Claim.approved_by_id, Claim.approved_at, Contributor.name,
-                   Contributor.bank_details, _changed_since_paid(last).label("changed"))
+                   Contributor.bank_details, _changed_since_paid(last).label("changed"),
+                   func.coalesce(ahead.c.pence, 0).label("ahead"))
             .join(Contributor, Contributor.id == Claim.contributor_id)
             .outerjoin(last, last.c.person == Claim.contributor_id)
+            .outerjoin(ahead, ahead.c.claim == Claim.id)
             .where(Claim.status == "approved", Claim.id > last_id).order_by(Claim.id).limit(CHUNK)).all()
         if not rows:
             break
         changes = []
         for row in rows:
             bank = bank_of(row.bank_details) if row.bank_details else {}
+            taken_off = min(int(row.ahead), row.expenses_pence)  # advances cover expenses, never the fee
             frozen = {
                 "reference": row.reference, "payee_name": bank.get("account_name") or row.name,
                 "sort_code": bank.get("sort_code", ""), "account_number": bank.get("account_number", ""),
-                "roll_number": bank.get("roll_number", ""), "amount": pounds(row.total_pence),
+                "roll_number": bank.get("roll_number", ""), "amount": pounds(row.total_pence - taken_off),
                 "fee": pounds(row.fee_pence), "expenses": pounds(row.expenses_pence), "cost_code": cost_code,
                 "tax_year": pricing.tax_year_label(row.tax_year), "approved_by": approvers.get(row.approved_by_id, ""),
                 "approved_at": row.approved_at.isoformat(timespec="seconds") if row.approved_at else "",
                 "bank_details_changed": "yes" if row.changed else "", "payment": "claim",
+                "advance_taken_off": pounds(taken_off) if taken_off else "",
             }
             changes.append({"id": row.id, "export_row": crypto.encrypt_json(frozen), "batch_id": batch.id,
                             "status": "sent", "updated_at": utcnow()})

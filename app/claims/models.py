@@ -248,5 +248,7 @@ class Advance(Base):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("payment_batches.id"), index=True)
     export_row: Mapped[str | None] = mapped_column(Text, info=ENCRYPTED)  # the finance row as exported
     paid_on: Mapped[date | None] = mapped_column(Date)
+    # The claim for the same day it is taken off (``advances.net_off``): never paid twice.
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"), index=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -475,6 +475,9 @@ def _send(visit: journeys.Visit):  # type: ignore[no-untyped-def]
         "expenses": _expense_items(visit)}, by)
     if made:
         draft.reference = claim.reference
+        from app.claims import advances
+
+        advances.net_off(claim, by)  # money paid before the meeting is taken off what this pays
         if claim.payment_choice == "benefits_talk":
             accounts.update_profile(payee, {"payment_preference": "benefits_talk"}, by=by,
                                     benefits_task=False)  # the claim's fee on hold made the task
@@ -584,7 +587,9 @@ def claim(reference: str):  # type: ignore[no-untyped-def]
                                .order_by(ClaimMessage.id)).all()
     files = session.scalars(select(Receipt).where(Receipt.claim_id == item.id).order_by(Receipt.id)).all()
     hold = service.fee_hold(item)
-    return render_template("claims/claim.html", claim=item,
+    from app.claims import advances
+
+    return render_template("claims/claim.html", claim=item, netted=advances.netted(item),
                            fee=hold.pence if hold and hold.status != "declined" else item.fee_pence,
                            fee_words=released_words(hold.status) if hold else "", lines=lines, messages=messages, files=files, form=form,
                            problems=problems, may_reply=may_reply, me_id=me.id,

@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column('batch_id', sa.Integer(), nullable=True),
         sa.Column('export_row', sa.Text(), nullable=True),
         sa.Column('paid_on', sa.Date(), nullable=True),
+        sa.Column('claim_id', sa.Integer(), nullable=True),
         sa.Column('submitted_at', UTCDateTime(), nullable=False),
         sa.Column('updated_at', UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['contributor_id'], ['contributors.id'],
@@ -61,16 +62,20 @@ def upgrade() -> None:
                                 name=op.f('fk_advances_approved_by_id_staff_users'), ondelete='SET NULL'),
         sa.ForeignKeyConstraint(['batch_id'], ['payment_batches.id'],
                                 name=op.f('fk_advances_batch_id_payment_batches')),
+        sa.ForeignKeyConstraint(['claim_id'], ['claims.id'], name=op.f('fk_advances_claim_id_claims'),
+                                ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_advances')),
         sa.UniqueConstraint('reference', name=op.f('uq_advances_reference')),
     )
     op.create_index(op.f('ix_advances_contributor_id'), 'advances', ['contributor_id'], unique=False)
     op.create_index(op.f('ix_advances_batch_id'), 'advances', ['batch_id'], unique=False)
+    op.create_index(op.f('ix_advances_claim_id'), 'advances', ['claim_id'], unique=False)
     op.create_index('ix_advances_status_submitted_at', 'advances', ['status', 'submitted_at'], unique=False)
 
 
 def downgrade() -> None:
     op.drop_index('ix_advances_status_submitted_at', table_name='advances')
+    op.drop_index(op.f('ix_advances_claim_id'), table_name='advances')
     op.drop_index(op.f('ix_advances_batch_id'), table_name='advances')
     op.drop_index(op.f('ix_advances_contributor_id'), table_name='advances')
     op.drop_table('advances')

@@ -186,3 +186,62 @@ def test_the_persons_own_totals_show_advances_apart_from_fees(app) -> None:
         export.make_batch(finance)
     text = cr.get("/account/claims?lang=en").text()
     assert "and £20.00 paid before meetings (expenses, not income)" in text
+
+
+# --- after the meeting ------------------------------------------------------------------------------
+
+def _claim_after_an_advance(app, expenses: str) -> tuple:  # type: ignore[no-untyped-def]
+    """Sam had £20 before the meeting (approved and sent to finance), then claims the day's costs
+    (no hours: expenses only) through the pages."""
+    from tests.claims.test_claim_journey import ACTIVITY, DAY
+
+    cr, person_id = signed_in(app)
+    with app.app_context():
+        from app.account.models import Contributor
+
+        officer, finance = staff(app, "officer"), staff(app, "finance")
+        payee = db.session().get(Contributor, person_id)
+        accounts.save_bank_details(payee, {"account_name": "Sam Example", "sort_code": "309452",
+                                           "account_number": "00733445", "roll_number": ""}, ("system", None, "t"))
+        advance = advances.ask(payee, None, {"activity": "Leaflet group", "activity_date": DAY, "kind": "taxi",
+                                             "pence": 2000, "reason": "x"}, ("contributor", payee.id, "t"))
+        advances.decide(advance, "approved", officer)
+        db.session().commit()
+        export.make_batch(finance)
+    url = base(start(cr))
+    cr.post_redirect(f"{url}/activity", ACTIVITY)
+    cr.post_redirect(f"{url}/time", {"hours": "0", "preparation": "none", "payment_choice": "paid"})
+    cr.post_redirect(f"{url}/expenses", {"expenses-0-kind": "public_transport", "expenses-0-amount": expenses})
+    cr.post_redirect(f"{url}/check", {"declare": "yes"})
+    with app.app_context():
+        from app.claims.models import Claim
+
+        claim = db.session().scalar(select(Claim))
+        return cr, claim.id, claim.reference
+
+
+def test_the_claim_after_the_meeting_takes_the_advance_off(app) -> None:
+    cr, claim_id, reference = _claim_after_an_advance(app, "26.40")
+    page = cr.get(f"/account/claims/{reference}?lang=en").text()
+    assert "Advance paid £20.00 — left to pay £6.40" in page and "paid back" not in page
+    easy = cr.get(f"/account/claims/{reference}?lang=en&easy-read=on").text()
+    assert "We paid you £20.00 before. We will pay £6.40 now." in easy
+    with app.app_context():
+        from app.claims import service
+        from app.claims.models import Claim
+
+        advances_staff = staff(app, "admin")
+        service.transition(db.session().get(Claim, claim_id), "approved", advances_staff)
+        assert export.ready() == (1, 640)
+        batch = export.make_batch(staff(app, "finance", email="finance2@example.org"))
+        rows = list(csv.DictReader(io.StringIO("".join(export.batch_csv(batch.id)).lstrip("\ufeff"))))
+        assert [(r["reference"], r["amount"], r["expenses"], r["advance_taken_off"], r["payment"]) for r in rows] == [
+            (reference, "6.40", "26.40", "20.00", "claim")]
+
+
+def test_costs_below_the_advance_are_shown_to_staff_to_recover_never_below_zero(app) -> None:
+    cr, claim_id, reference = _claim_after_an_advance(app, "15.00")
+    page = cr.get(f"/account/claims/{reference}?lang=en").text()
+    assert "Advance paid £20.00 — left to pay £0.00" in page and "£5.00 is to be paid back" in page
+    officer = staff_client(app, "officer", email="officer2@example.org")
+    assert "£5.00 to recover" in officer.get(f"/staff/claims/{claim_id}?lang=en").text()
