@@ -115,6 +115,7 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "account.start_form": CONTRIBUTOR,
     "claims.new": CONTRIBUTOR,
     "claims.yours": CONTRIBUTOR,
+    "advances.new": CONTRIBUTOR,  # for themselves, or the person they fill in forms for now
     "interest.yours": CONTRIBUTOR,
     # One of A's records: A, and a supporter only where A allowed it.
     "account.start_acting_for": owner("helper", "filler", why="only a supporter A lets fill in forms, now"),
@@ -128,6 +129,8 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "claims.claim": {"GET": owner("a", "helper", "replier", why="A's claim: A, and supporters allowed to see claims"),
                      "POST": owner("a", "replier", why="answering the team's question needs 'answer questions'")},
     "claims.receipt": owner("a", "helper", "replier", why="a receipt is part of the claim: see-claims supporters"),
+    "advances.advance": {"GET": owner("a", "helper", "replier", why="A's advance: A, and see-claims supporters"),
+                         "POST": owner("a", "replier", why="answering the team's question needs 'answer questions'")},
     "interest.resume": owner("a", why="A's interest form in progress: A filled it in"),
     "interest.withdraw": owner("a", why="withdrawing A's interest: A (or a supporter acting for A, not tried)"),
     # Staff, by role.
@@ -184,6 +187,12 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "finance.totals": MONEY,
     "finance.mileage_rates": ADMIN,
     "claims_staff.sent": MONEY,
+    "advances_staff.queue": ALL_STAFF,
+    "advances_staff.show": ALL_STAFF,
+    "advances_staff.approve": CASEWORK,
+    "advances_staff.query": CASEWORK,
+    "advances_staff.reject": CASEWORK,
+    "advances_staff.paid": MONEY,
     # Meetings: the meeting's page and its feedback are for anyone with the link; claiming for one
     # is for someone who came (A); everything about arranging and reading feedback is casework.
     "meetings.show": PUBLIC,
@@ -318,6 +327,10 @@ def _seed(app: Flask) -> World:
                                 storage_key=storage().save(receipt_bytes, ".jpg"), content_type="image/jpeg",
                                 size=len(receipt_bytes), name="bus.jpg", created_at=now)
         s.add_all([sent_receipt, draft_receipt])
+        from app.claims import advances
+
+        a_advance = advances.ask(a, None, {"activity": A_ACTIVITY, "activity_date": date.today() + timedelta(days=3),
+                                           "kind": "taxi", "pence": 2000, "reason": "Cannot pay first"}, by)
         other_draft = drafts.start("claim", a, a, "Another claim")
         interest_draft = drafts.start("interest", a, a, "Interest")
         interest_draft.data = {"_role": public_role.id}
@@ -361,7 +374,7 @@ def _seed(app: Flask) -> World:
             interest_ref=interest.reference, interest_draft=interest_draft.public_id, done_task=done_task.id,
             erase_task=erase_task.id, spare_link=links["spare"].id, spare2_link=links["spare2"].id,
             waiting_link=waiting_link.id, bank_change=bank_change.id,
-            spare_staff=spare_staff, batch=batch.id,
+            spare_staff=spare_staff, batch=batch.id, advance=a_advance.id, advance_ref=a_advance.reference,
         )
     return World(app, ids, refs, receipt_bytes)
 
@@ -396,6 +409,12 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "claims.claim": lambda r: {"reference": r["claim_ref"]},
     "claims.receipt": lambda r: {"reference": r["claim_ref"], "receipt_id": r["receipt"]},
     "finance.rate": lambda r: {"code": "nihr_25"},
+    "advances.advance": lambda r: {"reference": r["advance_ref"]},
+    "advances_staff.show": lambda r: {"advance_id": r["advance"]},
+    "advances_staff.approve": lambda r: {"advance_id": r["advance"]},
+    "advances_staff.query": lambda r: {"advance_id": r["advance"]},
+    "advances_staff.reject": lambda r: {"advance_id": r["advance"]},
+    "advances_staff.paid": lambda r: {"advance_id": r["advance"]},
     "staff.set_active": lambda r: {"user_id": r["spare_staff"]},
     "staff.task": lambda r: {"task_id": r["done_task"]},
     "staff.task_done": lambda r: {"task_id": r["done_task"]},

@@ -111,3 +111,12 @@ def test_demo_data_has_a_past_meeting_with_feedback_and_a_published_you_said_we_
         past, soon = db.session().scalars(select(Meeting).order_by(Meeting.starts_at)).all()
         assert meetings.response_count(past) == 3 and meetings.published_for([past.id])
         assert meetings.changes(soon) and meetings.response_count(soon) == 0
+
+
+def test_demo_data_has_one_advance_asked_for_and_one_approved(app) -> None:
+    from app.claims.models import Advance
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    app.test_cli_runner().invoke(args=["demo-data"])
+    with app.app_context():
+        assert sorted(db.session().scalars(select(Advance.status))) == ["approved", "requested"]

@@ -10,6 +10,7 @@ from app.plugs import plugs
 
 def init_app(app: Flask) -> None:
     from app.claims import privacy, service
+    from app.claims.advance_routes import bp as advances, staff_bp as advances_staff
     from app.claims.processing import bp as claims_staff
     from app.claims.routes import bp as claims
     from app.claims.staff import bp as finance
@@ -17,6 +18,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(finance)  # rates and the finance export
     app.register_blueprint(claims)  # the person's claim
     app.register_blueprint(claims_staff)  # the team's queue and decisions
+    app.register_blueprint(advances)  # money before a meeting: the person's side
+    app.register_blueprint(advances_staff)  # and the team's
     p = plugs(app)
     privacy.register(p)
     p.mail_jobs.append(service.notify_sent)

@@ -1,4 +1,5 @@
-"""Demo claims for ``flask demo-data``: one in every status, for Sam, priced from the rate card."""
+"""Demo claims for ``flask demo-data``: one in every status, for Sam, priced from the rate card;
+and two advances (money before a meeting): one asked for, one approved."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 
 from app import db
 from app.account import service as accounts
-from app.claims import export, pricing, service
+from app.claims import advances, export, pricing, service
 from app.claims.models import Claim
 from app.staff.models import StaffUser
 
@@ -60,4 +61,11 @@ def load() -> int:
     service.transition(made["approved"], "approved", officer)
     service.transition(made["rejected"], "rejected", officer, note="This meeting was paid on an earlier claim.")
     service.transition(made["query"], "query", officer, note="Did you park at the hospital or in town?")
+    soon = {"activity": "Help us rewrite the crisis leaflet", "activity_date": today + timedelta(days=10),
+            "kind": "public_transport", "pence": 2000, "reason": "I cannot pay for the train until payday."}
+    advances.ask(sam, None, soon, SYSTEM)
+    approved = advances.ask(sam, None, soon | {"kind": "food", "pence": 800, "reason": "Lunch on the day."}, SYSTEM)
+    db.session().commit()
+    advances.decide(approved, "approved", officer)
+    db.session().commit()
     return len(made)

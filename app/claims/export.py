@@ -15,19 +15,24 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from app import audit, crypto, db
 from app.account.models import Contributor
 from app.claims import pricing
-from app.claims.models import Claim, FeeHold, PaymentBatch
+from app.claims.advances import ADVANCE, PAID_OUT
+from app.claims.models import Advance, Claim, FeeHold, PaymentBatch
 from app.claims.service import CLAIM
 from app.db import utcnow
 from app.staff.models import StaffUser
 
 #: The columns, in order. Change only by adding at the end: finance systems import by position.
 COLUMNS = ("reference", "payee_name", "sort_code", "account_number", "roll_number", "amount", "fee", "expenses",
-           "cost_code", "tax_year", "approved_by", "approved_at", "bank_details_changed")
+           "cost_code", "tax_year", "approved_by", "approved_at", "bank_details_changed", "payment",
+           "advance_taken_off")
+#: What each row pays (the "payment" column): a claim, a fee paid on its own after its claim, or
+#: an advance (expenses paid before a meeting). A claim's "amount" is what is left to pay after
+#: its advances ("advance_taken_off"), which cover expenses only, never below the fee.
 CHUNK = 1000
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,11 +55,18 @@ def _fees_waiting() -> Any:
 def ready() -> tuple[int, int]:
     """How many payments are waiting for export (approved claims, and fees released after their
     claim was sent), and their total in pence."""
-    count, total = db.session().execute(select(func.count(), func.coalesce(func.sum(Claim.total_pence), 0))
-                                        .where(Claim.status == "approved")).one()
+    ahead = (select(Advance.claim_id.label("claim"), func.sum(Advance.pence).label("pence"))
+             .where(Advance.claim_id.is_not(None)).group_by(Advance.claim_id).subquery())
+    taken_off = case((ahead.c.pence.is_(None), 0), (ahead.c.pence < Claim.expenses_pence, ahead.c.pence),
+                     else_=Claim.expenses_pence)  # advances cover expenses, never the fee
+    count, total = db.session().execute(
+        select(func.count(), func.coalesce(func.sum(Claim.total_pence - taken_off), 0))
+        .outerjoin(ahead, ahead.c.claim == Claim.id).where(Claim.status == "approved")).one()
     fees, fee_total = db.session().execute(select(func.count(), func.coalesce(func.sum(FeeHold.pence), 0))
                                            .where(*_fees_waiting())).one()
-    return int(count) + int(fees), int(total) + int(fee_total)
+    ahead, ahead_total = db.session().execute(select(func.count(), func.coalesce(func.sum(Advance.pence), 0))
+                                              .where(Advance.status == "approved")).one()
+    return int(count) + int(fees) + int(ahead), int(total) + int(fee_total) + int(ahead_total)
 
 
 def _last_paid() -> Any:
@@ -94,34 +106,41 @@ def make_batch(staff: StaffUser) -> PaymentBatch | None:
     cost_code = current_app.config["SETTINGS"].finance_cost_code
     bank_of = lru_cache(maxsize=4096)(crypto.decrypt_json)  # one decryption per payee, not per claim
     last = _last_paid()
+    ahead = (select(Advance.claim_id.label("claim"), func.sum(Advance.pence).label("pence"))
+             .where(Advance.claim_id.is_not(None)).group_by(Advance.claim_id).subquery())
     last_id = 0
     while True:
         rows = session.execute(
             select(Claim.id, Claim.reference, Claim.total_pence, Claim.fee_pence, Claim.expenses_pence,
                    Claim.tax_year, Claim.approved_by_id, Claim.approved_at, Contributor.name,
-                   Contributor.bank_details, _changed_since_paid(last).label("changed"))
+                   Contributor.bank_details, _changed_since_paid(last).label("changed"),
+                   func.coalesce(ahead.c.pence, 0).label("ahead"))
             .join(Contributor, Contributor.id == Claim.contributor_id)
             .outerjoin(last, last.c.person == Claim.contributor_id)
+            .outerjoin(ahead, ahead.c.claim == Claim.id)
             .where(Claim.status == "approved", Claim.id > last_id).order_by(Claim.id).limit(CHUNK)).all()
         if not rows:
             break
         changes = []
         for row in rows:
             bank = bank_of(row.bank_details) if row.bank_details else {}
+            taken_off = min(int(row.ahead), row.expenses_pence)  # advances cover expenses, never the fee
             frozen = {
                 "reference": row.reference, "payee_name": bank.get("account_name") or row.name,
                 "sort_code": bank.get("sort_code", ""), "account_number": bank.get("account_number", ""),
-                "roll_number": bank.get("roll_number", ""), "amount": pounds(row.total_pence),
+                "roll_number": bank.get("roll_number", ""), "amount": pounds(row.total_pence - taken_off),
                 "fee": pounds(row.fee_pence), "expenses": pounds(row.expenses_pence), "cost_code": cost_code,
                 "tax_year": pricing.tax_year_label(row.tax_year), "approved_by": approvers.get(row.approved_by_id, ""),
                 "approved_at": row.approved_at.isoformat(timespec="seconds") if row.approved_at else "",
-                "bank_details_changed": "yes" if row.changed else "",
+                "bank_details_changed": "yes" if row.changed else "", "payment": "claim",
+                "advance_taken_off": pounds(taken_off) if taken_off else "",
             }
             changes.append({"id": row.id, "export_row": crypto.encrypt_json(frozen), "batch_id": batch.id,
                             "status": "sent", "updated_at": utcnow()})
         session.execute(update(Claim), changes)
         last_id = rows[-1].id
     _freeze_fees(batch, approvers, cost_code, bank_of, last)
+    _freeze_advances(batch, approvers, cost_code, bank_of, last)
     audit.record("payment_batch.exported", "payment_batch", batch.id, actor=("staff", staff.id, staff.email),
                  after={"claims": count, "total": total})
     session.commit()
@@ -151,10 +170,43 @@ def _freeze_fees(batch: PaymentBatch, approvers: dict[int, str], cost_code: str,
                 "expenses": pounds(0), "cost_code": cost_code, "tax_year": pricing.tax_year_label(row.tax_year),
                 "approved_by": approvers.get(row.decided_by_id, ""),
                 "approved_at": row.decided_at.isoformat(timespec="seconds") if row.decided_at else "",
-                "bank_details_changed": "yes" if row.changed else "",
+                "bank_details_changed": "yes" if row.changed else "", "payment": "fee",
             }
             session.execute(update(FeeHold).where(FeeHold.claim_id == row.claim_id).values(
                 batch_id=batch.id, export_row=crypto.encrypt_json(frozen)))
+
+
+def _freeze_advances(batch: PaymentBatch, approvers: dict[int, str], cost_code: str, bank_of: Any,
+                     last: Any) -> None:
+    """Approved advances: a row each, all expenses (never income), marked "advance"; they become
+    "sent" like the claims (the batch's event audits them)."""
+    ADVANCE.check("approved", "sent", "finance")
+    session = db.session()
+    while True:
+        rows = session.execute(
+            select(Advance.id, Advance.reference, Advance.pence, Advance.tax_year, Advance.approved_by_id,
+                   Advance.approved_at, Contributor.name, Contributor.bank_details,
+                   _changed_since_paid(last).label("changed"))
+            .join(Contributor, Contributor.id == Advance.contributor_id)
+            .outerjoin(last, last.c.person == Advance.contributor_id)
+            .where(Advance.status == "approved").order_by(Advance.id).limit(CHUNK)).all()
+        if not rows:
+            break
+        changes = []
+        for row in rows:
+            bank = bank_of(row.bank_details) if row.bank_details else {}
+            frozen = {
+                "reference": row.reference, "payee_name": bank.get("account_name") or row.name,
+                "sort_code": bank.get("sort_code", ""), "account_number": bank.get("account_number", ""),
+                "roll_number": bank.get("roll_number", ""), "amount": pounds(row.pence), "fee": pounds(0),
+                "expenses": pounds(row.pence), "cost_code": cost_code,
+                "tax_year": pricing.tax_year_label(row.tax_year), "approved_by": approvers.get(row.approved_by_id, ""),
+                "approved_at": row.approved_at.isoformat(timespec="seconds") if row.approved_at else "",
+                "bank_details_changed": "yes" if row.changed else "", "payment": "advance",
+            }
+            changes.append({"id": row.id, "export_row": crypto.encrypt_json(frozen), "batch_id": batch.id,
+                            "status": "sent", "updated_at": utcnow()})
+        session.execute(update(Advance), changes)
 
 
 def batch_csv(batch_id: int) -> Iterator[str]:
@@ -188,14 +240,24 @@ def batch_csv(batch_id: int) -> Iterator[str]:
 
     yield from frozen_rows(Claim, Claim.id)
     yield from frozen_rows(FeeHold, FeeHold.claim_id)  # fees paid on their own, after their claim
+    yield from frozen_rows(Advance, Advance.id)  # expenses paid before a meeting
 
-def totals_by_person(tax_year: int, page: int = 1, per_page: int = 50) -> tuple[list[tuple[str, int, int]], int]:
-    """Paid and sent totals per person in a tax year: (name, claims, pence) rows, and how many people."""
+def totals_by_person(tax_year: int, page: int = 1, per_page: int = 50
+                     ) -> tuple[list[tuple[str, int, int, int, int]], int]:
+    """What went to each person in a tax year (sent for payment or paid): (name, claims, fees,
+    expenses, advances) rows, and how many people. Fees are income; expenses and advances are not."""
     paid = ("sent", "paid")
-    base = (select(Contributor.name, func.count(Claim.id), func.sum(Claim.total_pence))
-            .join(Contributor, Contributor.id == Claim.contributor_id)
-            .where(Claim.tax_year == tax_year, Claim.status.in_(paid))
-            .group_by(Contributor.id, Contributor.name))
+    claims = (select(Claim.contributor_id.label("person"), func.count(Claim.id).label("n"),
+                     func.sum(Claim.fee_pence).label("fees"), func.sum(Claim.expenses_pence).label("expenses"))
+              .where(Claim.tax_year == tax_year, Claim.status.in_(paid)).group_by(Claim.contributor_id).subquery())
+    ahead = (select(Advance.contributor_id.label("person"), func.sum(Advance.pence).label("pence"))
+             .where(Advance.tax_year == tax_year, Advance.status.in_(PAID_OUT))
+             .group_by(Advance.contributor_id).subquery())
+    base = (select(Contributor.name, func.coalesce(claims.c.n, 0), func.coalesce(claims.c.fees, 0),
+                   func.coalesce(claims.c.expenses, 0), func.coalesce(ahead.c.pence, 0))
+            .outerjoin(claims, claims.c.person == Contributor.id).outerjoin(ahead, ahead.c.person == Contributor.id)
+            .where((claims.c.person.is_not(None)) | (ahead.c.person.is_not(None))))
     people = db.session().scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = db.session().execute(base.order_by(Contributor.name).limit(per_page).offset((page - 1) * per_page)).all()
-    return [(name, int(n), int(total)) for name, n, total in rows], int(people)
+    rows = db.session().execute(base.order_by(Contributor.name, Contributor.id).limit(per_page)
+                                .offset((page - 1) * per_page)).all()
+    return [(name, int(n), int(fees), int(expenses), int(before)) for name, n, fees, expenses, before in rows], int(people)

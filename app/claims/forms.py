@@ -258,11 +258,6 @@ class TimeForm(Form):
     quantity = StringField(  # only for a role paid by the session or task (``routes._setup_time``)
         both(_l("How many sessions?"), er_l("How many sessions?")), filters=[strip],
         description=both(_l("A whole number from 1 to 50."), er_l("Write a number from 1 to 50.")))
-    advance = SelectMultipleField(
-        both(_l("Payment in advance"), er_l("Do you need money before you travel?")),
-        choices=[SelectChoice("yes", both(_l("I need expenses paid before I travel next time"),
-                                          er_l("Yes, pay my costs before I travel next time")))],
-        validators=[Optional()])
 
     def validate_quantity(self, field: Any) -> None:
         value = hours_value(field.data)
@@ -477,3 +472,84 @@ class QueueFilterForm(StaffForm):
     sort = SelectField(_l("Order"), validators=[Optional()], choices=[
         SelectChoice("", _l("Oldest first")), SelectChoice("newest", _l("Newest first")),
         SelectChoice("amount", _l("Largest amount first"))])
+
+
+# --- advances: money before a meeting -----------------------------------------------------------------
+
+class AdvanceForm(Form):
+    """Asking for expenses before a meeting: for what and when, what kind of cost, how much and
+    why. Never about benefits or health: the hint says so."""
+
+    activity = RadioField(both(_l("What is the money for?"), er_l("What is the money for?")), validators=[
+        InputRequired(both(_l("Choose the meeting or activity"), er_l("Choose the meeting or activity.")))])
+    other_activity = StringField(
+        both(_l("What will you take part in?"), er_l("What will you take part in?")), filters=[strip],
+        validators=[Length(max=200, message=both(_l("This must be 200 characters or fewer"),
+                                                 er_l("Write less. Use up to %(num)s letters.", num=200)))])
+    activity_date = DatePartsField(
+        both(_l("When is it?"), er_l("When is it?")),
+        description=both(_l("For example, 27 3 2027."), er_l("For example, 27 3 2027.")),
+        validators=[InputRequired(both(_l("Enter the date of the meeting or activity"),
+                                       er_l("Write the date. For example, 27 3 2027.")))])
+    kind = SelectField(
+        both(_l("What for"), er_l("What is it for?")),
+        choices=[SelectChoice("", both(_l("Choose one"), er_l("Choose one")))] + EXPENSE_CHOICES,
+        validators=[InputRequired(both(_l("Choose what the money is for"),
+                                       er_l("Choose what the money is for. For example, Taxi.")))])
+    amount = MoneyField(both(_l("How much do you need?"), er_l("How much money do you need?")),
+                        description=both(_l("For example, 20.00. You can ask for your best guess."),
+                                         er_l("For example, 20.00. You can guess.")),
+                        validators=[InputRequired(both(_l("Enter the amount, like 20.00"),
+                                                       er_l("Write how much. For example 20.00.")))])
+    reason = TextAreaField(
+        both(_l("Why do you need it before you travel?"), er_l("Why do you need the money before?")),
+        filters=[strip],
+        description=both(_l("A few plain words are enough, for example “I cannot pay for the train first”. "
+                            "Do not tell us about your health or benefits."),
+                         er_l("A few words are enough. You do not need to tell us about your health or money.")),
+        validators=[InputRequired(both(_l("Say why you need the money before you travel"),
+                                       er_l("Write why you need the money before."))),
+                    Length(max=1000, message=both(_l("This must be 1000 characters or fewer"),
+                                                  er_l("Write less. Use up to %(num)s letters.", num=1000)))])
+
+    def validate_other_activity(self, field: Any) -> None:
+        if self.activity.data == "other" and not field.data:
+            raise ValidationError(both(_l("Say what you will take part in"),
+                                       er_l("Write what you will take part in.")))
+
+    def validate_activity_date(self, field: Any) -> None:
+        from datetime import date
+
+        if field.data and field.data < date.today():
+            raise ValidationError(both(_l("The date must be today or later"),
+                                       er_l("Write today's date, or a date after today.")))
+
+    def validate_amount(self, field: Any) -> None:
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(both(_l("Enter the amount, like 20.00"), er_l("Write how much. For example 20.00.")))
+
+
+class AdvanceReplyForm(Form):
+    reply = TextAreaField(both(_l("Your answer"), er_l("Write your answer")), filters=[strip],
+                          validators=[InputRequired(both(_l("Enter your answer"),
+                                                         er_l("Write your answer to our question."))),
+                                      Length(max=2000, message=both(_l("This must be 2000 characters or fewer"),
+                                                                    er_l("Write less. Use up to %(num)s letters.",
+                                                                         num=2000)))])
+
+
+class AdvanceApproveForm(StaffForm):
+    amount = MoneyField(_l("Amount to pay"), validators=[Optional()])
+    change_reason = StringField(_l("Reason for a different amount"), filters=[strip],
+                                validators=[Length(max=500, message=_l("This must be 500 characters or fewer"))])
+
+
+class AdvanceFilterForm(StaffForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), validators=[Optional()], choices=[
+        SelectChoice("", _l("Waiting for the team")), SelectChoice("query", _l("Waiting for the person")),
+        SelectChoice("approved", _l("Approved")), SelectChoice("sent", _l("Sent for payment")),
+        SelectChoice("paid", _l("Paid")), SelectChoice("rejected", _l("Not approved")),
+        SelectChoice("all", _l("Any status"))])

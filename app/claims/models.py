@@ -213,3 +213,45 @@ class ClaimMessage(Base):
     written_by_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+#: Where an advance is: asked for, a question back, approved (or not), sent to finance, paid.
+ADVANCE_STATUSES = ("requested", "query", "approved", "rejected", "sent", "paid")
+
+
+class Advance(Base):
+    """Expenses paid before a meeting, for someone who cannot pay first (004 L637): what for,
+    how much, and why, in the person's own words. Decided like a claim (four eyes), exported to
+    finance like a claim (a row marked "advance")."""
+
+    __tablename__ = "advances"
+    __table_args__ = (Index("ix_advances_status_submitted_at", "status", "submitted_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    contributor_id: Mapped[int] = mapped_column(ForeignKey("contributors.id"), index=True)  # the payee
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id"))  # a supporter, if one
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="SET NULL"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    activity: Mapped[str] = mapped_column(String(200))
+    activity_date: Mapped[date] = mapped_column(Date)
+    tax_year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))  # an expense code (app.claims.pricing.EXPENSE_CODES)
+    asked_pence: Mapped[int] = mapped_column(Integer)
+    pence: Mapped[int] = mapped_column(Integer)  # what is paid: the amount asked, unless staff changed it
+    reason: Mapped[str] = mapped_column(Text, default="")  # why, in the person's words
+    status: Mapped[str] = mapped_column(String(20), default="requested")
+    change_reason: Mapped[str] = mapped_column(Text, default="")  # staff's reason for a different amount
+    decision_note: Mapped[str] = mapped_column(Text, default="")  # the team's question, or reason
+    answer: Mapped[str] = mapped_column(Text, default="")  # the person's answer to the last question
+    first_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    first_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("payment_batches.id"), index=True)
+    export_row: Mapped[str | None] = mapped_column(Text, info=ENCRYPTED)  # the finance row as exported
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    # The claim for the same day it is taken off (``advances.net_off``): never paid twice.
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

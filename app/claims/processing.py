@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from app import audit, db
 from app.account.models import Contributor
 from app.audit import AuditEvent
-from app.claims import pricing, service
+from app.claims import advances, pricing, service
 from app.claims.forms import ApproveForm, PaidForm, QueryForm, QueueFilterForm, RejectForm, ReleaseFeeForm
 from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
 from app.claims.routes import status_words, send_receipt
@@ -211,7 +211,7 @@ def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-unt
         mileage_now=service.mileage_now(claim), **_rate_of(claim),
         choice_words=_choice_words(), hold=service.fee_hold(claim), hold_words=_hold_words(),
         fee_choices=service.fee_choices(claim, current_staff()),
-        fee_form=forms.get("fee_form") or ReleaseFeeForm(),
+        fee_form=forms.get("fee_form") or ReleaseFeeForm(), netted=advances.netted(claim),
     )
     offered = context["fee_choices"]
     context["fee_form"].outcome.choices = [c for c in context["fee_form"].outcome.choices if c.value in offered]

@@ -542,6 +542,9 @@ def _send(visit: journeys.Visit):  # type: ignore[no-untyped-def]
         "expenses": _expense_items(visit)}, by)
     if made:
         draft.reference = claim.reference
+        from app.claims import advances
+
+        advances.net_off(claim, by)  # money paid before the meeting is taken off what this pays
         if claim.payment_choice == "benefits_talk":
             accounts.update_profile(payee, {"payment_preference": "benefits_talk"}, by=by,
                                     benefits_task=False)  # the claim's fee on hold made the task
@@ -594,12 +597,19 @@ def yours():  # type: ignore[no-untyped-def]
         abort(403)  # filling in forms for someone does not show their claims
     claims = db.session().scalars(select(Claim).where(Claim.contributor_id == person.id)
                                   .order_by(Claim.submitted_at.desc())).all()
-    years: dict[int, tuple[int, int]] = {}  # tax year -> (fees, expenses): only fees are income
+    from app.claims import advance_routes, advances
+
+    # tax year -> (fees, expenses, advances): only fees are income; advances are expenses paid before
+    years: dict[int, tuple[int, int, int]] = {}
     for claim in claims:
         if claim.status in ("approved", "sent", "paid"):
-            fees, expenses = years.get(claim.tax_year, (0, 0))
-            years[claim.tax_year] = (fees + claim.fee_pence, expenses + claim.expenses_pence)
-    return render_template("claims/yours.html", claims=claims, person=person,
+            fees, expenses, before = years.get(claim.tax_year, (0, 0, 0))
+            years[claim.tax_year] = (fees + claim.fee_pence, expenses + claim.expenses_pence, before)
+    for year, pence in advances.paid_out_by_year(person.id).items():
+        fees, expenses, before = years.get(year, (0, 0, 0))
+        years[year] = (fees, expenses, before + pence)
+    return render_template("claims/yours.html", claims=claims, person=person, advances=advances.for_person(person.id),
+                           advance_status_names=advance_routes.status_words(),
                            years=sorted(years.items(), reverse=True), label=pricing.tax_year_label,
                            may_fill_in=access.may(me, person.id, "fill_in"))
 
@@ -644,7 +654,9 @@ def claim(reference: str):  # type: ignore[no-untyped-def]
                                .order_by(ClaimMessage.id)).all()
     files = session.scalars(select(Receipt).where(Receipt.claim_id == item.id).order_by(Receipt.id)).all()
     hold = service.fee_hold(item)
-    return render_template("claims/claim.html", claim=item,
+    from app.claims import advances
+
+    return render_template("claims/claim.html", claim=item, netted=advances.netted(item),
                            fee=hold.pence if hold and hold.status != "declined" else item.fee_pence,
                            fee_words=released_words(hold.status) if hold else "", lines=lines, messages=messages, files=files, form=form,
                            problems=problems, may_reply=may_reply, me_id=me.id,

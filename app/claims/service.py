@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -474,9 +474,16 @@ def _accounts_of(staff: StaffUser) -> list[int]:
     return [user.id for user in db.session().scalars(select(StaffUser)) if same_person(user, staff)]
 
 
-def own_claim(staff: StaffUser, claim: Claim) -> bool:
-    """Is this staff member the payee or the person who filled it in: their linked contributor
-    record, or the same mailbox?"""
+class ForSomeone(Protocol):
+    """Money asked for in someone's name (a claim, an advance): whose, and who filled it in."""
+
+    contributor_id: int
+    submitted_by_id: int | None
+
+
+def own_claim(staff: StaffUser, claim: ForSomeone) -> bool:
+    """Is this staff member the payee or the person who filled it in (of a claim or an advance):
+    their linked contributor record, or the same mailbox?"""
     people = [i for i in (claim.contributor_id, claim.submitted_by_id) if i]
     if staff.contributor_id is not None and staff.contributor_id in people:
         return True
@@ -484,8 +491,8 @@ def own_claim(staff: StaffUser, claim: Claim) -> bool:
     return same_mailbox(staff.email) in {same_mailbox(e) for e in emails if e}
 
 
-def conflict(staff: StaffUser, claim: Claim) -> str | None:
-    """Why ``staff`` may not decide this claim, or ``None``.
+def conflict(staff: StaffUser, claim: ForSomeone) -> str | None:
+    """Why ``staff`` may not decide this claim (or advance), or ``None``.
 
     Nobody decides their own claim; and nobody who acted for the person or changed anything of
     theirs (bank details above all) in the last ``FOUR_EYES_DAYS`` days decides their claims:

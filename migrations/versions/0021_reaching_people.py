@@ -1,7 +1,7 @@
 """messages by channel; phone numbers in E.164
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 
 The outbox carries text messages, letters and phone calls beside email (``channel``, and a
 letter's ``postal_address``). Phone numbers typed before are converted to E.164 (UK when they
@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0021'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

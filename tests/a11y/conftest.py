@@ -262,6 +262,17 @@ def seed_claims(person, helper) -> None:  # type: ignore[no-untyped-def]
     seed_role_rates(person, day)
     officer = db.session().scalar(select(StaffUser).where(StaffUser.role == "officer"))
     claims.transition(asked, "query", officer, note="Which car park did you use?")
+    from app.claims import advances
+
+    soon = {"activity": "Leaflet group", "activity_date": date.today() + timedelta(days=5), "kind": "public_transport",
+            "pence": 2000, "reason": "I cannot pay for the train first."}
+    waiting = advances.ask(person, None, soon, ("contributor", person.id, "a11y"))
+    waiting.reference = "TP-A11Y-AD"
+    question = advances.ask(person, None, soon | {"kind": "taxi"}, ("contributor", person.id, "a11y"))
+    question.reference = "TP-A11Y-AQ"
+    db.session().commit()
+    advances.decide(question, "query", officer, note="Which station will you leave from?")
+    db.session().commit()
     assert db.session().scalar(select(Claim).where(Claim.reference == "TP-A11Y-CL")) is not None
 
 

@@ -70,7 +70,7 @@ def test_totals_per_person_per_tax_year(app) -> None:
         approved_claims(app, ["Ann", "Bo"])
         export.make_batch(staff(app, "finance"))
         rows, people = export.totals_by_person(2026)
-        assert people == 2 and rows == [("Ann", 1, 7850), ("Bo", 1, 7850)]
+        assert people == 2 and rows == [("Ann", 1, 7500, 350, 0), ("Bo", 1, 7500, 350, 0)]
         assert export.totals_by_person(2025) == ([], 0)
 
 

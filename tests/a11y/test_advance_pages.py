@@ -1,0 +1,60 @@
+"""Advance pages the registry cannot reach by loading a page: asking without JavaScript, and a
+member of staff's empty question or changed amount without a reason."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from tests.a11y.conftest import _use_link, chrome, wait_for
+from tests.a11y.test_axe import EVERY_WAY, run_axe
+
+
+def test_asking_for_money_before_you_travel_works_without_javascript(live_server) -> None:
+    """(Axe needs scripts: the registry checks the same pages and error state with them on.)"""
+    d = chrome(javascript=False)
+    try:
+        _use_link(d, live_server.url, "a11y-contributor")
+        d.get(f"{live_server.url}/account/claims?lang=en")
+        d.find_element(By.CSS_SELECTOR, "main a[href='/account/advances/new']").click()
+        d.find_element(By.CSS_SELECTOR, "input[name='activity'][value='other']").click()
+        d.find_element(By.ID, "other_activity").send_keys("Leaflet group")
+        d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        summary = wait_for(d, lambda d: d.find_element(By.CSS_SELECTOR, "[data-error-summary]"))
+        assert "Enter the date of the meeting or activity" in summary.text
+        assert d.find_element(By.ID, "other_activity").get_attribute("value") == "Leaflet group"
+        soon = date.today() + timedelta(days=3)
+        for part, value in (("day", soon.day), ("month", soon.month), ("year", soon.year)):
+            d.find_element(By.ID, f"activity_date-{part}").send_keys(str(value))
+        d.find_element(By.CSS_SELECTOR, "#kind option[value='parking']").click()
+        d.find_element(By.ID, "amount").send_keys("6.50")
+        d.find_element(By.ID, "reason").send_keys("Payday is after the meeting.")
+        d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        wait_for(d, lambda d: "/account/advances/TP-" in d.current_url)
+        assert "Asked: waiting for the team" in d.find_element(By.TAG_NAME, "main").text
+    finally:
+        d.quit()
+
+
+@pytest.mark.parametrize("way", EVERY_WAY)
+def test_an_empty_question_on_an_advance_explains_itself(officer_browser, live_server, axe_counter, way) -> None:
+    driver = officer_browser
+    driver.get(f"{live_server.url}/staff/advances/1?lang={way}")
+    driver.find_element(By.ID, "note").submit()
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
+    run_axe(driver, axe_counter)
+
+
+@pytest.mark.parametrize("way", EVERY_WAY)
+def test_a_changed_advance_without_a_reason_explains_itself(officer_browser, live_server, axe_counter,
+                                                            way) -> None:
+    driver = officer_browser
+    driver.get(f"{live_server.url}/staff/advances/1?lang={way}")
+    amount = driver.find_element(By.ID, "amount")
+    amount.clear()
+    amount.send_keys("25.00")
+    amount.submit()
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
+    run_axe(driver, axe_counter)
