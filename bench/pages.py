@@ -6,14 +6,15 @@ templates and the database), by the registry's own session (tests/visitors.py: t
 suite's seeded data and sign-ins) on a temporary SQLite file, or with ``BENCH_DATABASE_URL`` a
 schema of its own on that PostgreSQL (dropped afterwards). The floor, in the same run: a bare
 Flask route and a bare Jinja page (a static template of about 20 KB, the size of a large page),
-each through its own Flask test client. Printed slowest first: p50 and p95 in ms, statements
-per request, the page's HTML size, and p50 as a multiple of each floor; written to
-bench/results/pages.md. Then the three slowest pages are profiled with cProfile, the top 15
-functions by cumulative time each (per request; the test client's and Flask's request plumbing,
-on every request's path, left out), printed and written to bench/results/pages-profile.txt.
-A registry entry that cannot be reached in-process (it answers another status than the
-registry expects) is listed with the reason instead. Usage: ``make bench`` (or
-``.venv/bin/python bench/pages.py``).
+each through its own Flask test client, measured before and after the pages; ratios are to the
+mean of the two, as the machine's load may change during the run. Printed slowest first: p50
+and p95 in ms, statements per request, the page's HTML size, and p50 as a multiple of each
+floor; written to bench/results/pages.md. Then the three slowest pages are profiled with
+cProfile: the top 15 functions by cumulative time, then the 8 with the most time of their own,
+per request (the test client's and Flask's request plumbing, on every request's path, left
+out); printed and written to bench/results/pages-profile.txt. A registry entry that cannot be
+reached in-process (it answers another status than the registry expects, or fails) is listed
+with the reason instead. Usage: ``make bench`` (or ``.venv/bin/python bench/pages.py``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ WARM_UP = 5
 PROFILED = 3  # the slowest pages
 PROFILE_REQUESTS = 50
 TOP = 15
+OWN_TOP = 8  # also listed: where the time is actually spent
 FLOOR_BYTES = 20 * 1024
 SCHEMA = "bench_pages"
 RESULTS = ROOT / "bench" / "results" / "pages.md"
@@ -127,11 +129,14 @@ def profile(get: Callable[[], object], n: int) -> str:
         if (short, None) in PLUMBING or (short, function) in PLUMBING:
             continue
         rows.append((cumulative, own, calls, where))
-    rows.sort(reverse=True)
-    lines = [f"{'cum ms/req':>10} {'own ms/req':>10} {'calls/req':>9}  function"]
-    lines += [f"{cum * 1000 / n:10.2f} {own * 1000 / n:10.2f} {calls / n:9.1f}  {where}"
-              for cum, own, calls, where in rows[:TOP]]
-    return "\n".join(lines)
+    def listed(chosen: list[tuple[float, float, int, str]]) -> list[str]:
+        return [f"{cum * 1000 / n:10.2f} {own * 1000 / n:10.2f} {calls / n:9.1f}  {where}"
+                for cum, own, calls, where in chosen]
+
+    heading = f"{'cum ms/req':>10} {'own ms/req':>10} {'calls/req':>9}  function"
+    by_own = sorted(rows, key=lambda row: row[1], reverse=True)[:OWN_TOP]
+    return "\n".join([heading, *listed(sorted(rows, reverse=True)[:TOP]),
+                      f"  and the {OWN_TOP} with the most time of their own:", *listed(by_own)])
 
 
 def drop_schema(url: str) -> None:
@@ -158,7 +163,7 @@ def main() -> None:
     profiles: list[tuple[Row, str]] = []
     with tempfile.TemporaryDirectory(prefix="takepart-pages-") as tmp:
         with registry_site(Path(tmp), SCHEMA) as (app, visitors):
-            floor = measure_floor(REQUESTS)
+            before = measure_floor(REQUESTS)
             for entry in PAGES:
                 client = visitors[entry.who]
 
@@ -182,6 +187,7 @@ def main() -> None:
                 rows.append(Row(entry.name, entry.who, entry.path, p50, p95, len(sent), size))
                 print(".", end="", flush=True)
             print()
+            after = measure_floor(REQUESTS)  # the machine's load may change during the run
             rows.sort(key=lambda row: row.p50, reverse=True)
             for row in rows[:PROFILED]:
                 client = visitors[next(e.who for e in PAGES if e.name == row.name)]
@@ -189,7 +195,12 @@ def main() -> None:
         if pg:
             drop_schema(pg)
 
-    bare, jinja = floor[0].p50, floor[1].p50
+    for row in before:
+        row.name += ", before the pages"
+    for row in after:
+        row.name += ", after"
+    floor = [before[0], after[0], before[1], after[1]]
+    bare, jinja = (before[0].p50 + after[0].p50) / 2, (before[1].p50 + after[1].p50) / 2
     cpus = os.cpu_count()
     title = (f"Take Part pages, in-process: {REQUESTS} requests each after {WARM_UP} to warm up, "
              f"{'PostgreSQL' if pg else 'SQLite'}, {cpus} CPUs, load average {os.getloadavg()[0]:.1f}, "
@@ -201,7 +212,8 @@ def main() -> None:
         return (f"| {row.name} | {row.who} | {row.p50:.2f} | {row.p95:.2f} | {row.queries} | {row.size / 1024:.1f} "
                 f"| {row.p50 / bare:.1f} | {row.p50 / jinja:.1f} |")
 
-    table = [f"# {title}", "", "Floor, in the same run:", "", *header, *(line(row) for row in floor), "",
+    table = [f"# {title}", "", "Floor, in the same run (ratios are to the mean p50 of before and after):", "",
+             *header, *(line(row) for row in floor), "",
              "Every page in tests/a11y/registry.py, slowest first (queries: SQL statements per request):", "",
              *header, *(line(row) for row in rows)]
     if skipped:
