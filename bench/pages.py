@@ -8,8 +8,9 @@ schema of its own on that PostgreSQL (dropped afterwards). The floor, in the sam
 Flask route and a bare Jinja page (a static template of about 20 KB, the size of a large page),
 each through its own Flask test client, measured before and after the pages; ratios are to the
 mean of the two, as the machine's load may change during the run. Printed slowest first: p50
-and p95 in ms, statements per request, the page's HTML size, and p50 as a multiple of each
-floor; written to bench/results/pages.md. Then the three slowest pages are profiled with
+and p95 in ms, the p50 of the CPU time (steadier when other work shares the machine),
+statements per request, the page's HTML size, and p50 as a multiple of each floor; written to
+bench/results/pages.md. Then the three slowest pages are profiled with
 cProfile: the top 15 functions by cumulative time, then the 8 with the most time of their own,
 per request (the test client's and Flask's request plumbing, on every request's path, left
 out); printed and written to bench/results/pages-profile.txt. A registry entry that cannot be
@@ -51,8 +52,9 @@ class Row:
     name: str
     who: str
     path: str
-    p50: float  # ms
+    p50: float  # ms, wall clock
     p95: float
+    cpu: float  # p50 ms of this thread's CPU time: steadier than the wall clock when other work shares the CPUs
     queries: int
     size: int  # bytes of HTML, uncompressed
 
@@ -62,14 +64,15 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
 
 
-def timed(get: Callable[[], object], n: int) -> tuple[float, float]:
-    """p50 and p95 in ms of ``n`` calls of ``get``."""
-    times = []
+def timed(get: Callable[[], object], n: int) -> tuple[float, float, float]:
+    """p50 and p95 in ms of ``n`` calls of ``get``, and the p50 of the CPU time they took."""
+    times, cpu = [], []
     for _ in range(n):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         get()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), percentile(times, 0.95)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+    return statistics.median(times), percentile(times, 0.95), statistics.median(cpu)
 
 
 def floor_apps():  # type: ignore[no-untyped-def]
@@ -96,8 +99,7 @@ def measure_floor(n: int) -> list[Row]:
         size = len(client.get("/").get_data())
         for _ in range(WARM_UP):
             client.get("/")
-        p50, p95 = timed(lambda: client.get("/"), n)
-        rows.append(Row(name, "", "/", p50, p95, 0, size))
+        rows.append(Row(name, "", "/", *timed(lambda: client.get("/"), n), 0, size))
     return rows
 
 
@@ -183,8 +185,7 @@ def main() -> None:
                     get()
                 with statements(app) as sent:
                     size = len(get().get_data())
-                p50, p95 = timed(get, REQUESTS)
-                rows.append(Row(entry.name, entry.who, entry.path, p50, p95, len(sent), size))
+                rows.append(Row(entry.name, entry.who, entry.path, *timed(get, REQUESTS), len(sent), size))
                 print(".", end="", flush=True)
             print()
             after = measure_floor(REQUESTS)  # the machine's load may change during the run
@@ -205,11 +206,11 @@ def main() -> None:
     title = (f"Take Part pages, in-process: {REQUESTS} requests each after {WARM_UP} to warm up, "
              f"{'PostgreSQL' if pg else 'SQLite'}, {cpus} CPUs, load average {os.getloadavg()[0]:.1f}, "
              f"{date.today().isoformat()}")
-    header = ["| page | who | p50 ms | p95 ms | queries | KB | p50 × bare route | p50 × bare Jinja |",
-              "|---|---|---:|---:|---:|---:|---:|---:|"]
+    header = ["| page | who | p50 ms | p95 ms | CPU p50 ms | queries | KB | p50 × bare route | p50 × bare Jinja |",
+              "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
 
     def line(row: Row) -> str:
-        return (f"| {row.name} | {row.who} | {row.p50:.2f} | {row.p95:.2f} | {row.queries} | {row.size / 1024:.1f} "
+        return (f"| {row.name} | {row.who} | {row.p50:.2f} | {row.p95:.2f} | {row.cpu:.2f} | {row.queries} | {row.size / 1024:.1f} "
                 f"| {row.p50 / bare:.1f} | {row.p50 / jinja:.1f} |")
 
     table = [f"# {title}", "", "Floor, in the same run (ratios are to the mean p50 of before and after):", "",
@@ -224,12 +225,12 @@ def main() -> None:
     RESULTS.write_text("\n".join(table), encoding="utf-8")
 
     print(title)
-    print(f"{'page':58} {'who':11} {'p50 ms':>7} {'p95 ms':>7} {'queries':>7} {'KB':>5} {'×bare':>6} {'×jinja':>6}")
+    print(f"{'page':58} {'who':11} {'p50 ms':>7} {'p95 ms':>7} {'CPU ms':>7} {'queries':>7} {'KB':>5} {'×bare':>6} {'×jinja':>6}")
     for row in floor + [None] + rows:  # type: ignore[operator]
         if row is None:
-            print("-" * 113)
+            print("-" * 121)
             continue
-        print(f"{row.name[:58]:58} {row.who:11} {row.p50:7.2f} {row.p95:7.2f} {row.queries:7d} "
+        print(f"{row.name[:58]:58} {row.who:11} {row.p50:7.2f} {row.p95:7.2f} {row.cpu:7.2f} {row.queries:7d} "
               f"{row.size / 1024:5.1f} {row.p50 / bare:6.1f} {row.p50 / jinja:6.1f}")
     for name, reason in skipped:
         print(f"not measured: {name}: {reason}")
