@@ -10,12 +10,12 @@ each through its own Flask test client, measured before and after the pages; rat
 mean of the two, as the machine's load may change during the run. Printed slowest first: p50
 and p95 in ms, the p50 of the CPU time (steadier when other work shares the machine),
 statements per request, the page's HTML size, and p50 as a multiple of each floor; written to
-bench/results/pages.md. Then the three slowest pages are profiled with
-cProfile: the top 15 functions by cumulative time, then the 8 with the most time of their own,
-per request (the test client's and Flask's request plumbing, on every request's path, left
-out); printed and written to bench/results/pages-profile.txt. A registry entry that cannot be
-reached in-process (it answers another status than the registry expects, or fails) is listed
-with the reason instead. Usage: ``make bench`` (or ``.venv/bin/python bench/pages.py``).
+bench/results/pages.md. Then the three slowest pages are profiled with cProfile: the top 15
+functions by cumulative time, then the 8 with the most time of their own, per request (the test
+client's and Flask's request plumbing, on every request's path, left out); printed and written
+to bench/results/pages-profile.txt. A registry entry that cannot be reached in-process (it
+answers another status than the registry expects, or fails) is listed with the reason instead.
+Usage: ``make bench`` (or ``.venv/bin/python bench/pages.py``).
 """
 
 from __future__ import annotations
@@ -210,8 +210,8 @@ def main() -> None:
               "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
 
     def line(row: Row) -> str:
-        return (f"| {row.name} | {row.who} | {row.p50:.2f} | {row.p95:.2f} | {row.cpu:.2f} | {row.queries} | {row.size / 1024:.1f} "
-                f"| {row.p50 / bare:.1f} | {row.p50 / jinja:.1f} |")
+        return (f"| {row.name} | {row.who} | {row.p50:.2f} | {row.p95:.2f} | {row.cpu:.2f} | {row.queries} "
+                f"| {row.size / 1024:.1f} | {row.p50 / bare:.1f} | {row.p50 / jinja:.1f} |")
 
     table = [f"# {title}", "", "Floor, in the same run (ratios are to the mean p50 of before and after):", "",
              *header, *(line(row) for row in floor), "",
@@ -225,7 +225,8 @@ def main() -> None:
     RESULTS.write_text("\n".join(table), encoding="utf-8")
 
     print(title)
-    print(f"{'page':58} {'who':11} {'p50 ms':>7} {'p95 ms':>7} {'CPU ms':>7} {'queries':>7} {'KB':>5} {'×bare':>6} {'×jinja':>6}")
+    print(f"{'page':58} {'who':11} {'p50 ms':>7} {'p95 ms':>7} {'CPU ms':>7} {'queries':>7} {'KB':>5} "
+          f"{'×bare':>6} {'×jinja':>6}")
     for row in floor + [None] + rows:  # type: ignore[operator]
         if row is None:
             print("-" * 121)
