@@ -167,6 +167,10 @@ def main() -> None:
         with registry_site(Path(tmp), SCHEMA) as (app, visitors):
             before = measure_floor(REQUESTS)
             for entry in PAGES:
+                if entry.who not in visitors:
+                    skipped.append((entry.name, f"no in-process sign-in for the session {entry.who!r} "
+                                                f"(tests/visitors.py sign_in_client)"))
+                    continue
                 client = visitors[entry.who]
 
                 def get(client=client, path=entry.path):  # type: ignore[no-untyped-def]

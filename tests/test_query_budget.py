@@ -160,6 +160,7 @@ def test_every_budget_is_for_a_page_in_the_registry() -> None:
 @pytest.mark.parametrize("entry", PAGES, ids=lambda entry: entry.name)
 def test_page_stays_within_its_query_budget(site: tuple[Flask, dict[str, FlaskClient]], entry: Entry) -> None:
     app, visitors = site
+    assert entry.who in visitors, f"no in-process sign-in for {entry.who!r}: add it to tests/visitors.py"
     client = visitors[entry.who]
     client.get(entry.path)  # warm-up: what a session does once (and caches) is not the page's cost
     with statements(app) as sent:
