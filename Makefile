@@ -111,6 +111,7 @@ $(BENCH_STAMP): pyproject.toml $(STAMP)
 
 bench: $(STAMP) $(BENCH_STAMP) translations
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/pages.py
 	BENCH_CLAIMS=$${BENCH_CLAIMS:-100000} $(BIN)/python bench/export.py
 	BENCH_CLAIMS=$${BENCH_CLAIMS:-100000} $(BIN)/python bench/staff_queue.py 2>/dev/null
 

@@ -23,9 +23,10 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.a11y.conftest import seeded_app, signed_in_clients
+from tests.a11y.conftest import seeded_app
 from tests.a11y.registry import PAGES, Entry
 from tests.conftest import ClientRequest, parse
+from tests.visitors import signed_in_clients
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 FORMS = [entry for entry in PAGES if entry.error_state]

@@ -6,7 +6,7 @@ off, as a first load asking for brotli or gzip as a phone's browser does:
 the page and every same-origin stylesheet, script and icon it references, compressed
 bytes added up (see bench/weight.py). A second load, with the year-long immutable files
 already cached, must cost less. The data and sessions are the browser suite's own
-(tests/a11y/conftest.py ``seeded_app``), on a database of their own.
+(tests/visitors.py ``registry_site``), on a database of their own.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from bench.weight import measure
-from tests.a11y.conftest import seeded_app, signed_in_clients
+from tests.visitors import registry_site
 from tests.a11y.registry import PAGES, Entry
 from app.settings import SHIPPED_LOCALES
 
@@ -33,16 +33,20 @@ ENTRIES = [entry for entry in PAGES if entry.who in CONTRIBUTOR_SIDE]
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    application = seeded_app(tmp_path_factory.mktemp("weight"), "weight")
-    yield application
-    application.extensions["db_engine"].dispose()
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, FlaskClient]]]:
+    """The seeded app and one client per contributor-side session, signed in as the browser suite's are."""
+    with registry_site(tmp_path_factory.mktemp("weight"), "weight", CONTRIBUTOR_SIDE) as seeded:
+        yield seeded
 
 
 @pytest.fixture(scope="module")
-def visitors(app: Flask) -> dict[str, FlaskClient]:
-    """One client per session in the registry, set up the way the browser suite sets up its browsers."""
-    return signed_in_clients(app, CONTRIBUTOR_SIDE)
+def app(site: tuple[Flask, dict[str, FlaskClient]]) -> Flask:
+    return site[0]
+
+
+@pytest.fixture(scope="module")
+def visitors(site: tuple[Flask, dict[str, FlaskClient]]) -> dict[str, FlaskClient]:
+    return site[1]
 
 
 STATIC: dict[str, tuple[int, Mapping[str, str], bytes]] = {}  # fingerprinted: the same bytes on every page

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 import pytest
 from flask import Flask, request
@@ -52,38 +52,10 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
-def sign_in_client(client: Any, who: str) -> None:
-    """Put a Flask test client in the state a registry session (``who``) needs, as the pages would:
-    tests/test_page_weight.py and tests/test_fuzz.py visit the seeded app this way."""
-    from tests.conftest import STAFF_PASSWORD, ClientRequest
-    from tests.interests.helpers import send, walk
-
-    cr = ClientRequest(client)
-    if who == "pending":
-        cr.post_redirect("/account/sign-in", {"email": "waiting@example.org"})
-    elif who in ("contributor", "helper", "supporter"):
-        cr.post_redirect(f"/account/sign-in/a11y-{who}")
-        if who == "supporter":
-            cr.post_redirect("/account/acting-for", {"contributor_id": 1}, token_from="/account/supporters")
-    elif who == "interested":
-        walk(cr, 2)
-        send(cr, 2)
-    elif who in ("officer", "admin"):
-        cr.post_redirect("/staff/sign-in", {"email": f"{who}@example.org", "password": STAFF_PASSWORD})
-
-
-def signed_in_clients(app: Flask, sessions: tuple[str, ...]) -> dict[str, Any]:
-    """A Flask test client for each registry session named, each signed in as ``sign_in_client`` does."""
-    clients = {who: app.test_client() for who in sessions}
-    for who, client in clients.items():
-        sign_in_client(client, who)
-    return clients
-
-
 def seeded_app(tmp: Path, name: str = "a11y") -> Flask:
     """The app on a new database ``name`` holding what every session in registry.py needs.
 
-    tests/test_page_weight.py builds its own from this too.
+    The in-process checks build their own from this too (tests/visitors.py ``registry_site``).
     """
     url = fresh_database(name, tmp)
     app = create_app(make_settings(url, tmp))
