@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import func, select
 
 from app import audit, db, mail
@@ -50,6 +50,18 @@ FEE = Machine("claim", {
 # --- the rates in force ------------------------------------------------------------------------
 
 def rate_cards() -> list[pricing.RateCard]:
+    """Every rate-card version, oldest first. Read once per request (a page asks several times:
+    the fee preview, the role's rate, the labels) and never kept between requests, so a new
+    version shows on the next page; adding one in this request forgets the copy."""
+    if has_request_context() and "rate_cards" in g:
+        return g.rate_cards  # type: ignore[no-any-return]
+    cards = _read_rate_cards()
+    if has_request_context():
+        g.rate_cards = cards
+    return cards
+
+
+def _read_rate_cards() -> list[pricing.RateCard]:
     session = db.session()
     versions = session.scalars(select(RateCardVersion).order_by(RateCardVersion.version)).all()
     rates: dict[int, list[pricing.Rate]] = {}
@@ -115,6 +127,8 @@ def add_rate_card(effective_from: date, rates: list[pricing.Rate], note: str, by
                               more_preparation=more_preparation, created_by=by[2], created_at=utcnow())
     session.add(version)
     session.flush()
+    if has_request_context():
+        g.pop("rate_cards", None)
     for rate in rates:
         session.add(RateCardRate(card_id=version.id, code=rate.code, kind=rate.kind, pence=rate.pence,
                                  label=rate.label))
