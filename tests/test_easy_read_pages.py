@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from lxml import html as lxml_html
 
 from tests.a11y.registry import PAGES, Entry
-from tests.test_page_weight import CONTRIBUTOR_SIDE, app, visitors  # noqa: F401 (the seeded app and its sessions)
+from tests.test_page_weight import CONTRIBUTOR_SIDE, app, site, visitors  # noqa: F401 (the seeded app and its sessions)
 from tests.test_translations import source_messages
 
 #: Contributor-side pages; not the staff sign-in (a staff page anyone can open) nor the test-only
