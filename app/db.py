@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Callable, Hashable, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -99,6 +99,30 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["db_sessionmaker"]()
     return g.db_session
+
+
+def per_request(key: Hashable, read: Callable[[], T]) -> T:
+    """``read()`` once per request under ``key``: a page asks for the same rows from several
+    places (its form, its preview, its check list), and one statement is enough. Never kept
+    between requests, so the next page sees every change; outside a request (jobs, the CLI, whose
+    app context lives long) nothing is kept. A service that changes what ``key`` holds calls
+    ``forget(key)``."""
+    if not has_request_context():
+        return read()
+    memo: dict[Hashable, Any] = g.setdefault("per_request", {})
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def forget(*keys: Hashable) -> None:
+    """Drop what ``per_request`` keeps for ``keys`` (a tuple key is dropped by its first item too)."""
+    if not has_request_context() or "per_request" not in g:
+        return
+    memo = g.per_request
+    for kept in list(memo):
+        if kept in keys or (isinstance(kept, tuple) and kept and kept[0] in keys):
+            del memo[kept]
 
 
 def get_or_404(model: type[T], key: Any) -> T:

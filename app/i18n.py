@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -46,6 +47,7 @@ class Language:
     direction: str  # "ltr" or "rtl"
 
 
+@lru_cache(maxsize=64)  # the shipped languages' names never change while the app runs
 def language(code: str) -> Language:
     loc = Locale.parse(code)
     name = loc.get_display_name(loc) or code
@@ -53,7 +55,13 @@ def language(code: str) -> Language:
 
 
 def available() -> list[Language]:
-    return [language(code) for code in current_app.config["LOCALES"]]
+    """The language switcher's list, worked out once (every page draws it)."""
+    return _available(tuple(current_app.config["LOCALES"]))
+
+
+@lru_cache(maxsize=8)
+def _available(codes: tuple[str, ...]) -> list[Language]:
+    return [language(code) for code in codes]
 
 
 def _valid(code: str | None) -> str | None:
@@ -442,7 +450,12 @@ def plural_samples() -> dict[str, int]:
     ``{"one": 1, "other": 0}`` in English. A template renders ``ngettext`` once for each, so
     app.js can pick the right wording for a count it works out itself (``Intl.PluralRules``).
     """
-    rule = (get_locale() or Locale.parse("en")).plural_form
+    return _plural_samples(str(get_locale() or "en"))
+
+
+@lru_cache(maxsize=32)
+def _plural_samples(locale: str) -> dict[str, int]:
+    rule = Locale.parse(locale).plural_form
     samples: dict[str, int] = {}
     for n in range(201):
         samples.setdefault(rule(n), n)

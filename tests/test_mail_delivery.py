@@ -108,3 +108,22 @@ def test_late_mail_is_shown_to_staff_and_fails_the_status_check(app) -> None:
     assert app.test_client().get("/healthz").status_code == 200  # liveness does not depend on mail
     assert runner.invoke(args=["send-mail"]).exit_code == 0
     assert runner.invoke(args=["mail-status"]).exit_code == 0
+
+
+def test_a_form_sent_just_before_the_app_died_is_mailed_by_the_worker(mail_app, smtp_server, monkeypatch) -> None:
+    """The POST returns once its one commit is done, and the email is a committed outbox row:
+    if the process dies between that commit and the send (here: the sender thread never gets
+    the message), nothing is lost, as the worker (``flask send-mail``) sends it, once."""
+    handler, _ = smtp_server
+    monkeypatch.setattr(mail.Sender, "push", lambda self, ids: None)  # the process died after the commit
+    _person, person_id, helper, _helper_id = person_with_helper(mail_app)
+    url = base(helper.post_redirect("/account/forms/new/claim", {"for_whom": str(person_id)}))
+    helper.post_redirect(f"{url}/activity", ACTIVITY)
+    helper.post_redirect(f"{url}/time", TIME)
+    assert "/done" in helper.post_redirect(f"{url}/check", {"declare": "yes"})  # the person sees "sent"
+    assert _unsent(mail_app, "form_received") == (1, 1) and handler.messages == []
+    result = mail_app.test_cli_runner().invoke(args=["send-mail"])  # everything the dead process left
+    assert " sent, 0 not sent" in result.output, result.output
+    assert _unsent(mail_app, "form_received") == (1, 0)
+    assert len(handler.messages) == int(result.output.split()[0])
+    assert "0 sent, 0 not sent" in mail_app.test_cli_runner().invoke(args=["send-mail"]).output

@@ -148,7 +148,12 @@ def _file(receipt: Receipt, folder: str) -> str:
 
 def _receipts_for(person: Contributor) -> list[tuple[str, Receipt]]:
     """The person's receipts, by their folder in the ZIP: on their own claims, and in their unsent
-    claim forms (their own, or one someone fills in for them)."""
+    claim forms (their own, or one someone fills in for them). Read once per request: the export
+    lists them with the claims and again as "not yet sent"."""
+    return db.per_request(("export_receipts", person.id), lambda: _read_receipts_for(person))
+
+
+def _read_receipts_for(person: Contributor) -> list[tuple[str, Receipt]]:
     session = db.session()
     on_claims = session.execute(select(Claim.reference, Receipt).join(Receipt, Receipt.claim_id == Claim.id)
                                 .where(Claim.contributor_id == person.id).order_by(Receipt.id)).all()

@@ -192,7 +192,7 @@ def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-unt
     history = session.scalars(select(AuditEvent).where(AuditEvent.record_type == "claim",
                                                        AuditEvent.record_id == str(claim.id))
                               .order_by(AuditEvent.id)).all()
-    staff_names = {s.id: s.name or s.email for s in session.scalars(select(StaffUser))}
+    staff_names = {s.id: s.name or s.email for s in service.staff_users()}
     lines = _lines(claim)
     messages = session.scalars(select(ClaimMessage).where(ClaimMessage.claim_id == claim.id)
                                .order_by(ClaimMessage.id)).all()

@@ -97,7 +97,12 @@ def _may_see_sent(claim: Claim) -> bool:
 
 
 def _activity_choices(payee: Contributor) -> list[tuple[str, str]]:
-    """Roles the person is interested in or came to a meeting of, then "something else"."""
+    """Roles the person is interested in or came to a meeting of, then "something else" (read
+    once per request: the form, the fee preview and the check list all ask)."""
+    return db.per_request(("activity_choices", payee.id, _locale()), lambda: _read_activity_choices(payee))
+
+
+def _read_activity_choices(payee: Contributor) -> list[tuple[str, str]]:
     from app.meetings.models import Attendance, Meeting
 
     theirs = select(Interest.role_id).where(Interest.contributor_id == payee.id, Interest.status != "withdrawn")
@@ -167,8 +172,13 @@ def _day(visit: journeys.Visit) -> date:
 def _role_pays(visit: journeys.Visit) -> str:
     """How the claim's role pays (its ``payment_level``): "" for no role ("something else")."""
     chosen = visit.values("activity").get("activity") or ""
-    role = db.session().get(Role, int(chosen)) if chosen.isdigit() else None
-    return role.payment_level if role is not None else ""
+    if not chosen.isdigit():
+        return ""
+
+    def read() -> str:  # once per request: nothing holds the Role, so get() would ask again each time
+        role = db.session().get(Role, int(chosen))
+        return role.payment_level if role is not None else ""
+    return db.per_request(("role_pays", chosen), read)
 
 
 def _local_rate(visit: journeys.Visit) -> pricing.Rate | None:
@@ -294,7 +304,9 @@ def _receipt_counts(public_id: str) -> dict[int | None, int]:
 
 
 def _receipts(public_id: str) -> list[Receipt]:
-    return list(db.session().scalars(select(Receipt).where(Receipt.draft_id == public_id).order_by(Receipt.id)))
+    """The claim's receipts so far (read once per request: the page lists them, the check list counts them)."""
+    return db.per_request(("receipts", public_id), lambda: list(db.session().scalars(
+        select(Receipt).where(Receipt.draft_id == public_id).order_by(Receipt.id))))
 
 
 def store_receipts(files: list[Any], owner: Contributor, draft_id: str | None = None,
@@ -339,6 +351,7 @@ def store_receipts(files: list[Any], owner: Contributor, draft_id: str | None = 
                                  storage_key=key,
                                  content_type=clean.content_type, size=len(clean.data), name=name,
                                  created_at=utcnow()))
+    db.forget("receipts")
     return problems  # the route that took the files commits
 
 

@@ -96,7 +96,12 @@ def first_priced_day() -> date | None:
 
 
 def expense_rules() -> dict[str, pricing.ExpenseRule]:
-    """The shipped rules with the organisation's own caps and receipt limits on top."""
+    """The shipped rules with the organisation's own caps and receipt limits on top (read once
+    per request: the form, the preview and the check list all ask)."""
+    return db.per_request("expense_rules", _read_expense_rules)
+
+
+def _read_expense_rules() -> dict[str, pricing.ExpenseRule]:
     own = {s.code: s for s in db.session().scalars(select(ExpenseSetting))}
     rules = {}
     for rule in pricing.EXPENSE_RULES:
@@ -184,6 +189,7 @@ def save_expense_rules(settings: dict[str, tuple[int | None, int | None, bool]],
         row = session.get(ExpenseSetting, code) or ExpenseSetting(code=code)
         row.cap_pence, row.receipt_over_pence, row.active = cap, receipt_over, active
         session.add(row)
+    db.forget("expense_rules")
     audit.record("expense_rules.changed", "expense_rules", "all", actor=by,
                  after={code: list(values) for code, values in settings.items()})
     session.commit()
@@ -429,6 +435,7 @@ def _hold_fee(claim: Claim, pence: int, by: Actor) -> None:
     such claim (the caller commits, with the claim)."""
     session = db.session()
     session.add(FeeHold(claim_id=claim.id, status="on_hold", pence=pence, created_at=utcnow()))
+    db.forget(("fee_hold", claim.id))
     session.add(StaffTask(kind="benefits_talk", contributor_id=claim.contributor_id, created_at=utcnow(),
                           detail=claim.reference))
     audit.record("task.created", "contributor", claim.contributor_id, actor=by,
@@ -437,7 +444,8 @@ def _hold_fee(claim: Claim, pence: int, by: Actor) -> None:
 
 def fee_hold(claim: Claim) -> FeeHold | None:
     """The claim's fee on hold (and what the person chose), or ``None`` for any other claim."""
-    return db.session().get(FeeHold, claim.id)
+    # read once per request: get() asks the database again each time for a claim with no hold
+    return db.per_request(("fee_hold", claim.id), lambda: db.session().get(FeeHold, claim.id))
 
 
 def fee_holds(claim_ids: list[int]) -> dict[int, str]:
@@ -485,7 +493,12 @@ def release_fee(claim: Claim, to: str, staff: StaffUser) -> None:
 
 def _accounts_of(staff: StaffUser) -> list[int]:
     """Every staff account that is the same person as ``staff``."""
-    return [user.id for user in db.session().scalars(select(StaffUser)) if same_person(user, staff)]
+    return [user.id for user in staff_users() if same_person(user, staff)]
+
+
+def staff_users() -> list[StaffUser]:
+    """Every staff account, read once per request (the claim page names them and checks four eyes)."""
+    return db.per_request("staff_users", lambda: list(db.session().scalars(select(StaffUser))))
 
 
 class ForSomeone(Protocol):
@@ -501,7 +514,8 @@ def own_claim(staff: StaffUser, claim: ForSomeone) -> bool:
     people = [i for i in (claim.contributor_id, claim.submitted_by_id) if i]
     if staff.contributor_id is not None and staff.contributor_id in people:
         return True
-    emails = db.session().scalars(select(Contributor.email).where(Contributor.id.in_(people))).all()
+    emails = db.per_request(("emails", *people), lambda: db.session().scalars(
+        select(Contributor.email).where(Contributor.id.in_(people))).all())
     return same_mailbox(staff.email) in {same_mailbox(e) for e in emails if e}
 
 

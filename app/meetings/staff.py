@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import lru_cache
 from typing import Any
 
 import segno
@@ -106,6 +107,7 @@ def _candidates(meeting: Meeting) -> list[Contributor]:
         .order_by(Contributor.name)))
 
 
+@lru_cache(maxsize=256)  # drawing it is a quarter of the page's time; a link's code never changes
 def qr_svg(url: str) -> Markup:
     """The short link as an SVG QR code (drawn here: no outside service sees the link)."""
     return Markup(segno.make(url, error="m").svg_inline(scale=4, dark="#1b1b1b", light="#ffffff",

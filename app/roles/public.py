@@ -6,12 +6,13 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy import or_, select
 
 from app import db
 from app.htmx import partial
 from app.i18n import current_language, easy_read_on
-from app.roles import service
+from app.roles import published, service
 from app.roles.forms import FORMAT_CHOICES, RoleFilterForm
 from app.roles.models import Role
 
@@ -74,6 +75,16 @@ def index():  # type: ignore[no-untyped-def]
     pay = request.args.get("pay", "")
     if not form.pay.data:
         form.pay.data = ""
+    key = ("list", tuple(sorted(set(formats))), tuple(sorted(set(times))), pay if pay in ("paid", "voluntary") else "")
+    results = published.kept(key, lambda: published.fragment("roles/_public_results.html",
+                                                             cards=_open_cards(formats, times, pay)))
+    if partial():
+        return results
+    return render_template("roles/public_index.html", results=results, form=form)
+
+
+def _open_cards(formats: list[str], times: list[str], pay: str) -> list[tuple[Role, dict[str, Any]]]:
+    """The open roles that match the filters, with their words in the reader's language."""
     query = open_roles()
     if formats:
         query = query.where(Role.format.in_(formats))
@@ -83,12 +94,8 @@ def index():  # type: ignore[no-untyped-def]
         query = query.where(Role.payment_level != "voluntary")
     elif pay == "voluntary":
         query = query.where(Role.payment_level == "voluntary")
-    else:
-        pay = ""
     roles = db.session().scalars(query.order_by(Role.closing_date, Role.id)).all()
-    cards = service.in_language_many(list(roles), current_language())
-    template = "roles/_public_results.html" if partial() else "roles/public_index.html"
-    return render_template(template, cards=cards, form=form)
+    return service.in_language_many(list(roles), current_language())
 
 
 @bp.get("/<int:role_id>")
@@ -96,12 +103,20 @@ def show(role_id: int):  # type: ignore[no-untyped-def]
     role = db.session().get(Role, role_id)
     if role is None or role.status not in ("published", "closed"):
         abort(404)
-    words, translated = service.in_language(role, current_language())
-    share_url = current_app.config["SETTINGS"].base_url + url_for("find_roles.show", role_id=role.id)
+    closed = role.status == "closed" or bool(role.closing_date and role.closing_date < date.today())
+
+    def draw() -> tuple[str, Markup, Markup]:
+        words, translated = service.in_language(role, current_language())
+        share_url = current_app.config["SETTINGS"].base_url + url_for("find_roles.show", role_id=role.id)
+        shown = dict(role=role, words=words, untranslated=current_language() != "en" and not translated,
+                     closed=closed, share_url=share_url, easy=easy_read_on())
+        return (words["title"], published.fragment("roles/_public_role.html", **shown),
+                published.fragment("roles/_public_role_contact.html", **shown))
+
+    title, role_words, role_contact = published.kept(("role", role.id), draw)
     from app.meetings import service as meetings  # closing the loop: what changed after its meetings
 
-    return render_template("roles/public_show.html", role=role, words=words, you_said=meetings.published_for_role(role),
-                           in_language=meetings.in_language, language=current_language(),
-                           untranslated=current_language() != "en" and not translated,
-                           closed=role.status == "closed" or (role.closing_date and role.closing_date < date.today()),
-                           share_url=share_url, easy=easy_read_on())
+    # "You said, we did" is drawn for each request: it is published on a meeting, not a role
+    return render_template("roles/public_show.html", title=title, role_words=role_words, role_contact=role_contact,
+                           you_said=meetings.published_for_role(role), in_language=meetings.in_language,
+                           language=current_language())
