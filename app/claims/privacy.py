@@ -39,7 +39,7 @@ from app.account.models import Contributor
 from app.account.service import masked_details
 from app.claims import pricing
 from app.claims.export import pounds
-from app.claims.models import Claim, ClaimLine, ClaimMessage, FeeHold, Receipt
+from app.claims.models import Advance, Claim, ClaimLine, ClaimMessage, FeeHold, Receipt
 from app.plugs import Plugs
 
 UK = ZoneInfo("Europe/London")
@@ -67,16 +67,17 @@ def last_decided_day_to_remove(today: date, years: int) -> date:
     return date(last_end.year - years, 4, 5)
 
 
-def _decided_by(day: date) -> Any:
-    """Decided (paid, sent, not approved) on or before the UK ``day``: portable SQL, no date functions."""
+def _decided_by(day: date, record: Any = Claim) -> Any:
+    """Decided (paid, sent, not approved) on or before the UK ``day``: portable SQL, no date functions.
+    ``record`` is ``Claim`` or ``Advance`` (an advance is kept exactly as a claim is)."""
     next_midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=UK).astimezone(timezone.utc)
-    return and_(Claim.status.in_(DECIDED), or_(
-        Claim.paid_on <= day, and_(Claim.paid_on.is_(None), Claim.updated_at < next_midnight)))
+    return and_(record.status.in_(DECIDED), or_(
+        record.paid_on <= day, and_(record.paid_on.is_(None), record.updated_at < next_midnight)))
 
 
-def _expired(today: date | None = None) -> Any:
+def _expired(today: date | None = None, record: Any = Claim) -> Any:
     years = current_app.config["SETTINGS"].retention_claim_years
-    return _decided_by(last_decided_day_to_remove(today or datetime.now(UK).date(), years))
+    return _decided_by(last_decided_day_to_remove(today or datetime.now(UK).date(), years), record)
 
 
 def _delete_claims(claims: Any) -> int:
@@ -87,12 +88,18 @@ def _delete_claims(claims: Any) -> int:
     session.execute(delete(ClaimMessage).where(ClaimMessage.claim_id.in_(claims)))
     session.execute(delete(ClaimLine).where(ClaimLine.claim_id.in_(claims)))
     session.execute(delete(FeeHold).where(FeeHold.claim_id.in_(claims)))
+    session.execute(update(Advance).where(Advance.claim_id.in_(claims)).values(claim_id=None))
     return int(session.execute(delete(Claim).where(Claim.id.in_(claims))).rowcount or 0)  # type: ignore[attr-defined]
 
 
 def delete_expired(today: date | None = None) -> int:
     """The ``claims`` retention job: claims past the finance retention, with everything on them."""
     return _delete_claims(select(Claim.id).where(_expired(today)))
+
+
+def delete_expired_advances(today: date | None = None) -> int:
+    """The ``advances`` retention job: advances past the finance retention (counted as claims are)."""
+    return int(db.session().execute(delete(Advance).where(_expired(today, Advance))).rowcount or 0)  # type: ignore[attr-defined]
 
 
 # --- erasure ------------------------------------------------------------------------------------------
@@ -125,6 +132,16 @@ def erase(person: Contributor) -> None:
         frozen = crypto.decrypt_json(row) | {column: "" for column in PAYEE_COLUMNS}
         session.execute(update(FeeHold).where(FeeHold.claim_id == claim_id).values(
             export_row=crypto.encrypt_json(frozen)))
+    # Their advances as their claims: past the retention deleted; within it amounts kept, their words gone.
+    session.execute(delete(Advance).where(Advance.contributor_id == person.id, _expired(record=Advance)))
+    session.execute(update(Advance).where(Advance.contributor_id == person.id).values(reason="", answer=""))
+    session.execute(update(Advance).where(Advance.contributor_id == person.id, Advance.role_id.is_(None),
+                                          Advance.meeting_id.is_(None)).values(activity=""))
+    for advance_id, row in session.execute(select(Advance.id, Advance.export_row).where(
+            Advance.contributor_id == person.id, Advance.export_row.is_not(None))).all():
+        frozen = crypto.decrypt_json(row) | {column: "" for column in PAYEE_COLUMNS}
+        session.execute(update(Advance).where(Advance.id == advance_id).values(export_row=crypto.encrypt_json(frozen)))
+    session.execute(update(Advance).where(Advance.submitted_by_id == person.id).values(submitted_by_id=None))
     # What they did for other people.
     session.execute(update(Receipt).where(Receipt.owner_id == person.id).values(owner_id=select(
         Claim.contributor_id).where(Claim.id == Receipt.claim_id).scalar_subquery()))
@@ -232,6 +249,22 @@ def export(person: Contributor) -> list[dict[str, Any]]:
     } for c in claims]
 
 
+def export_advances(person: Contributor) -> list[dict[str, Any]]:
+    """Money the person asked for before a meeting (whoever filled it in), and what became of it."""
+    session = db.session()
+    taken_off = dict(session.execute(select(Claim.id, Claim.reference).join(Advance, Advance.claim_id == Claim.id)
+                                     .where(Advance.contributor_id == person.id)).all())
+    return [{
+        "reference": a.reference, "for": a.activity, "role": a.role_id, "meeting": a.meeting_id,
+        "activity_date": a.activity_date.isoformat(), "tax_year": pricing.tax_year_label(a.tax_year),
+        "what_for": a.kind, "asked_for": pounds(a.asked_pence), "amount": pounds(a.pence), "why": a.reason,
+        "status": a.status, "asked": a.submitted_at.isoformat(),
+        "filled_in_by_someone_who_helps_you": a.submitted_by_id not in (None, person.id),
+        "amount_changed_because": a.change_reason, "team_said": a.decision_note, "your_answer": a.answer,
+        "paid_on": a.paid_on.isoformat() if a.paid_on else None, "taken_off_claim": taken_off.get(a.claim_id),
+    } for a in session.scalars(select(Advance).where(Advance.contributor_id == person.id).order_by(Advance.id))]
+
+
 def export_sent_for_others(person: Contributor) -> list[dict[str, Any]]:
     """Claims the person filled in for someone else: the reference, when, and the replies they wrote.
 
@@ -260,11 +293,13 @@ def receipts_not_yet_sent(person: Contributor) -> list[dict[str, Any]]:
 
 def register(p: Plugs) -> None:
     """What this room adds to "your data", erasure, retention and deleting drafts (``app.plugs``)."""
-    p.exports.update(claims=export, claims_you_sent_for_someone_else=export_sent_for_others,
+    p.exports.update(claims=export, money_before_meetings=export_advances,
+                     claims_you_sent_for_someone_else=export_sent_for_others,
                      receipts_not_yet_sent=receipts_not_yet_sent)
     p.files.append(files)
     p.erasers.append(erase)
     p.retention["claims"] = delete_expired
+    p.retention["advances"] = delete_expired_advances
     p.on_draft_delete.append(forget_draft_receipts)
     kept = ("RETENTION_CLAIM_YEARS after the end of the tax year (5 April) in which the claim was paid or "
             "decided, then deleted with its lines, messages and receipts")
@@ -272,6 +307,11 @@ def register(p: Plugs) -> None:
                erasure="past the retention: deleted; within it: kept for finance with amounts and dates, without "
                        "the person's words, the payee name or bank details in the frozen finance row; a helper's "
                        "link to a claim they filled in is removed")
+    p.cover("advances", export="money_before_meetings", retention="RETENTION_CLAIM_YEARS after the end of the tax year (5 April) in which the "
+                                                              "advance was paid or decided, then deleted",
+            erasure="past the retention: deleted; within it: kept for finance with amounts and dates, without "
+                    "the person's words or the payee name and bank details in the frozen finance row; a helper's "
+                    "link to an advance they asked for is removed")
     p.cover("claim_lines", export="claims", retention=kept + " (with their claim)",
                erasure="kind and amounts kept for finance; what the person wrote is removed")
     p.cover("fee_holds", export="claims", retention=kept + " (with their claim)",

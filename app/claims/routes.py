@@ -171,7 +171,9 @@ def _day(visit: journeys.Visit) -> date:
 
 def _role_pays(visit: journeys.Visit) -> str:
     """How the claim's role pays (its ``payment_level``): "" for no role ("something else")."""
-    chosen = visit.values("activity").get("activity") or ""
+    # As typed, not through the activity form: its choices need the request's language, and the
+    # time page's answers are read outside a request too (a job, a test reading a saved draft).
+    chosen = dict(visit.pairs("activity") or []).get("activity") or ""
     if not chosen.isdigit():
         return ""
 

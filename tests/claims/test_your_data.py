@@ -353,3 +353,37 @@ def test_the_retention_job_removes_old_claims_and_audits_only_a_count(app) -> No
         assert event.after_data["claims"] == 1 and reference not in (event.after or "")
     again = app.test_cli_runner().invoke(args=["retention"])
     assert "claims: 0 removed" in again.output
+
+
+def test_money_asked_for_before_a_meeting_is_in_your_data_erased_with_you_and_kept_only_as_claims_are(app) -> None:
+    """An advance is in the person's export, loses their words on erasure, and goes after the
+    finance retention exactly as a claim does (decided long ago: gone; recent: kept)."""
+    from app.claims import advances, privacy
+    from app.claims.models import Advance
+
+    cr, sam_id = signed_in(app)
+    with app.app_context():
+        s = db.session()
+        sam = s.get(Contributor, sam_id)
+        asked = [advances.ask(sam, None, {"kind": "public_transport", "pence": 2000, "activity": "Planning group",
+                                          "activity_date": day, "reason": "I cannot pay the train first"}, BY)
+                 for day in (date(2010, 5, 1), date.today())]
+        old, recent = asked
+        old.status, old.paid_on = "paid", date(2010, 5, 2)
+        recent.status, recent.paid_on = "paid", date.today()
+        s.commit()
+        [first, second] = privacy.export_advances(sam)
+        assert (first["reference"], first["amount"], first["why"], first["status"]) == (
+            old.reference, "20.00", "I cannot pay the train first", "paid")
+        assert "money_before_meetings" in plugs().exports
+        recent_id = recent.id
+
+        data.erase(sam, by=BY)
+        s.commit()
+        [kept] = s.scalars(select(Advance)).all()  # the 2010 advance was past the finance retention: gone
+        assert (kept.id, kept.pence, kept.reason, kept.activity) == (recent_id, 2000, "", "")
+
+        kept.paid_on = date(2010, 5, 2)  # and the retention job treats advances like claims
+        s.commit()
+        assert data.apply_retention()["advances"] == 1
+        assert s.scalar(select(func.count()).select_from(Advance)) == 0
