@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from email import message_from_bytes
 from email.policy import default
+from pathlib import Path
 
 from icalendar import Calendar
 from sqlalchemy import select
@@ -78,11 +79,8 @@ def test_the_email_has_the_calendar_file_attached(app) -> None:
 
     with app.app_context():
         arrange(app, [person(app)])
-        (invite,) = messages("meeting_invited")
         mail.deliver_pending()
-    sent = [p for p in (app.config["SETTINGS"].mail_outbox and __import__("pathlib").Path(
-        app.config["SETTINGS"].mail_outbox).glob("*.eml"))]
-    (eml,) = sent
+    (eml,) = Path(app.config["SETTINGS"].mail_outbox).glob("*.eml")
     msg = message_from_bytes(eml.read_bytes(), policy=default)
     (attachment,) = [part for part in msg.iter_attachments()]
     assert attachment.get_content_type() == "text/calendar" and attachment.get_param("method") == "REQUEST"
