@@ -76,6 +76,8 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(10), default="email", server_default="email")
     #: A letter's address, one line per line (``to_address`` holds the person's name).
     postal_address: Mapped[str | None] = mapped_column(Text)
+    #: A calendar file (.ics) sent with an email: a meeting's invitation, change or cancellation.
+    calendar: Mapped[str | None] = mapped_column(Text)
 
     @property
     def status(self) -> str:
@@ -185,6 +187,10 @@ def smtp_transport(message: OutboxMessage) -> None:
     msg.set_content(message.text_body)
     if message.html_body:
         msg.add_alternative(message.html_body, subtype="html")
+    if message.calendar:  # a meeting for the person's diary (app/meetings/diary.py)
+        method = "CANCEL" if "METHOD:CANCEL" in message.calendar else "REQUEST"
+        msg.add_attachment(message.calendar.encode(), maintype="text", subtype="calendar", filename="meeting.ics",
+                           params={"method": method})
     msg["Content-Language"] = message.locale  # after set_content, which clears Content-* headers
     if cfg.mail_server:
         with smtplib.SMTP(cfg.mail_server, cfg.mail_port, timeout=SMTP_TIMEOUT) as smtp:

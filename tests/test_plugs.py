@@ -15,9 +15,10 @@ def test_each_app_gets_every_room_once(settings) -> None:
     for application in (first, second):
         p = plugs(application)
         assert len(p.erasers) == len(set(p.erasers)) == 3  # interests, claims, meetings
-        assert set(p.retention) == {"interests", "claims", "advances", "feedback"}
+        assert set(p.retention) == {"interests", "claims", "advances", "feedback", "meeting_reminders"}
         assert set(p.forms) == {"setup", "interest", "claim"}  # the test-only wizard is not here
-        assert len(p.mail_jobs) == len(p.home_panels) == len(p.after_sign_in) == 1
+        assert len(p.mail_jobs) == 2  # "sent for payment" emails, meeting reminders
+        assert len(p.home_panels) == len(p.after_sign_in) == 1
         assert {"claims", "interests", "feedback", "meetings_you_came_to"} <= set(p.exports)
     assert plugs(first) is not plugs(second)
 

@@ -128,7 +128,7 @@ BUDGETS: dict[str, int] = {
     "a claim with its fee on hold (staff)": 17,
     "a claim with a question (staff)": 16,
     "a meeting's page": 6,
-    "a meeting's page, coming up and changed": 8,
+    "a meeting's page, coming up and changed": 9,  # + is the person coming ("Add to your calendar")
     "feedback, anonymous": 4,
     "feedback, signed in": 8,
     "feedback, for someone you help": 9,

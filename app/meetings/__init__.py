@@ -8,7 +8,7 @@ from app.plugs import plugs
 
 
 def init_app(app: Flask) -> None:
-    from app.meetings import service
+    from app.meetings import diary, service
     from app.meetings.routes import bp as meetings
     from app.meetings.staff import bp as meetings_staff, overdue_panel
 
@@ -16,4 +16,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(meetings_staff)
     p = plugs(app)
     service.register(p)
+    diary.register(p)
     p.home_panels.append(overdue_panel)

@@ -147,3 +147,17 @@ class YouSaidWeDid(Base):
     @status.setter
     def status(self, value: str) -> None:
         self.published_at = utcnow() if value == "published" else None
+
+
+class MeetingReminder(Base):
+    """A reminder sent to one person before one meeting (``hours`` before it), so none goes twice:
+    the unique constraint stops a second worker, or a rerun, sending it again."""
+
+    __tablename__ = "meeting_reminders"
+    __table_args__ = (UniqueConstraint("meeting_id", "contributor_id", "hours", name="uq_meeting_reminders_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    contributor_id: Mapped[int] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)
+    hours: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

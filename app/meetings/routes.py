@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -15,7 +15,7 @@ from app.account import service as accounts
 from app.account.models import Contributor
 from app.db import utcnow
 from app.i18n import current_language, er, pick
-from app.meetings import service
+from app.meetings import diary, service
 from app.plugs import plugs
 from app.meetings.forms import FeedbackForm
 from app.meetings.models import SCALES, TEXTS, Meeting
@@ -55,7 +55,26 @@ def show(code: str):  # type: ignore[no-untyped-def]
                            changes=service.changes(meeting), open=service.feedback_open(meeting),
                            upcoming=service.ends_at(meeting) > utcnow(),
                            published=service.published_for([meeting.id]), language=current_language(),
-                           in_language=service.in_language)
+                           in_language=service.in_language, coming=_coming(meeting))
+
+
+def _coming(meeting: Meeting) -> bool:
+    """The signed-in person is coming to this meeting (it has not happened and is not cancelled)."""
+    me = current_contributor()
+    return (me is not None and not meeting.cancelled and meeting.starts_at > utcnow()
+            and service.attended(meeting, me))
+
+
+@bp.get("/m/<code>/calendar.ics")
+@contributor_required
+def calendar(code: str):  # type: ignore[no-untyped-def]
+    """"Add to your calendar": the meeting as a calendar file, for people coming to it."""
+    meeting = _meeting(code)
+    me = current_contributor()
+    if not service.attended(meeting, me):
+        abort(404)
+    return Response(diary.calendar(meeting, current_language(), me), mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="meeting-{meeting.code}.ics"'})
 
 
 # --- feedback -------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from app.audit import Actor
 from app.i18n import WRITTEN_IN, Said
 from app.account.models import Contributor
 from app.db import utcnow
+from app.meetings import diary
 from app.meetings.models import (
     SCALES, TEXTS, Attendance, FeedbackComment, FeedbackResponse, Meeting, MeetingChange, YouSaidWeDid, random_id,
 )
@@ -78,8 +79,27 @@ def update(meeting: Meeting, values: dict[str, Any], change_note: str, by: Actor
         session.add(change)
     audit.record("meeting.changed", "meeting", meeting.id, actor=by,
                  before={k: str(before[k]) for k in changed}, after={k: str(values[k]) for k in changed})
+    if change is not None and not meeting.cancelled and meeting.starts_at > utcnow():
+        session.flush()
+        diary.tell(meeting, [person for _a, person in attendees(meeting)], "changed")  # with the new .ics
     session.commit()
     return change
+
+
+def cancel(meeting: Meeting, note: str, by: Actor) -> None:
+    """Cancel a meeting: the change is shown on its page, and everyone coming is told (with a
+    calendar file that takes it out of their diary)."""
+    if meeting.cancelled:
+        raise NotAllowed("already cancelled")
+    session = db.session()
+    meeting.cancelled = True
+    meeting.updated_at = utcnow()
+    session.add(MeetingChange(meeting_id=meeting.id, what=note.strip() or "cancelled", at=utcnow()))
+    audit.record("meeting.cancelled", "meeting", meeting.id, actor=by, after={"note": note.strip()})
+    session.flush()
+    if meeting.starts_at > utcnow():
+        diary.tell(meeting, [person for _a, person in attendees(meeting)], "cancelled")
+    session.commit()
 
 
 def changes(meeting: Meeting) -> list[MeetingChange]:
@@ -115,6 +135,10 @@ def set_attendees(meeting: Meeting, people: list[tuple[int, bool]], by: Actor) -
         else:
             session.add(Attendance(meeting_id=meeting.id, contributor_id=person_id, as_supporter=as_supporter))
     audit.record("meeting.attendees", "meeting", meeting.id, actor=by, after={"people": sorted(wanted)})
+    added = [person_id for person_id in wanted if person_id not in current]
+    if added and not meeting.cancelled and meeting.starts_at > utcnow():  # an invitation, with its .ics
+        diary.tell(meeting, list(session.scalars(select(Contributor).where(Contributor.id.in_(added))
+                                                 .order_by(Contributor.id))), "invited")
     session.commit()
 
 
@@ -461,9 +485,11 @@ def _anonymise(condition: Any) -> int:
 
 
 def erase(person: Contributor) -> None:
-    """Erasure: their named feedback is kept as anonymous feedback; they leave the attendance lists."""
+    """Erasure: their named feedback is kept as anonymous feedback; they leave the attendance lists
+    (and the record of reminders sent to them goes)."""
     _anonymise((FeedbackResponse.contributor_id == person.id) | (FeedbackResponse.submitted_by_id == person.id))
     db.session().execute(sql_delete(Attendance).where(Attendance.contributor_id == person.id))
+    diary.erase(person)
 
 
 def anonymise_expired() -> int:

@@ -93,6 +93,20 @@ def edit(meeting_id: int):  # type: ignore[no-untyped-def]
     return render_template("meetings/staff/edit.html", role=_role(meeting.role_id), form=form, meeting=meeting)
 
 
+@bp.post("/meetings/<int:meeting_id>/cancel")
+@role_required(*TEAM)
+def cancel(meeting_id: int):  # type: ignore[no-untyped-def]
+    """Cancel a meeting: everyone coming is told by their channel, with a file that takes it out of their diary."""
+    meeting = _meeting(meeting_id)
+    try:
+        service.cancel(meeting, request.form.get("change_note", "")[:1000], access.acting())
+    except service.NotAllowed:
+        flash(_("This meeting is already cancelled."), "error")
+    else:
+        flash(_("The meeting is cancelled. Everyone coming has been told."))
+    return redirect(url_for("meetings_staff.meeting", meeting_id=meeting.id))
+
+
 # --- one meeting -------------------------------------------------------------------------------------
 
 def _candidates(meeting: Meeting) -> list[Contributor]:

@@ -231,6 +231,8 @@ NOT_PAGES: dict[str, str] = {
     "finance.expense_rules": "POST only; redirects (its error state is checked in test_claim_states.py)",
     "meetings.claim": "POST only; starts a claim and redirects to its time page",
     "meetings_staff.attendees": "POST only; redirects to the meeting",
+    "meetings_staff.cancel": "POST only; cancels the meeting and redirects to it",
+    "meetings.calendar": "a calendar file (text/calendar) to download, not a page",
     "meetings_staff.publish": "POST only; redirects to the meeting",
     "meetings_staff.feedback_csv": "a CSV file to download, not a page",
     "meetings_staff.redact": "POST only; redirects (its error state is checked in test_meeting_states.py)",
