@@ -57,7 +57,7 @@ BUDGETS: dict[str, int] = {
     "your forms": 4,
     "who is filling this in": 3,
     "your data": 3,
-    "your data on a page": 21,
+    "your data on a page": 22,  # with money asked for before meetings
     "ask us to erase your data": 2,
     "setting up your details": 3,
     "setting up your details: payment": 3,

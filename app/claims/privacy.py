@@ -251,9 +251,8 @@ def export(person: Contributor) -> list[dict[str, Any]]:
 
 def export_advances(person: Contributor) -> list[dict[str, Any]]:
     """Money the person asked for before a meeting (whoever filled it in), and what became of it."""
-    session = db.session()
-    taken_off = dict(session.execute(select(Claim.id, Claim.reference).join(Advance, Advance.claim_id == Claim.id)
-                                     .where(Advance.contributor_id == person.id)).all())
+    rows = db.session().execute(select(Advance, Claim.reference).outerjoin(Claim, Claim.id == Advance.claim_id)
+                                .where(Advance.contributor_id == person.id).order_by(Advance.id)).all()
     return [{
         "reference": a.reference, "for": a.activity, "role": a.role_id, "meeting": a.meeting_id,
         "activity_date": a.activity_date.isoformat(), "tax_year": pricing.tax_year_label(a.tax_year),
@@ -261,8 +260,8 @@ def export_advances(person: Contributor) -> list[dict[str, Any]]:
         "status": a.status, "asked": a.submitted_at.isoformat(),
         "filled_in_by_someone_who_helps_you": a.submitted_by_id not in (None, person.id),
         "amount_changed_because": a.change_reason, "team_said": a.decision_note, "your_answer": a.answer,
-        "paid_on": a.paid_on.isoformat() if a.paid_on else None, "taken_off_claim": taken_off.get(a.claim_id),
-    } for a in session.scalars(select(Advance).where(Advance.contributor_id == person.id).order_by(Advance.id))]
+        "paid_on": a.paid_on.isoformat() if a.paid_on else None, "taken_off_claim": claim_reference,
+    } for a, claim_reference in rows]
 
 
 def export_sent_for_others(person: Contributor) -> list[dict[str, Any]]:

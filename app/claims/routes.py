@@ -78,7 +78,10 @@ def _draft(public_id: str) -> drafts.Draft:
 
 
 def _payee(draft: drafts.Draft) -> Contributor:
-    person = db.session().get(Contributor, draft.subject_id or draft.owner_id)
+    # Held for the request: the session keeps rows only while something refers to them, and a
+    # claim page asks for the payee from its form, its preview and its words.
+    person_id = draft.subject_id or draft.owner_id
+    person = db.per_request(("payee", person_id), lambda: db.session().get(Contributor, person_id))
     assert person is not None
     return person
 
