@@ -45,6 +45,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         ORGANISATION_NAME=settings.organisation_name,
         ORGANISATION_EMAIL=settings.organisation_email,
         ORGANISATION_PHONE=settings.organisation_phone,
+        ORGANISATION_ADDRESS=settings.organisation_address,
         LOCALES=settings.locales,
         UNCHECKED_LOCALES=settings.unchecked_locales,
         STAFF_SESSION_HOURS=settings.staff_session_hours,

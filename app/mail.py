@@ -118,7 +118,12 @@ def compose(
         base_url=current_app.config["SETTINGS"].base_url)
     with request_ctx, force_locale(FORMAT_LOCALES.get(locale, locale)):
         subject = " ".join(render_template(f"emails/{template}.subject.txt", **ctx).split())
+        if ctx.get("change_how", True):  # how to change the channel or stop messages (app.notify)
+            ctx["change_line"] = render_template("notify/_change.txt", preferences=absolute_url(
+                "account.details_contact"), **ctx).strip()
         text = render_template(f"emails/{template}.txt", **ctx)
+        if ctx.get("change_line"):
+            text = f"{text.rstrip()}\n\n{ctx['change_line']}\n"
         html = render_template(f"emails/{template}.html", subject=subject, **ctx)
     now = utcnow()
     message = OutboxMessage(

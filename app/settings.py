@@ -86,6 +86,8 @@ class Settings:
     organisation_name: str = "Take Part"
     organisation_email: str = "involvement@example.org"
     organisation_phone: str = "0300 000 0000"
+    #: The team's postal address, lines separated by commas (the foot of every letter).
+    organisation_address: str = "Involvement Team, 1 Example Street, Leeds, LS1 4AP"
     testing: bool = False
     locales: tuple[str, ...] = SHIPPED_LOCALES
     unchecked_locales: tuple[str, ...] = ("cy", "pl", "ur", "ar", "bn")

@@ -181,8 +181,11 @@ def erase(contributor: Contributor, by: Actor) -> bool:
     audit.record("contributor.erased", "contributor", contributor.id, actor=by)
     if address:
         # Linked to nobody: only the address it goes to (kept like any sent email, then deleted).
+        # Email only, not app.notify: the record's phone and address are blanked by now, and the
+        # address they asked from is where they expect the answer; nor does it say how to change
+        # the channel, for there is no account left to change.
         mail.compose("erasure_done", to=address, locale=locale, easy_read=easy_read, purpose="erasure_done",
-                     years=current_app.config["SETTINGS"].retention_claim_years)
+                     years=current_app.config["SETTINGS"].retention_claim_years, change_how=False)
     return bool(address)
 
 

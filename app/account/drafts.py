@@ -17,7 +17,7 @@ from flask import current_app, url_for
 from sqlalchemy import JSON, ForeignKey, Integer, String, delete, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app import access, db, mail
+from app import access, db, mail, notify
 from app.account.models import Contributor
 from app.db import Base, UTCDateTime, utcnow
 from app.plugs import plugs
@@ -189,14 +189,13 @@ def send_reminders() -> int:
         Draft.expires_at > utcnow())).all()
     for draft in due:
         owner = session.get(Contributor, draft.owner_id)
-        if owner is None or not owner.email:
+        if owner is None or not notify.reachable(owner):
             continue
         kind = plugs().forms.get(draft.kind)
         with current_app.test_request_context(base_url=cfg.base_url):  # url_for from a CLI job
             link = cfg.base_url + (kind.resume(draft) if kind else url_for("account.your_forms"))
-        mail.compose("draft_reminder", to=owner.email, locale=owner.language, easy_read=owner.easy_read,
-                     purpose="draft_reminder", contributor_id=owner.id, title=draft.title, link=link,
-                     expires=draft.expires_at)
+        notify.notify(owner, "draft_reminder", {"title": draft.title, "link": link, "expires": draft.expires_at},
+                      purpose="draft_reminder")
         draft.reminder_sent_at = utcnow()
     session.commit()
     return len(due)

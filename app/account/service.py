@@ -16,7 +16,7 @@ from typing import Any
 from flask import current_app, url_for
 from sqlalchemy import func, select, update
 
-from app import access, audit, crypto, db, mail, security
+from app import access, audit, crypto, db, mail, notify, security
 from app.account.models import BankDetailsChange, Contributor, SignInToken, SupportLink
 from app.audit import Actor
 from app.db import utcnow
@@ -374,15 +374,13 @@ def add_supporter(contributor: Contributor, *, name: str, email: str, relationsh
     audit.record("supporter.linked", "contributor", contributor.id, actor=by,
                  after={"supporter": supporter.id, "relationship": relationship, "permissions": sorted(permissions),
                         "consent": consent_how, "agreed": (consent_at or now).date().isoformat()})
-    message = mail.compose(
-        "supporter_added", to=supporter.email or "", locale=supporter.language, easy_read=supporter.easy_read,
-        purpose="supporter_added", contributor_id=supporter.id, person=contributor.display_name,
-        sign_in=mail.absolute_url("account.sign_in"),
-    )
+    message = notify.notify(supporter, "supporter_added", {
+        "person": contributor.display_name, "sign_in": mail.absolute_url("account.sign_in")},
+        purpose="supporter_added")
     if by[0] == "staff":  # agreement given on the phone or in writing: the person hears it was recorded
         tell_person(contributor, "supporter_recorded", supporter.display_name)
     session.commit()
-    return link, message.id
+    return link, message.id if message is not None else None
 
 
 def withdraw_supporter(link: SupportLink, by: Actor) -> None:
@@ -432,15 +430,12 @@ ACTED = ("claim_sent", "claim_reply", "interest_sent", "interest_withdrawn", "fe
 def tell_person(person: Contributor, what: str, actor_name: str) -> None:
     """Tell ``person`` that someone did something in their name, and who; the caller commits.
 
-    By email when they have an address; otherwise a task for the team to tell them the way
-    they asked to be contacted.
+    By their channel (``app.notify``); when there is no way to reach them, a task for the team.
     """
     assert what in ACTED, what
-    if person.email:
-        mail.compose("acted_for_you", to=person.email, locale=person.language, easy_read=person.easy_read,
-                     purpose=f"acted_{what}", contributor_id=person.id, what=what, actor=actor_name,
-                     link=mail.absolute_url("account.home"))
-    else:
+    if notify.notify(person, "acted_for_you", {"what": what, "actor": actor_name,
+                                                "link": mail.absolute_url("account.home")},
+                     purpose=f"acted_{what}") is None:
         db.session().add(StaffTask(kind="tell_person", contributor_id=person.id, created_at=utcnow(),
                                    detail=f"{what}: {actor_name}"))
 

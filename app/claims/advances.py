@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app import audit, db, mail
+from app import audit, db, mail, notify
 from app.account import drafts
 from app.account.models import Contributor
 from app.audit import Actor
@@ -130,17 +130,16 @@ def _email(advance: Advance, to: str) -> None:
 
     template = {"query": "query", "approved": "decision", "rejected": "decision"}.get(to)
     person = db.session().get(Contributor, advance.contributor_id)
-    if template is None or person is None or not person.email:
+    if template is None or person is None:
         return
     title = advance.activity
     if has_request_context():  # (demo data is made outside one: the activity's own words then)
         with force_locale(FORMAT_LOCALES.get(person.language, person.language)):
             title = _("Money before you travel: %(what)s", what=advance.activity)
-    mail.compose(template, to=person.email, locale=person.language, easy_read=person.easy_read,
-                 purpose=f"advance_{to}", contributor_id=person.id, title=title, reference=advance.reference,
-                 message=advance.decision_note if to != "approved" else advance.change_reason,
-                 approved=to == "approved", amount=advance.pence,
-                 link=mail.absolute_url("advances.advance", reference=advance.reference))
+    notify.notify(person, template, {
+        "title": title, "reference": advance.reference, "approved": to == "approved", "amount": advance.pence,
+        "message": advance.decision_note if to != "approved" else advance.change_reason,
+        "link": mail.absolute_url("advances.advance", reference=advance.reference)}, purpose=f"advance_{to}")
 
 
 def for_person(person_id: int) -> list[Advance]:

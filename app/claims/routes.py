@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from app import access, db, journeys, mail, storage as files
+from app import access, db, journeys, mail, notify, storage as files
 from app.account import drafts, service as accounts
 from app.account.models import Contributor
 from app.claims import pricing, privacy, receipts, service
@@ -568,11 +568,9 @@ def _send(visit: journeys.Visit):  # type: ignore[no-untyped-def]
                                     benefits_task=False)  # the claim's fee on hold made the task
         if payee.id != owner.id:  # the person hears what was sent in their name, and by whom
             accounts.tell_person(payee, "claim_sent", owner.display_name)
-        if owner.email:
-            mail.compose("form_received", to=owner.email, locale=owner.language,
-                         easy_read=owner.easy_read, purpose="form_received", contributor_id=owner.id,
-                         title=claim.activity, reference=claim.reference,
-                         on_behalf_of=payee.display_name if payee.id != owner.id else None)
+        notify.notify(owner, "form_received", {
+            "title": claim.activity, "reference": claim.reference,
+            "on_behalf_of": payee.display_name if payee.id != owner.id else None}, purpose="form_received")
     db.session().commit()  # the claim, the draft marked sent, the profile and the email: all or nothing
     return redirect(url_for("claims.done", public_id=draft.public_id))
 

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from flask import current_app, g, has_request_context
 from sqlalchemy import func, select
 
-from app import audit, db, mail
+from app import audit, db, mail, notify
 from app.audit import Actor
 from app.audit import AuditEvent
 from app.security import same_mailbox, same_person
@@ -619,16 +619,14 @@ def _email(claim: Claim, to: str, note: str, person: Contributor | None = None,
     template = {"query": "query", "approved": "decision", "rejected": "decision", "sent": "sent",
                 "paid": "paid"}.get(to)
     person = person or db.session().get(Contributor, claim.contributor_id)
-    if template is None or person is None or not person.email:
+    if template is None or person is None:
         return None
-    message = mail.compose(
-        template, to=person.email, locale=person.language, easy_read=person.easy_read, purpose=f"claim_{to}",
-        contributor_id=person.id, title=claim.activity, reference=claim.reference, message=note,
-        approved=to == "approved", amount=claim.total_pence, date=claim.paid_on,
-        link=link or mail.absolute_url("account.home"),
-    )
+    message = notify.notify(person, template, {
+        "title": claim.activity, "reference": claim.reference, "message": note, "approved": to == "approved",
+        "amount": claim.total_pence, "date": claim.paid_on, "link": link or mail.absolute_url("account.home")},
+        purpose=f"claim_{to}")
     db.session().flush()
-    return message.id
+    return message.id if message is not None else None
 
 
 def notify_sent(limit: int = 500) -> list[int]:

@@ -23,7 +23,7 @@ from typing import Any
 from flask import current_app, url_for
 from sqlalchemy import delete, or_, select, update
 
-from app import access as policy, audit, db, disclosure, mail
+from app import access as policy, audit, db, disclosure, mail, notify
 from app.audit import Actor
 from app.account import drafts, service as accounts
 from app.account.models import Contributor, SupportLink
@@ -155,10 +155,11 @@ def submit(draft: drafts.Draft, data: dict[str, dict[str, Any]], role: Role, me:
                          after={"supporter": submitter.id, "relationship": relationship,
                                 "permissions": ["fill_forms", "receive_emails"], "consent": "supporter_said",
                                 "waiting_for_the_person": True})
-            if subject.email:
-                mail.compose("supporter_waiting", to=subject.email, locale=locale, easy_read=easy_read,
-                             purpose="supporter_waiting", contributor_id=subject.id, helper=submitter.display_name,
-                             sign_in=current_app.config["SETTINGS"].base_url + url_for("account.sign_in"))
+            if subject.email:  # they answer by signing in with that address (no address: staff ask them)
+                notify.notify(subject, "supporter_waiting", {
+                    "helper": submitter.display_name,
+                    "sign_in": current_app.config["SETTINGS"].base_url + url_for("account.sign_in")},
+                    purpose="supporter_waiting")
         # Only the person can confirm an interest a helper lodged for them: by signing in.
         confirmed = None
     else:  # someone the signed-in helper already supports
@@ -226,23 +227,22 @@ def _received_emails(interest: Interest, role: Role, subject: Contributor, submi
     cfg = current_app.config["SETTINGS"]
     ids = []
     for person in ([submitter] if submitter else []) + [subject]:
-        if not person.email or (person is subject and submitter is not None and person.id == submitter.id):
+        if not notify.reachable(person) or (person is subject and submitter is not None
+                                            and person.id == submitter.id):
             continue
         link = None
-        if sign_in_for is not None and person.id == sign_in_for.id:
+        # A way into their account goes only to their own inbox, never by text, post or a call.
+        if sign_in_for is not None and person.id == sign_in_for.id and notify.channel_for(person) == "email":
             token, _ = accounts.issue_sign_in(person.email, person, LINK_LIFETIME)
             link = cfg.base_url + url_for("account.use_link", token=token)
-        # Someone who has just been added hears in the language they used on the form.
-        lang, easy = (locale, easy_read) if person.id in new_people else (person.language, person.easy_read)
-        words, _translated = roles.in_language(role, lang)
-        message = mail.compose(
-            "interest_received", to=person.email, locale=lang, easy_read=easy,
-            purpose="interest_received", contributor_id=person.id, title=words["title"],
-            reference=interest.reference, reply_by=reply_by(role), link=link,
-            on_behalf_of=subject.display_name if person is submitter else None,
-            told_by=submitter.display_name if submitter and person is subject else None,
-            contact_phone=display_phone(role.contact_phone), contact_name=role.contact_name,
-        )
+        # Someone who has just been added hears in the language they used on the form (their record's).
+        words, _translated = roles.in_language(role, person.language)
+        message = notify.notify(person, "interest_received", {
+            "title": words["title"], "reference": interest.reference, "reply_by": reply_by(role), "link": link,
+            "on_behalf_of": subject.display_name if person is submitter else None,
+            "told_by": submitter.display_name if submitter and person is subject else None,
+            "contact_phone": display_phone(role.contact_phone), "contact_name": role.contact_name,
+        }, purpose="interest_received")
         db.session().flush()
         ids.append(message.id)
     return ids
@@ -336,17 +336,12 @@ def counts_by_role() -> dict[int, Counter[str]]:
     return counts
 
 
-def recipients(interest: Interest) -> list[Contributor]:
-    """Who hears about a decision: the person; when they have no email, the supporter who filled it
-    in only if the person lets them get copies, now (a helper's own word is not enough)."""
-    session = db.session()
-    person = session.get(Contributor, interest.contributor_id)
-    if person is not None and person.email:
-        return [person]
-    helper = session.get(Contributor, interest.submitted_by_id) if interest.submitted_by_id else None
-    if helper is None or not helper.email or not policy.may(helper, interest.contributor_id, "receive_copies"):
-        return []
-    return [helper]
+def helper_for_copies(interest: Interest) -> Contributor | None:
+    """The supporter who sent the interest in, who gets a copy of the decision by their own channel
+    if the person lets them get copies, now (a helper's own word is not enough: ``notify.send_copy``)."""
+    if not interest.submitted_by_id or interest.submitted_by_id == interest.contributor_id:
+        return None
+    return db.session().get(Contributor, interest.submitted_by_id)
 
 
 def other_open_roles(role: Role, locale: str, limit: int = 5) -> list[tuple[Role, dict[str, Any]]]:
@@ -370,30 +365,35 @@ def change_status(interest: Interest, to: str, reason: str, by: Actor, who: str)
 
 
 def _tell(interest: Interest, to: str) -> list[int]:
-    """Email the person (or their supporter) an offer or a "not this time"; else a task to tell them."""
+    """Tell the person of an offer or a "not this time" by their channel (a copy to a supporter the
+    person lets get copies); when nobody can be reached, a task for the team."""
     ids: list[int] = []
     if to in ("offered", "not_this_time"):
         session = db.session()
         role = session.get(Role, interest.role_id)
         assert role is not None
         cfg = current_app.config["SETTINGS"]
-        if not recipients(interest):  # nobody to email: the team tells them the way they asked
+
+        def words(person: Contributor) -> dict[str, Any]:  # in each reader's own language
+            title = roles.in_language(role, person.language)[0]["title"]
+            others = other_open_roles(role, person.language) if to == "not_this_time" else []
+            return {"title": title, "reference": interest.reference, "offered": to == "offered",
+                    "reason": interest.reason, "contact_name": role.contact_name,
+                    "contact_phone": display_phone(role.contact_phone),
+                    "others": [(w["title"], cfg.base_url + url_for("find_roles.show", role_id=r.id)) for r, w in others],
+                    "find_roles": cfg.base_url + url_for("find_roles.index")}
+
+        person = session.get(Contributor, interest.contributor_id)
+        helper = helper_for_copies(interest)
+        told = [notify.notify(person, "interest_decision", words(person), purpose="interest_decision")
+                if person is not None else None,
+                notify.send_copy(helper, person, "interest_decision", words(helper), purpose="interest_decision")
+                if person is not None and helper is not None else None]
+        session.flush()
+        ids = [message.id for message in told if message is not None]
+        if told[0] is None:  # no way to reach the person themselves: the team tells them
             session.add(StaffTask(kind="tell_person", contributor_id=interest.contributor_id, created_at=utcnow(),
                                   detail=f"{interest.reference}: {to}"))
-        for person in recipients(interest):
-            words, _ = roles.in_language(role, person.language)
-            others = other_open_roles(role, person.language) if to == "not_this_time" else []
-            message = mail.compose(
-                "interest_decision", to=person.email or "", locale=person.language, easy_read=person.easy_read,
-                purpose="interest_decision", contributor_id=person.id, title=words["title"],
-                reference=interest.reference, offered=to == "offered", reason=interest.reason,
-                for_name=None if person.id == interest.contributor_id else interest.name,
-                contact_name=role.contact_name, contact_phone=display_phone(role.contact_phone),
-                others=[(w["title"], cfg.base_url + url_for("find_roles.show", role_id=r.id)) for r, w in others],
-                find_roles=cfg.base_url + url_for("find_roles.index"),
-            )
-            session.flush()
-            ids.append(message.id)
     return ids
 
 

@@ -21,7 +21,7 @@ from typing import Any, Sequence
 from flask import current_app
 from sqlalchemy import delete as sql_delete, func, select, update as sql_update
 
-from app import access, audit, db, disclosure, mail
+from app import access, audit, db, disclosure, mail, notify
 from app.plugs import Plugs
 from app.transitions import TEAM, Machine, NotAllowed
 from app.audit import Actor
@@ -371,14 +371,12 @@ def _tell_who_came(item: YouSaidWeDid) -> list[int]:
     ids = []
     link = mail.absolute_url("account.home")  # "What happened next" is on their account page
     for _attendance, person in attendees(meeting):
-        if not person.email or person.erased_at is not None:
+        if not notify.reachable(person) or person.erased_at is not None:
             continue
         words = in_language(item, person.language)
-        message = mail.compose(
-            "you_said", to=person.email, locale=person.language, easy_read=person.easy_read,
-            purpose="you_said_we_did", contributor_id=person.id, meeting=meeting.title,
-            day=meeting.starts_at.date(), you_said=words["you_said"], we_did=words["we_did"], changed=item.changed,
-            link=link)
+        message = notify.notify(person, "you_said", {
+            "meeting": meeting.title, "day": meeting.starts_at.date(), "you_said": words["you_said"],
+            "we_did": words["we_did"], "changed": item.changed, "link": link}, purpose="you_said_we_did")
         session.flush()
         ids.append(message.id)
     return ids

@@ -67,9 +67,26 @@ def hand_to_staff(message: Any) -> None:
     kind = STAFF_TASKS.get(message.channel)
     if kind is None:
         raise Permanent(f"staff cannot deliver a message by {message.channel}")
-    words = message.text_body if message.channel != "letter" else f"{message.subject}\n\n{message.text_body}"
+    words = message.text_body if message.channel != "letter" else letter_page(message)
     db.session().add(StaffTask(kind=kind, contributor_id=message.contributor_id, created_at=utcnow(),
                                detail=words))
+
+
+def letter_page(message: Any) -> str:
+    """A letter ready to print: the name and address at the top, the date, the subject, the words
+    (GOV.UK Notify lays out the first three itself), in the message's language."""
+    from contextlib import nullcontext
+
+    from flask import has_request_context, render_template
+    from flask_babel import force_locale
+
+    from app.i18n import FORMAT_LOCALES
+
+    request_ctx = nullcontext() if has_request_context() else current_app.test_request_context(
+        base_url=current_app.config["SETTINGS"].base_url)
+    with request_ctx, force_locale(FORMAT_LOCALES.get(message.locale, message.locale)):
+        return render_template("notify/_letter_page.txt", name=message.to_address, address=message.postal_address or "",
+                               day=message.created_at, subject=message.subject, words=message.text_body).strip()
 
 
 def _client() -> Any:
