@@ -77,9 +77,13 @@ def record(person: Any, now: datetime | None = None) -> Record:
     claims = list(session.execute(select(Claim.role_id, Claim.tax_year, Claim.fee_pence, Claim.expenses_pence)
                                   .where(Claim.contributor_id == person.id, Claim.status.in_(AGREED))))
     role_ids = {m.role_id for m in came} | {row.role_id for row in claims if row.role_id is not None}
-    hidden = hidden_roles(person.id)
-    roles = list(session.scalars(select(Role).where(Role.id.in_(role_ids)).order_by(Role.title))) if role_ids else []
-    out = Record(roles=[(role, role.id not in hidden) for role in roles])
+    # each role with the person's choice for it, in one statement (no choice made: shown)
+    chosen = list(session.execute(
+        select(Role, RoleOnRecord.shown).outerjoin(RoleOnRecord, (RoleOnRecord.role_id == Role.id)
+                                                   & (RoleOnRecord.contributor_id == person.id))
+        .where(Role.id.in_(role_ids)).order_by(Role.title))) if role_ids else []
+    out = Record(roles=[(role, shown is not False) for role, shown in chosen])
+    hidden = {role.id for role, shown in out.roles if not shown}
     out.meetings = [m for m in came if m.role_id not in hidden]
     out.minutes = sum(m.minutes for m in out.meetings)
     years: dict[int, Year] = {}

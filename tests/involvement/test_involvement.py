@@ -182,3 +182,23 @@ def test_a_published_impact_entry_shows_on_the_role_page_in_every_worker(app: Fl
     with app.app_context():
         actions = set(db.session().scalars(select(AuditEvent.action).where(AuditEvent.action.like("impact.%"))))
     assert actions == {"impact.added", "impact.changed", "impact.published", "impact.unpublished"}
+
+
+def test_demo_data_gives_sam_a_record_and_the_first_role_what_changed(app: Flask) -> None:
+    from app.roles.models import Role
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    assert runner.invoke(args=["demo-data"]).exit_code == 0  # once only
+    with app.app_context():
+        sam = db.session().scalar(select(Contributor).where(Contributor.email == "sam@example.org"))
+        role = db.session().scalar(select(Role).where(Role.status == "published").order_by(Role.id).limit(1))
+        from app.involvement.models import ImpactEntry
+        from app.involvement.service import record
+
+        assert len(record(sam).meetings) >= 4
+        assert len(db.session().scalars(select(ImpactEntry)).all()) == 3
+    cr = ClientRequest(app.test_client())
+    text = cr.get(f"/roles/{role.id}?lang=en&easy-read=off").text()
+    assert "What changed because people took part" in text and "who to call at night" in text
+    assert "Ward staff will be trained" not in text  # not published
