@@ -88,16 +88,13 @@ def role_impact(role_id: int):  # type: ignore[no-untyped-def]
     role = db.get_or_404(Role, role_id)
     form = ImpactForm()
     _links(form, role.id)
-    code = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            service.add_impact(role, _values(form), access.acting())
-            db.session().commit()
-            flash(_("Saved. Publish it to show it on the role's page."))
-            return redirect(url_for("impact.role_impact", role_id=role.id))
-        code = 400
+    if form.validate_on_submit():  # errors: the same page again, with its error summary
+        service.add_impact(role, _values(form), access.acting())
+        db.session().commit()
+        flash(_("Saved. Publish it to show it on the role's page."))
+        return redirect(url_for("impact.role_impact", role_id=role.id))
     return render_template("involvement/staff_role.html", role=role, form=form,
-                           entries=service.impact_for_role(role.id)), code
+                           entries=service.impact_for_role(role.id))
 
 
 @staff_bp.route("/impact/<int:entry_id>", methods=["GET", "POST"])
@@ -106,15 +103,12 @@ def edit_impact(entry_id: int):  # type: ignore[no-untyped-def]
     entry = db.get_or_404(ImpactEntry, entry_id)
     form = ImpactForm(obj=entry)
     _links(form, entry.role_id)
-    code = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            service.update_impact(entry, _values(form), access.acting())
-            db.session().commit()
-            flash(_("Saved."))
-            return redirect(url_for("impact.role_impact", role_id=entry.role_id))
-        code = 400
-    return render_template("involvement/staff_edit.html", entry=entry, form=form), code
+    if form.validate_on_submit():
+        service.update_impact(entry, _values(form), access.acting())
+        db.session().commit()
+        flash(_("Saved."))
+        return redirect(url_for("impact.role_impact", role_id=entry.role_id))
+    return render_template("involvement/staff_edit.html", entry=entry, form=form)
 
 
 @staff_bp.post("/impact/<int:entry_id>/publish")

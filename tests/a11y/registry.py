@@ -183,7 +183,7 @@ PAGES: list[Entry] = [
     Entry("translate you said, we did", "meetings_staff.translate", "/staff/you-said/1/translations/ar",
           who="officer"),
     Entry("a role's impact log", "impact.role_impact", "/staff/roles/2/impact", who="officer", error_state=True),
-    Entry("change an impact entry", "impact.edit_impact", "/staff/impact/1", who="officer", error_state=True),
+    Entry("change an impact entry", "impact.edit_impact", "/staff/impact/1", who="officer"),
 ]
 
 #: Routes that are not pages a person reads, and why.

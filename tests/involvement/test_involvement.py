@@ -157,7 +157,7 @@ def test_a_published_impact_entry_shows_on_the_role_page_in_every_worker(app: Fl
 
     staff = client_request
     url = f"/staff/roles/{w['role']}/impact"
-    errors = staff.post(url, {}, expected_status=400)
+    errors = staff.post(url, {})
     assert "Enter what changed" in errors.text() and "Enter the date it changed" in errors.text()
     staff.post_redirect(url, {"what_changed": "The crisis leaflet was rewritten with the group",
                               "changed_on-day": "3", "changed_on-month": "4", "changed_on-year": "2026",
