@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import assets, audit, db, errors, forms, i18n, mail, phones, pictures, plugs, security
-from app import account, claims, interests, meetings, roles, site, staff
+from app import account, claims, interests, involvement, meetings, roles, site, staff
 from app.settings import ROOT, Settings
 
 csrf = CSRFProtect()
@@ -86,7 +86,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
 
     # The rooms, each registering its pages and what it plugs into (app/plugs.py).
     plugs.init_app(app)
-    for room in (site, account, staff, roles, interests, claims, meetings):
+    for room in (site, account, staff, roles, interests, claims, meetings, involvement):
         room.init_app(app)
 
     from app import cli

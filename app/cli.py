@@ -68,6 +68,9 @@ def init_app(app: Flask) -> None:
         from app.meetings import demo as demo_meetings
 
         demo_meetings.load()
+        from app.involvement import demo as demo_involvement
+
+        demo_involvement.load()
         click.echo("Demo contributors sign in at /account/sign-in with sam@example.org or chris@example.org;")
         click.echo(f"  the sign-in email is written to {current_app.config['SETTINGS'].mail_outbox}/ (newest file).")
 

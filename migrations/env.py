@@ -8,6 +8,7 @@ from sqlalchemy import engine_from_config, pool
 import app.account.drafts  # noqa: F401  (registers models on Base.metadata)
 import app.account.models  # noqa: F401
 import app.interests.models  # noqa: F401
+import app.involvement.models  # noqa: F401
 import app.audit  # noqa: F401
 import app.claims.models  # noqa: F401
 import app.mail  # noqa: F401

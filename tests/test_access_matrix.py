@@ -214,6 +214,11 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "meetings_staff.add_you_said": CASEWORK,
     "meetings_staff.publish": CASEWORK,
     "meetings_staff.translate": CASEWORK,
+    # Your involvement: one's own record, or (?person=) the record of someone who lets you see their payments.
+    "involvement.yours": CONTRIBUTOR,
+    "impact.role_impact": CASEWORK,
+    "impact.edit_impact": CASEWORK,
+    "impact.publish_impact": CASEWORK,
 }
 
 
@@ -368,6 +373,11 @@ def _seed(app: Flask) -> World:
         you_said = meetings.add_response(meeting, {"you_said": "Too long", "we_did": "Shorter now",
                                                    "changed": True}, by)
         comment = s.scalar(select(FeedbackComment.id))
+        from app.involvement import service as involvement
+
+        impact = involvement.add_impact(public_role, {"what_changed": "Shorter meetings", "changed_on": now.date(),
+                                                      "meeting_id": meeting.id}, by)
+        s.commit()
         refs = dict(
             meeting=meeting.id, meeting_code=meeting.code, comment=comment, you_said=you_said.id,
             role=public_role.id, staff_role=staff_role.id, claim=a_claim.id, claim_ref=a_claim.reference,
@@ -377,6 +387,7 @@ def _seed(app: Flask) -> World:
             erase_task=erase_task.id, spare_link=links["spare"].id, spare2_link=links["spare2"].id,
             waiting_link=waiting_link.id, bank_change=bank_change.id,
             spare_staff=spare_staff, batch=batch.id, advance=a_advance.id, advance_ref=a_advance.reference,
+            impact=impact.id,
         )
     return World(app, ids, refs, receipt_bytes)
 
@@ -464,6 +475,9 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "meetings_staff.add_you_said": lambda r: {"meeting_id": r["meeting"]},
     "meetings_staff.publish": lambda r: {"item_id": r["you_said"]},
     "meetings_staff.translate": lambda r: {"item_id": r["you_said"], "locale": "cy"},
+    "impact.role_impact": lambda r: {"role_id": r["role"]},
+    "impact.edit_impact": lambda r: {"entry_id": r["impact"]},
+    "impact.publish_impact": lambda r: {"entry_id": r["impact"]},
 }
 
 # What is posted besides the CSRF token (nothing else means "an empty form").

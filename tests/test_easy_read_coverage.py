@@ -22,7 +22,7 @@ from app.forms import Form, StaffForm
 from app.i18n import Both
 
 ROOMS = ("app.forms", "app.account.forms", "app.interests.forms", "app.interests.equality", "app.claims.forms",
-         "app.meetings.forms", "app.roles.forms", "app.staff.forms")
+         "app.meetings.forms", "app.roles.forms", "app.staff.forms", "app.involvement.forms")
 
 
 def contributor_forms() -> list[type[Form]]:

@@ -14,7 +14,7 @@ def test_each_app_gets_every_room_once(settings) -> None:
     first, second = create_app(settings), create_app(settings)
     for application in (first, second):
         p = plugs(application)
-        assert len(p.erasers) == len(set(p.erasers)) == 3  # interests, claims, meetings
+        assert len(p.erasers) == len(set(p.erasers)) == 4  # interests, claims, meetings, involvement
         assert set(p.retention) == {"interests", "claims", "advances", "feedback", "meeting_reminders"}
         assert set(p.forms) == {"setup", "interest", "claim"}  # the test-only wizard is not here
         assert len(p.mail_jobs) == 2  # "sent for payment" emails, meeting reminders

@@ -117,6 +117,10 @@ BUDGETS: dict[str, int] = {
     "claim: sent": 3,
     "claim: a page of a claim already sent": 5,
     "your claims": 5,
+    # roles (with the person's choice), meetings, claims, advances, "you said, we did", role titles in the language
+    "your involvement": 8,
+    "involvement of someone you help": 11,
+    "involvement, for the person a supporter fills in forms for": 12,
     "claims of someone you help": 8,
     "claims, for the person a supporter fills in forms for": 9,
     "claim for someone you help: their time": 18,

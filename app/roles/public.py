@@ -108,8 +108,11 @@ def show(role_id: int):  # type: ignore[no-untyped-def]
     def draw() -> tuple[str, Markup, Markup]:
         words, translated = service.in_language(role, current_language())
         share_url = current_app.config["SETTINGS"].base_url + url_for("find_roles.show", role_id=role.id)
+        from app.involvement import service as involvement  # what changed because people took part
+
         shown = dict(role=role, words=words, untranslated=current_language() != "en" and not translated,
-                     closed=closed, share_url=share_url, easy=easy_read_on())
+                     closed=closed, share_url=share_url, easy=easy_read_on(),
+                     impact=involvement.impact_for_role(role.id, published_only=True))
         return (words["title"], published.fragment("roles/_public_role.html", **shown),
                 published.fragment("roles/_public_role_contact.html", **shown))
 

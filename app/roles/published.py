@@ -5,7 +5,7 @@ published and kept in this worker, per language (with its regional format), easy
 filter and day (closing dates and the rate card in force depend on the day). The edition is read
 from the database once per request (``edition``): the newest change and the number of rows of
 roles, their translations and the rate cards. Publishing, a new version, any status change (each
-sets ``roles.updated_at``), a translation saved and a new rate card all change it, in every
+sets ``roles.updated_at``), a translation saved, a new rate card and an impact entry published, changed or withdrawn all change it, in every
 gunicorn worker at once, since each asks the database rather than its own memory.
 
 Only the content is kept, never a whole page: the page around it (the header with who is signed
@@ -32,6 +32,7 @@ def edition() -> tuple[Any, ...]:
     """What staff have published, in one statement read once per request: a change to any role,
     translation or rate card gives another value."""
     from app.claims.models import RateCardRate, RateCardVersion
+    from app.involvement.models import ImpactEntry
     from app.roles.models import Role, RoleTranslation
 
     def read() -> tuple[Any, ...]:
@@ -41,7 +42,10 @@ def edition() -> tuple[Any, ...]:
             select(func.max(RoleTranslation.updated_at)).scalar_subquery(),
             select(func.count(RoleTranslation.id)).scalar_subquery(),
             select(func.max(RateCardVersion.id)).scalar_subquery(),
-            select(func.count(RateCardRate.id)).scalar_subquery())).one()
+            select(func.count(RateCardRate.id)).scalar_subquery(),
+            # the impact log: publishing, changing or withdrawing an entry sets its updated_at
+            select(func.max(ImpactEntry.updated_at)).scalar_subquery(),
+            select(func.count(ImpactEntry.id)).scalar_subquery())).one()
         return tuple(str(value) for value in row)
 
     return db.per_request("published_edition", read)

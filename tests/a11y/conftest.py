@@ -299,6 +299,12 @@ def seed_meetings(role, person, helper) -> None:  # type: ignore[no-untyped-def]
     response = meetings.add_response(past, {"you_said": "It felt rushed", "we_did": "Meetings are now longer",
                                             "changed": True}, by)
     meetings.publish(response, by, "admin")
+    from app.involvement import service as involvement  # what changed, on the role's page (impact entry 1)
+
+    entry = involvement.add_impact(role, {"what_changed": "The crisis leaflet now says who to call at night",
+                                          "changed_on": utcnow().date(), "evidence": "The new leaflet, page 2",
+                                          "meeting_id": past.id, "you_said_id": response.id}, by)
+    involvement.publish_impact(entry, True, by)
     meetings.add_response(past, {"you_said": "More breaks", "we_did": "The room is booked for an hour only",
                                  "changed": False}, by)
     old_start = old.starts_at

@@ -135,6 +135,10 @@ PAGES: list[Entry] = [
     Entry("claim: sent", "claims.done", "/claims/a11y-done/done", who="contributor"),
     Entry("claim: a page of a claim already sent", "claims.page", "/claims/a11y-done/check", who="contributor"),
     Entry("your claims", "claims.yours", "/account/claims", who="contributor"),
+    Entry("your involvement", "involvement.yours", "/account/involvement", who="contributor"),
+    Entry("involvement of someone you help", "involvement.yours", "/account/involvement?person=1", who="helper"),
+    Entry("involvement, for the person a supporter fills in forms for", "involvement.yours", "/account/involvement",
+          who="supporter"),
     Entry("claims of someone you help", "claims.yours", "/account/claims?person=1", who="helper"),
     Entry("claims, for the person a supporter fills in forms for", "claims.yours", "/account/claims", who="supporter"),
     Entry("claim for someone you help: their time", "claims.page", "/claims/a11y-helping/time", who="helper"),
@@ -178,12 +182,15 @@ PAGES: list[Entry] = [
           who="officer"),
     Entry("translate you said, we did", "meetings_staff.translate", "/staff/you-said/1/translations/ar",
           who="officer"),
+    Entry("a role's impact log", "impact.role_impact", "/staff/roles/2/impact", who="officer", error_state=True),
+    Entry("change an impact entry", "impact.edit_impact", "/staff/impact/1", who="officer"),
 ]
 
 #: Routes that are not pages a person reads, and why.
 NOT_PAGES: dict[str, str] = {
     "static": "files (CSS, JavaScript, icons)",
     "site.healthz": "JSON health check for the load balancer",
+    "impact.publish_impact": "POST only; redirects to the role's impact log",
     "staff.sign_out": "POST only; redirects to the sign-in page",
     "staff.set_active": "POST only; redirects to the staff accounts page",
     "staff.task_done": "POST only; redirects to the tasks page",
