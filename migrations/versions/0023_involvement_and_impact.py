@@ -1,6 +1,6 @@
 """your involvement and the impact log: roles a person leaves off their record, what changed
 
-Revision ID: 0026
+Revision ID: 0023
 Revises: 0022
 
 ``roles_on_record`` keeps a person's choice of which roles appear on their record of involvement
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.db import UTCDateTime
 
-revision = '0026'
+revision = '0023'
 down_revision = '0022'
 branch_labels = None
 depends_on = None
