@@ -116,7 +116,6 @@ class Settings:
     # before a meeting, and a letter posted this many working days (Monday to Friday) before.
     meeting_reminder_hours: str = "48,2"
     letter_reminder_working_days: int = 5
-    support_now: str = "Samaritans, any time: 116 123|NHS 111, option 2, for urgent mental health help|Shout, text SHOUT to 85258"
     retention_sign_in_days: int = 7
     retention_outbox_days: int = 90
     retention_interest_months: int = 12

@@ -89,6 +89,8 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "interest.equality": PUBLIC,
     "account.sign_in": PUBLIC,
     "account.check_email": PUBLIC,
+    "account.sign_in_text": PUBLIC,
+    "account.check_phone": PUBLIC,
     "account.use_link": PUBLIC,
     "account.sign_out": PUBLIC,
     "staff.sign_in": PUBLIC,
@@ -98,6 +100,8 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "account.details_name": CONTRIBUTOR,
     "account.setup": CONTRIBUTOR,
     "account.details_contact": CONTRIBUTOR,
+    "account.confirm_mobile": CONTRIBUTOR,
+    "account.confirm_mobile_code": CONTRIBUTOR,
     "account.details_language": CONTRIBUTOR,
     "account.details_access": CONTRIBUTOR,
     "account.details_payment": CONTRIBUTOR,
@@ -219,6 +223,8 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "impact.role_impact": CASEWORK,
     "impact.edit_impact": CASEWORK,
     "impact.publish_impact": CASEWORK,
+    "meetings_staff.support_now": ADMIN,
+    "meetings_staff.support_now_edit": ADMIN,
 }
 
 
@@ -414,6 +420,7 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "account.start_form": lambda r: {"kind": "claim"},
     "account.withdraw_supporter": lambda r: {"link_id": r["spare_link"]},
     "account.confirm_supporter": lambda r: {"link_id": r["waiting_link"]},
+    "meetings_staff.support_now_edit": lambda r: {"locale": "cy"},
     "account.change_supporter": lambda r: {"link_id": r["spare2_link"]},
     "account.delete_form": lambda r: {"public_id": r["other_draft"]},
     "claims.page": lambda r: {"public_id": r["draft"], "page": "activity"},

@@ -54,6 +54,7 @@ def export(contributor: Contributor) -> dict[str, Any]:
         "details": {
             "name": contributor.name, "known_as": contributor.known_as, "pronouns": contributor.pronouns,
             "email": contributor.email, "phone": contributor.phone, "address": contributor.address,
+            "phone_confirmed_at": contributor.phone_confirmed_at.isoformat() if contributor.phone_confirmed_at else None,
             "contact_channel": contributor.contact_channel, "best_times": contributor.best_times,
             "language": contributor.language, "easy_read": contributor.easy_read,
             "access_needs": list(contributor.access_needs or []),
@@ -156,6 +157,7 @@ def erase(contributor: Contributor, by: Actor) -> bool:
     session = db.session()
     address, locale, easy_read = contributor.email, contributor.language, contributor.easy_read
     for field, empty in (("name", ""), ("known_as", ""), ("pronouns", ""), ("email", None), ("phone", ""),
+                         ("phone_confirmed_at", None),
                          ("address", ""), ("best_times", ""), ("access_needs", []), ("interpreter_language", ""),
                          ("access_other", ""), ("bank_details", None), ("payment_preference", None)):
         setattr(contributor, field, empty)

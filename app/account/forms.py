@@ -75,6 +75,27 @@ class CodeForm(Form):
     )
 
 
+class TextSignInForm(Form):
+    phone = PhoneField(
+        both(_l("Mobile phone number"), er_l("Your mobile phone number")), filters=[strip],
+        description=both(_l("The mobile number you confirmed in your details, like 07700 900 982."),
+                         er_l("The mobile number in your details. For example 07700 900 982.")),
+        validators=[InputRequired(both(_l("Enter your mobile phone number"), er_l("Write your mobile phone number."))),
+                    Length(max=40, message=both(_l("The phone number must be 40 characters or fewer"), too_long(40))),
+                    PhoneNumber(both(_l("Enter a phone number, like 07700 900 982 or +44 7700 900 982"),
+                                     er_l("Write a phone number. For example 07700 900 982.")))],
+    )
+
+
+class TextCodeForm(Form):
+    code = StringField(
+        both(_l("Code from the text message"), er_l("Your code")), filters=[digits_only],
+        description=both(_l("The 8 numbers in the text message we sent you."), er_l("It is 8 numbers in our text message.")),
+        validators=[InputRequired(both(_l("Enter the 8-digit code from the text message"), er_l("Write the 8 numbers from our text message."))),
+                    Length(min=8, max=8, message=both(_l("The code has 8 numbers. Check the text message and try again"), er_l("The code has 8 numbers. Look at our text message again.")))],
+    )
+
+
 class NameForm(Form):
     name = StringField(
         both(_l("Full name"), er_l("Your full name")), filters=[strip],

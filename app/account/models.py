@@ -53,6 +53,8 @@ class Contributor(Base):
     bank_details: Mapped[str | None] = mapped_column(Text, info=ENCRYPTED)  # Fernet token, never plaintext
     # When details already given were replaced: the finance export marks the person's next payment.
     bank_details_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When they typed back a code we texted to ``phone``: only then may sign-in codes go by text.
+    phone_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -65,12 +67,18 @@ class Contributor(Base):
 
 
 class SignInToken(Base):
-    """A one-time sign-in: a link token and an 8-digit code, both stored only as hashes."""
+    """A one-time sign-in: a link token and an 8-digit code, both stored only as hashes.
+
+    A code sent by text message has ``phone`` (E.164) and no email address, and its link token is
+    never sent anywhere. ``purpose`` "confirm_phone" is a code that only confirms a mobile number.
+    """
 
     __tablename__ = "sign_in_tokens"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    purpose: Mapped[str] = mapped_column(String(20), default="sign_in", server_default="sign_in")
     contributor_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     code_hash: Mapped[str] = mapped_column(String(64))

@@ -15,7 +15,7 @@ from app.account import data, drafts, service
 from app.account.forms import (
     ACCESS_CHOICES, CHANNEL_CHOICES, PAYMENT_CHOICES, RELATIONSHIP_CHOICES, AccessForm, BankForm, CodeForm,
     ConfirmSupporterForm, ContactForm, LanguageForm, NameForm, PaymentForm, PrivateHelpForm, SignInForm,
-    SupporterForm, SupporterPermissionsForm, WhoForm,
+    SupporterForm, SupporterPermissionsForm, TextCodeForm, TextSignInForm, WhoForm,
 )
 from app.account.models import Contributor, SupportLink
 from app.plugs import plugs
@@ -26,6 +26,7 @@ from app.staff.models import StaffTask
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 PENDING_EMAIL = "pending_sign_in_email"
+PENDING_PHONE = "pending_sign_in_phone"
 ACTING_FOR = "acting_for"
 
 
@@ -108,7 +109,63 @@ def sign_in():  # type: ignore[no-untyped-def]
         else:
             session[PENDING_EMAIL] = service.normalise_email(form.email.data)
             return redirect(url_for("account.check_email"))
-    return render_template("account/sign_in.html", form=form), status
+    return render_template("account/sign_in.html", form=form, by_text=service.codes_by_text()), status
+
+
+def _too_many_requests() -> str:
+    return pick(_("You have asked for too many sign-in codes. Wait 15 minutes, then try again."),
+                er("You asked for too many codes. Wait 15 minutes. Then try again."))
+
+
+def _too_many_codes() -> str:
+    return pick(_("Too many codes have been tried. Ask for a new code later, or call us and we will help you."),
+                er("You tried too many codes. Ask for a new code later. Or call us. We will help you."))
+
+
+def _wrong_code() -> str:
+    return pick(_("That code is not right, or it has expired. Check the newest text message, or ask for a new one"),
+                er("This code does not work. Look for our newest text message. Or ask for a new one."))
+
+
+@bp.route("/sign-in/text", methods=["GET", "POST"])
+def sign_in_text():  # type: ignore[no-untyped-def]
+    """A sign-in code by text message, for people who chose texts and confirmed their mobile.
+    Never a link: a text message can be read on a locked phone's screen by anyone."""
+    if current_contributor() is not None and request.method == "GET":
+        return redirect(url_for("account.home"))
+    form = TextSignInForm()
+    status = 200
+    if service.codes_by_text() and form.validate_on_submit():
+        try:
+            service.request_text_code(form.phone.data, security.client_ip())
+        except service.SignInLimited:
+            form.phone.errors.append(_too_many_requests())
+            status = 429
+        else:
+            db.session().commit()
+            session[PENDING_PHONE] = form.phone.data
+            return redirect(url_for("account.check_phone"))
+    return render_template("account/sign_in_text.html", form=form, by_text=service.codes_by_text()), status
+
+
+@bp.route("/check-phone", methods=["GET", "POST"])
+def check_phone():  # type: ignore[no-untyped-def]
+    phone = session.get(PENDING_PHONE)
+    if not phone:
+        return redirect(url_for("account.sign_in_text"))
+    form = TextCodeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            token = service.token_for_text_code(phone, form.code.data, security.client_ip())
+        except service.CodeChecksLimited:
+            status = 429
+            form.code.errors.append(_too_many_codes())
+        else:
+            if token is not None:
+                return _finish_sign_in(token)
+            form.code.errors.append(_wrong_code())
+    return render_template("account/check_phone.html", form=form, phone=phone), status
 
 
 @bp.route("/check-email", methods=["GET", "POST"])
@@ -194,6 +251,58 @@ def sign_out_everywhere():  # type: ignore[no-untyped-def]
         session.pop(key, None)
     flash(pick(_("You have signed out on every device."), er("You have signed out on all your phones and computers.")))
     return redirect(url_for("account.sign_in"))
+
+
+# --- a confirmed mobile -------------------------------------------------------------
+
+
+@bp.route("/details/mobile", methods=["GET", "POST"])
+@contributor_required
+def confirm_mobile():  # type: ignore[no-untyped-def]
+    """Confirm your own mobile with a code we text to it (only through a text provider)."""
+    from app import phones
+
+    me = current_contributor()
+    offered = service.codes_by_text() and phones.can_text(me.phone)
+    status = 200
+    error = None
+    if offered and request.method == "POST":
+        from app.forms import Form
+
+        if Form().validate_on_submit():
+            try:
+                service.send_phone_code(me, security.client_ip())
+            except service.SignInLimited:
+                error, status = _too_many_requests(), 429
+            else:
+                db.session().commit()
+                return redirect(url_for("account.confirm_mobile_code"))
+    return render_template("account/confirm_mobile.html", me=me, offered=offered,
+                           by_text=service.codes_by_text(), error=error), status
+
+
+@bp.route("/details/mobile/code", methods=["GET", "POST"])
+@contributor_required
+def confirm_mobile_code():  # type: ignore[no-untyped-def]
+    me = current_contributor()
+    if not service.codes_by_text():
+        return redirect(url_for("account.confirm_mobile"))
+    form = TextCodeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            confirmed = service.confirm_phone(me, form.code.data, security.client_ip())
+        except service.CodeChecksLimited:
+            status = 429
+            form.code.errors.append(_too_many_codes())
+        else:
+            if confirmed:
+                db.session().commit()
+                flash(pick(_("Your mobile number is confirmed. You can now get sign-in codes by text message."),
+                           er("Your mobile number is checked. We can send you codes to sign in by text message.")))
+                return redirect(url_for("account.home"))
+            form.code.errors.append(_wrong_code())
+    return render_template("account/confirm_mobile_code.html", form=form, me=me), status
 
 
 # --- your details ------------------------------------------------------------------

@@ -84,8 +84,11 @@ def request_sign_in(email: str, ip: str, locale: str, easy_read: bool) -> int | 
 
 
 def issue_sign_in(email: str, contributor: Contributor | None, lifetime: timedelta,
-                  token: str | None = None) -> tuple[str, str]:
-    """Store a new one-time sign-in (hashes only) and return its (link token, code); caller commits."""
+                  token: str | None = None, *, phone: str | None = None,
+                  purpose: str = "sign_in") -> tuple[str, str]:
+    """Store a new one-time sign-in (hashes only) and return its (link token, code); caller commits.
+
+    A code sent by text has ``phone`` and no email address (its link token is never sent)."""
     token = token or secrets.token_urlsafe(32)
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     token_hash = _sha(token)
@@ -93,6 +96,7 @@ def issue_sign_in(email: str, contributor: Contributor | None, lifetime: timedel
     db.session().add(SignInToken(
         email=normalise_email(email), contributor_id=contributor.id if contributor else None, token_hash=token_hash,
         code_hash=_code_hash(token_hash, code), code_attempts=0, created_at=now, expires_at=now + lifetime,
+        phone=phone, purpose=purpose,
     ))
     return token, code
 
@@ -125,18 +129,23 @@ def token_for_code(email: str, code: str, ip: str) -> SignInToken | None:
     ``SIGN_IN_CODE_DAILY_LIMIT`` wrong codes per address a day, across every code sent; and
     ``SIGN_IN_CODE_IP_LIMIT`` code checks per network address per window. Commits the count.
     """
+    email = normalise_email(email)
+    return _check_code(f"sign-in-code-fail:{email}", code, ip, SignInToken.email == email,
+                       SignInToken.purpose == "sign_in")
+
+
+def _check_code(fails_key: str, code: str, ip: str, *which: Any) -> SignInToken | None:
+    """The one code check every code goes through (email, text, confirming a mobile): the newest
+    token matching ``which``, with the limits ``token_for_code`` describes. Commits the count."""
     cfg = current_app.config["SETTINGS"]
     session = db.session()
-    email = normalise_email(email)
     code = re.sub(r"\D", "", code)
-    fails_key, ip_key = f"sign-in-code-fail:{email}", f"sign-in-code-ip:{ip}"
+    ip_key = f"sign-in-code-ip:{ip}"
     if security.limited(fails_key, cfg.sign_in_code_daily_limit, timedelta(days=1)) or security.limited(
             ip_key, cfg.sign_in_code_ip_limit, timedelta(minutes=cfg.sign_in_window_minutes)):
         raise CodeChecksLimited()
     security.hit(ip_key)
-    latest = session.scalar(
-        select(SignInToken).where(SignInToken.email == email).order_by(SignInToken.id.desc()).limit(1)
-    )
+    latest = session.scalar(select(SignInToken).where(*which).order_by(SignInToken.id.desc()).limit(1))
     token = _usable(latest)
     counted = token is not None and session.execute(
         update(SignInToken).where(SignInToken.id == token.id, SignInToken.code_attempts < MAX_CODE_ATTEMPTS)
@@ -147,6 +156,96 @@ def token_for_code(email: str, code: str, ip: str) -> SignInToken | None:
     security.hit(fails_key)
     session.commit()
     return None
+
+
+# --- codes by text message (a confirmed mobile) ----------------------------------------
+
+
+def codes_by_text() -> bool:
+    """Can a code go by text message at all? Only through a text provider: a way into someone's
+    account is never handed to staff to send (``notify.providers.hand_to_staff`` refuses it too)."""
+    from app.notify import providers
+
+    return providers.provider_for("text") != "staff"
+
+
+def find_by_confirmed_mobile(phone: str) -> Contributor | None:
+    """The one person who chose text messages and confirmed this mobile (E.164), or ``None``;
+    a number two people confirmed signs neither in by text (a code must open one account)."""
+    found = list(db.session().scalars(select(Contributor).where(
+        Contributor.phone == phone, Contributor.phone_confirmed_at.is_not(None),
+        Contributor.contact_channel == "text", Contributor.erased_at.is_(None)).limit(2)))
+    return found[0] if len(found) == 1 else None
+
+
+def _count_code_request(key: str, ip: str) -> None:
+    """The sign-in request limits, per address or number and per network address (raises ``SignInLimited``)."""
+    cfg = current_app.config["SETTINGS"]
+    window = timedelta(minutes=cfg.sign_in_window_minutes)
+    address_key, ip_key = f"contributor-sign-in:{key}", f"contributor-sign-in-ip:{ip}"
+    if security.limited(address_key, cfg.contributor_sign_in_limit, window) or security.limited(
+            ip_key, cfg.sign_in_ip_limit, window):
+        raise SignInLimited()
+    security.hit(address_key)
+    security.hit(ip_key)
+
+
+def _text_code(person: Contributor, code: str, purpose: str) -> Any:
+    """Queue the text message that carries ``code`` (never a link), in the person's language."""
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from app.i18n import FORMAT_LOCALES
+
+    locale = person.language or "en"
+    with force_locale(FORMAT_LOCALES.get(locale, locale)):
+        body = render_template("notify/code.text.txt", code=group_code(code), purpose=purpose,
+                               easy_read=bool(person.easy_read),
+                               minutes=current_app.config["SETTINGS"].sign_in_link_minutes).strip()
+    # purpose "sign_in": the outbox forgets the words once sent and never hands them to staff
+    return notify.queue(person, "text", subject="", body=body + "\n", purpose="sign_in", locale=locale)
+
+
+def request_text_code(phone: str, ip: str) -> None:
+    """Text a sign-in code to ``phone`` (E.164) when it is one person's confirmed mobile.
+
+    Counted and limited like sign-in emails whether or not the number is known, and the page that
+    follows is the same, so asking reveals nothing. Never commits: the route does.
+    """
+    _count_code_request(phone, ip)
+    person = find_by_confirmed_mobile(phone)
+    if person is None or not codes_by_text():
+        return
+    cfg = current_app.config["SETTINGS"]
+    _token, code = issue_sign_in("", person, timedelta(minutes=cfg.sign_in_link_minutes), phone=phone)
+    _text_code(person, code, "sign_in")
+
+
+def token_for_text_code(phone: str, code: str, ip: str) -> SignInToken | None:
+    """Check a code typed back from a text message, with the same limits as email codes."""
+    return _check_code(f"sign-in-code-fail:{phone}", code, ip, SignInToken.phone == phone,
+                       SignInToken.email == "", SignInToken.purpose == "sign_in")
+
+
+def send_phone_code(person: Contributor, ip: str) -> None:
+    """Text ``person`` a code that confirms their mobile. Never commits."""
+    _count_code_request(person.phone, ip)
+    cfg = current_app.config["SETTINGS"]
+    _token, code = issue_sign_in("", person, timedelta(minutes=cfg.sign_in_link_minutes), phone=person.phone,
+                                 purpose="confirm_phone")
+    _text_code(person, code, "confirm_phone")
+
+
+def confirm_phone(person: Contributor, code: str, ip: str) -> bool:
+    """Is ``code`` the one we texted to ``person``'s mobile as it is now? Then it is confirmed.
+    Never commits (the code check commits its own count, as for email codes)."""
+    token = _check_code(f"sign-in-code-fail:{person.phone}", code, ip, SignInToken.contributor_id == person.id,
+                        SignInToken.phone == person.phone, SignInToken.purpose == "confirm_phone")
+    if token is None:
+        return False
+    token.used_at = person.phone_confirmed_at = utcnow()
+    audit.record("contributor.phone_confirmed", "contributor", person.id, actor=actor(person))
+    return True
 
 
 def link_staff(staff: Any, contributor: Contributor, by: Actor) -> None:
@@ -220,6 +319,8 @@ def update_profile(contributor: Contributor, changes: dict[str, Any], by: Actor,
         return []
     for key in changed:
         setattr(contributor, key, changes[key])
+    if "phone" in changed:  # a new number is not confirmed until a code we text to it comes back
+        contributor.phone_confirmed_at = None
     contributor.updated_at = utcnow()
     if benefits_task and "payment_preference" in changed and contributor.payment_preference == "benefits_talk":
         db.session().add(StaffTask(kind="benefits_talk", contributor_id=contributor.id, created_at=utcnow()))

@@ -179,3 +179,43 @@ class FeedbackForm(Form):
         if self.named.choices and field.data not in ("named", "anonymous"):
             raise ValidationError(both(_l("Choose whether to put your name on it"),
                                        er_l("Choose if you want to put your name on it.")))
+
+
+class SupportListForm(StaffForm):
+    """One language's "support now" list: up to ``SUPPORT_ROWS`` rows of name, how, when
+    (flat fields ``name_1``, ``how_1``, ``hours_1`` ..., so each error links to its own box)."""
+
+    locale = ""
+
+    def rows(self) -> list[tuple[Any, Any, Any]]:
+        return [(self[f"name_{i}"], self[f"how_{i}"], self[f"hours_{i}"]) for i in range(1, SUPPORT_ROWS + 1)]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        for name, how, hours in self.rows():
+            if not name.data and (how.data or hours.data):
+                name.errors = [*name.errors, _l("Enter who to contact, or clear this row")]
+                ok = False
+            elif name.data and not how.data:
+                how.errors = [*how.errors, _l("Enter how to reach them: a number to call, or what to do")]
+                ok = False
+        if self.locale == "en" and not any(name.data for name, _how, _hours in self.rows()):
+            self["name_1"].errors = [*self["name_1"].errors, _l(
+                "Enter at least one place to get support: the English list is shown when a language has none")]
+            ok = False
+        return ok
+
+    def entries(self) -> list[dict[str, str]]:
+        return [{"name": n.data or "", "how": h.data or "", "hours": w.data or ""} for n, h, w in self.rows()]
+
+
+SUPPORT_ROWS = 8
+for _i in range(1, SUPPORT_ROWS + 1):
+    setattr(SupportListForm, f"name_{_i}", StringField(
+        _l("Who to contact"), filters=[strip], validators=[_long(200)]))
+    setattr(SupportListForm, f"how_{_i}", StringField(
+        _l("How to reach them"), filters=[strip], validators=[_long(200)],
+        description=_l("A number to call, like 116 123, or what to do, like Text SHOUT to 85258.")))
+    setattr(SupportListForm, f"hours_{_i}", StringField(
+        _l("When, and what for (optional)"), filters=[strip], validators=[_long(200)],
+        description=_l("For example, Any time, day or night.")))

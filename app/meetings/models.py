@@ -161,3 +161,21 @@ class MeetingReminder(Base):
     contributor_id: Mapped[int] = mapped_column(ForeignKey("contributors.id", ondelete="CASCADE"), index=True)
     hours: Mapped[int] = mapped_column(Integer)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SupportContact(Base):
+    """One place to get support now (shown beside feedback boxes), in one language's list, in order.
+
+    Staff edit each language's list (``app.meetings.support``); a language without its own list
+    shows the English one with a note saying so.
+    """
+
+    __tablename__ = "support_contacts"
+    __table_args__ = (UniqueConstraint("locale", "position", name="uq_support_contacts_locale_position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    locale: Mapped[str] = mapped_column(String(10), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    how: Mapped[str] = mapped_column(String(200))  # a number to call, or words ("Text SHOUT to 85258")
+    hours: Mapped[str] = mapped_column(String(200), default="", server_default="")  # when it is open

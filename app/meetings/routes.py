@@ -133,10 +133,12 @@ def feedback(code: str):  # type: ignore[no-untyped-def]
                            closes=service.feedback_closes(meeting))
 
 
-def _support_now() -> list[str]:
-    from flask import current_app
+def _support_now() -> tuple[list[Any], bool]:
+    """The "support now" list in the page's language, and whether it is the English one instead."""
+    from app.i18n import current_language
+    from app.meetings import support
 
-    return [entry.strip() for entry in current_app.config["SETTINGS"].support_now.split("|") if entry.strip()]
+    return support.list_for(current_language())
 
 
 @bp.get("/m/<code>/feedback/thanks")

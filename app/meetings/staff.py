@@ -305,3 +305,41 @@ def overdue_panel() -> str:
 
 
 
+
+
+# --- "support now", per language --------------------------------------------------------------------
+
+@bp.get("/support-now")
+@role_required("admin")
+def support_now():  # type: ignore[no-untyped-def]
+    from app.i18n import available
+    from app.meetings import support
+
+    counts = {lang.code: len(support.entries(lang.code)) for lang in available()}
+    return render_template("meetings/staff/support_now.html", langs=available(), counts=counts)
+
+
+@bp.route("/support-now/<locale>", methods=["GET", "POST"])
+@role_required("admin")
+def support_now_edit(locale: str):  # type: ignore[no-untyped-def]
+    from app.i18n import available
+    from app.meetings import support
+    from app.meetings.forms import SupportListForm
+
+    names = {lang.code: lang.name for lang in available()}
+    if locale not in names:
+        abort(404)
+    if request.method == "POST":
+        form = SupportListForm()
+    else:
+        form = SupportListForm(data={f"{field}_{i}": getattr(entry, field)
+                                     for i, entry in enumerate(support.entries(locale), start=1)
+                                     for field in ("name", "how", "hours")})
+    form.locale = locale
+    if form.validate_on_submit():
+        support.replace(locale, form.entries(), by=None)
+        db.session().commit()
+        flash(_("The list in %(language)s is saved.", language=names[locale]))
+        return redirect(url_for("meetings_staff.support_now"))
+    return render_template("meetings/staff/support_now_edit.html", form=form, locale=locale,
+                           language=names[locale])

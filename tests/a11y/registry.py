@@ -37,6 +37,8 @@ PAGES: list[Entry] = [
     Entry("contributor sign in", "account.sign_in", "/account/sign-in", error_state=True),
     Entry("check your email", "account.check_email", "/account/check-email", who="pending", error_state=True),
     Entry("sign-in link", "account.use_link", "/account/sign-in/a11y-link-page"),
+    Entry("sign in with a code by text message", "account.sign_in_text", "/account/sign-in/text"),
+    Entry("confirm your mobile number", "account.confirm_mobile", "/account/details/mobile", who="contributor"),
     Entry("sign-in link used", "<400>", "/account/sign-in/no-such-token", expected_status=400),
     Entry("your account", "account.home", "/account/", who="contributor"),
     Entry("your name", "account.details_name", "/account/details/name", who="contributor", error_state=True),
@@ -89,6 +91,12 @@ PAGES: list[Entry] = [
     Entry("record someone who helps", "staff.new_supporter", "/staff/contributors/1/supporters/new", who="officer",
           error_state=True),
     Entry("email outbox", "staff.outbox", "/staff/outbox", who="admin"),
+    Entry("where to get support now, every language", "meetings_staff.support_now", "/staff/support-now",
+          who="admin"),
+    Entry("where to get support now, one language", "meetings_staff.support_now_edit", "/staff/support-now/en",
+          who="admin"),  # its error state (the list is never empty): tests/a11y/test_support_now_errors.py
+    Entry("where to get support now, right to left", "meetings_staff.support_now_edit", "/staff/support-now/ar",
+          who="admin"),
     Entry("forbidden", "<403>", "/staff/audit", who="officer", expected_status=403),
     Entry("form components", "gallery.components", "/_test/components", error_state=True),
     Entry("interest: who is filling this in", "interest.page", "/roles/2/interest/who", error_state=True),
@@ -240,6 +248,10 @@ NOT_PAGES: dict[str, str] = {
     "meetings_staff.attendees": "POST only; redirects to the meeting",
     "meetings_staff.cancel": "POST only; cancels the meeting and redirects to it",
     "meetings.calendar": "a calendar file (text/calendar) to download, not a page",
+    "account.check_phone": "reached only after asking for a code by text, which needs a text provider the "
+                           "browser suite's server has not got: tests/account/test_codes_by_text.py checks it",
+    "account.confirm_mobile_code": "reached only after a code is texted (a text provider): "
+                                   "tests/account/test_codes_by_text.py checks it",
     "meetings_staff.publish": "POST only; redirects to the meeting",
     "meetings_staff.feedback_csv": "a CSV file to download, not a page",
     "meetings_staff.redact": "POST only; redirects (its error state is checked in test_meeting_states.py)",
