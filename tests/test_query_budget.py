@@ -57,7 +57,7 @@ BUDGETS: dict[str, int] = {
     "your forms": 4,
     "who is filling this in": 3,
     "your data": 3,
-    "your data on a page": 22,  # with money asked for before meetings
+    "your data on a page": 23,  # with money asked for before meetings and the roles on your record
     "ask us to erase your data": 2,
     "setting up your details": 3,
     "setting up your details: payment": 3,
@@ -133,9 +133,9 @@ BUDGETS: dict[str, int] = {
     "a claim with a question (staff)": 16,
     "a meeting's page": 6,
     "a meeting's page, coming up and changed": 9,  # + is the person coming ("Add to your calendar")
-    "feedback, anonymous": 4,
-    "feedback, signed in": 8,
-    "feedback, for someone you help": 9,
+    "feedback, anonymous": 5,  # the support list in the reader's language
+    "feedback, signed in": 9,  # the support list in the reader's language
+    "feedback, for someone you help": 10,  # the support list in the reader's language
     "feedback, not open": 3,
     "feedback, thank you": 5,
     "your meetings": 8,
