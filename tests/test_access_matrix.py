@@ -83,6 +83,7 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "site.healthz": PUBLIC,
     "find_roles.index": PUBLIC,
     "find_roles.show": PUBLIC,
+    "find_roles.document": PUBLIC,
     "interest.start": PUBLIC,
     "interest.page": PUBLIC,  # the draft is the browser's own (or the signed-in person's)
     "interest.done": PUBLIC,
@@ -392,6 +393,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 # Where each route points: A's records (and harmless targets for staff actions that change things).
 URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "find_roles.show": lambda r: {"role_id": r["role"]},
+    "find_roles.document": lambda r: {"role_id": r["role"]},
     "interest.start": lambda r: {"role_id": r["role"]},
     "interest.page": lambda r: {"role_id": r["role"], "page": "who"},
     "account.setup": lambda r: {"step": "name"},

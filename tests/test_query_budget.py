@@ -159,6 +159,23 @@ def test_every_budget_is_for_a_page_in_the_registry() -> None:
     assert not set(BUDGETS) - set(names), f"budgets for pages not in the registry: {set(BUDGETS) - set(names)}"
 
 
+#: Documents to print (app/documents.py), not pages: kept like the page they come from.
+DOCUMENTS: dict[str, tuple[str, str, int]] = {
+    "a role's PDF": ("anon", "/roles/2/role.pdf", 2),  # the role and the edition; the PDF itself is kept
+}
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_stays_within_its_query_budget(site: tuple[Flask, dict[str, FlaskClient]], name: str) -> None:
+    app, visitors = site
+    who, path, budget = DOCUMENTS[name]
+    visitors[who].get(path)  # warm-up: drawing it once is the cost of the first reader
+    with statements(app) as sent:
+        response = visitors[who].get(path)
+    assert response.status_code == 200 and response.mimetype == "application/pdf", path
+    assert len(sent) <= budget, f"{name} ({path}) sent {len(sent)} SQL statements, over {budget}: {sent}"
+
+
 @pytest.mark.parametrize("entry", PAGES, ids=lambda entry: entry.name)
 def test_page_stays_within_its_query_budget(site: tuple[Flask, dict[str, FlaskClient]], entry: Entry) -> None:
     app, visitors = site
