@@ -197,6 +197,7 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     # Meetings: the meeting's page and its feedback are for anyone with the link; claiming for one
     # is for someone who came (A); everything about arranging and reading feedback is casework.
     "meetings.show": PUBLIC,
+    "meetings.pack": PUBLIC,  # the meeting's page on paper: what anyone with its short link reads
     "meetings.feedback": PUBLIC,
     "meetings.thanks": PUBLIC,
     "meetings.yours": CONTRIBUTOR,
@@ -449,6 +450,7 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "finance.download": lambda r: {"batch_id": r["batch"]},
     "claims_staff.sent": lambda r: {"claim_id": r["claim"]},
     "meetings.show": lambda r: {"code": r["meeting_code"]},
+    "meetings.pack": lambda r: {"code": r["meeting_code"]},
     "meetings.feedback": lambda r: {"code": r["meeting_code"]},
     "meetings.thanks": lambda r: {"code": r["meeting_code"]},
     "meetings.claim": lambda r: {"meeting_id": r["meeting"]},

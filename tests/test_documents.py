@@ -146,3 +146,34 @@ def test_an_unpublished_role_has_no_document(app, client) -> None:
         draft = service.create(COMPLETE | {"title": "Draft"}, STAFF)
         draft_id = draft.id
     assert client.get(f"/roles/{draft_id}/role.pdf").status_code == 404
+
+
+def test_a_meeting_pack_has_the_agenda_questions_directions_and_who_to_ask(app, tmp_path) -> None:
+    from tests.conftest import ClientRequest
+    from tests.meetings.test_meeting_pages import FORM, arranged
+
+    meeting, officer = arranged(app, [], hours_ago=-48)  # two days from now
+    staff_page = officer.get(f"/staff/meetings/{meeting.id}?lang=en")
+    link = next(a.get("href") for a in staff_page.findall(".//a") if a.text == "Print the meeting pack (PDF)")
+    assert link.endswith(f"/m/{meeting.code}/pack.pdf")
+    person = ClientRequest(app.test_client())
+    page = person.get(f"/m/{meeting.code}?lang=en")
+    assert any(a.text == "Print or save the meeting pack (PDF)" for a in page.findall(".//a"))
+    english_pdf = person.client.get(f"/m/{meeting.code}/pack.pdf?lang=en&easy-read=off").get_data()
+    english = flat(pdf_text(english_pdf, tmp_path))
+    for words in (FORM["title"], "What will happen", FORM["agenda"], "The questions we will ask", FORM["questions"],
+                  "How to get there", "Room 2, Main Street", "Who to ask for help", "0300 000 0000"):
+        assert words in english, words
+    assert english.index("What will happen") < english.index("The questions we will ask") < english.index(
+        "How to get there") < english.index("Who to ask for help")
+    info = pdf_info(english_pdf, tmp_path)
+    assert info["Tagged"] == "yes" and int(info["Pages"]) in (1, 2)
+    assert drawn_pages(english_pdf, tmp_path) == int(info["Pages"])
+    easy = flat(pdf_text(person.client.get(f"/m/{meeting.code}/pack.pdf?lang=en&easy-read=on").get_data(), tmp_path))
+    assert "You can take a break or leave at any time." in easy and FORM["questions"] in easy
+    welsh = flat(pdf_text(person.client.get(f"/m/{meeting.code}/pack.pdf?lang=cy").get_data(), tmp_path))
+    assert FORM["agenda"] in welsh and "What will happen" not in welsh  # its headings are in Welsh
+    arabic_pdf = person.client.get(f"/m/{meeting.code}/pack.pdf?lang=ar&easy-read=off").get_data()
+    arabic = flat(pdf_text(arabic_pdf, tmp_path))
+    assert "ما الذي سيحدث" in arabic  # "What will happen", in logical order
+    assert FORM["questions"] in arabic

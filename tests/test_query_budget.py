@@ -162,6 +162,7 @@ def test_every_budget_is_for_a_page_in_the_registry() -> None:
 #: Documents to print (app/documents.py), not pages: kept like the page they come from.
 DOCUMENTS: dict[str, tuple[str, str, int]] = {
     "a role's PDF": ("anon", "/roles/2/role.pdf", 2),  # the role and the edition; the PDF itself is kept
+    "a meeting pack": ("contributor", "/m/a11ysoon/pack.pdf", 8),  # the meeting, its role, its changes
 }
 
 
