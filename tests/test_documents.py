@@ -48,6 +48,18 @@ def drawn_pages(pdf: bytes, tmp_path: Path) -> int:
     return len(list(tmp_path.glob("page*.png")))
 
 
+def coloured_pixels(pdf: bytes, tmp_path: Path) -> int:
+    """How many pixels of the first page are clearly coloured (not black, grey or white)."""
+    from PIL import Image
+
+    path = tmp_path / "colour.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-singlefile", "-r", "50", str(path), str(tmp_path / "colour")], check=True)
+    image = Image.open(tmp_path / "colour.png").convert("RGB")
+    data = image.tobytes()
+    return sum(1 for i in range(0, len(data), 3) if max(data[i:i + 3]) - min(data[i:i + 3]) > 60)
+
+
 def flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -98,6 +110,7 @@ def test_a_role_prints_in_easy_read_with_its_pictures(app, client, tmp_path, cap
     assert not [r for r in caplog.records if r.name == "weasyprint" and r.levelname in ("WARNING", "ERROR")]
     # each point has its picture, drawn from our own files as a background (no figure without words)
     assert "has no required alt" not in caplog.text and "Failed to load" not in caplog.text
+    assert coloured_pixels(pdf, tmp_path) > 300  # the pictures are drawn (the words are black on white)
     with app.test_request_context():
         from app import documents
 
