@@ -211,6 +211,7 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "meetings_staff.cancel": CASEWORK,
     "meetings_staff.feedback": CASEWORK,
     "meetings_staff.feedback_csv": CASEWORK,
+    "meetings_staff.claim_form": CASEWORK,  # a paper claim form with A's details: the team only
     "meetings_staff.redact": CASEWORK,
     "meetings_staff.role_feedback": CASEWORK,
     "meetings_staff.add_you_said": CASEWORK,
@@ -463,6 +464,7 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "meetings_staff.cancel": lambda r: {"meeting_id": r["meeting"]},
     "meetings_staff.feedback": lambda r: {"meeting_id": r["meeting"]},
     "meetings_staff.feedback_csv": lambda r: {"meeting_id": r["meeting"]},
+    "meetings_staff.claim_form": lambda r: {"meeting_id": r["meeting"], "contributor_id": r["a"]},
     "meetings_staff.redact": lambda r: {"comment_id": r["comment"]},
     "meetings_staff.role_feedback": lambda r: {"role_id": r["role"]},
     "meetings_staff.add_you_said": lambda r: {"meeting_id": r["meeting"]},

@@ -190,3 +190,40 @@ def test_a_meeting_pack_has_the_agenda_questions_directions_and_who_to_ask(app, 
     arabic = flat(pdf_text(arabic_pdf, tmp_path))
     assert "ما الذي سيحدث" in arabic  # "What will happen", in logical order
     assert FORM["questions"] in arabic
+
+
+def test_staff_print_a_paper_claim_form_filled_in_with_the_person_and_the_meeting(app, tmp_path) -> None:
+    from tests.meetings.test_meeting_pages import FORM, arranged
+    from tests.account.test_details import signed_in
+
+    _, person_id = signed_in(app)
+    with app.app_context():
+        from app import db
+        from app.account.models import Contributor
+
+        person = db.session().get(Contributor, person_id)
+        person.name, person.address, person.phone, person.language = (
+            "Sam Jones", "4 Park Road\nLeeds\nLS2 9JT", "+447700900982", "cy")
+        db.session().commit()
+    meeting, officer = arranged(app, [person_id])
+    record = officer.get(f"/staff/contributors/{person_id}?lang=en")
+    link = next(a.get("href") for a in record.findall(".//a")
+                if (a.text or "").startswith("Paper claim form"))
+    response = officer.client.get(link)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    welsh = flat(pdf_text(response.get_data(), tmp_path))  # in the person's language (Welsh)
+    for words in ("Sam Jones", "4 Park Road", "LS2 9JT", "07700 900982", FORM["title"], "1 Example Street"):
+        assert words in welsh, words
+    english_pdf = officer.client.get(link + "?lang=en").get_data()
+    english = flat(pdf_text(english_pdf, tmp_path))
+    assert "Your details" in english and "Your time" in english and "Travel and other costs" in english
+    assert "Sign here" in english and english.index("Your details") < english.index("Sign here")
+    info = pdf_info(english_pdf, tmp_path)
+    assert info["Tagged"] == "yes" and int(info["Pages"]) in (1, 2)
+    assert drawn_pages(english_pdf, tmp_path) == int(info["Pages"])
+    arabic = flat(pdf_text(officer.client.get(link + "?lang=ar").get_data(), tmp_path))
+    assert "Sam Jones" in arabic and FORM["title"] in arabic
+    # nobody but the team prints someone's details
+    from tests.conftest import ClientRequest
+
+    assert ClientRequest(app.test_client()).client.get(link).status_code in (302, 303, 401, 403, 404)

@@ -73,8 +73,8 @@ BUDGETS: dict[str, int] = {
     "edit a role, with writing help": 6,
     "contributors": 4,
     "add a contributor": 2,
-    "a contributor's record": 8,
-    "a contributor's record, bank details to approve (administrator)": 8,
+    "a contributor's record": 9,  # + their meetings, each with a paper claim form (record_panels)
+    "a contributor's record, bank details to approve (administrator)": 9,
     "record someone who helps": 3,
     "email outbox": 4,
     "forbidden": 2,

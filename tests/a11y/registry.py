@@ -234,6 +234,7 @@ NOT_PAGES: dict[str, str] = {
     "meetings_staff.cancel": "POST only; cancels the meeting and redirects to it",
     "meetings.calendar": "a calendar file (text/calendar) to download, not a page",
     "meetings.pack": "a meeting pack PDF to print or save (tests/test_documents.py reads its text), not a page",
+    "meetings_staff.claim_form": "a paper claim form PDF to print (tests/test_documents.py reads its text), not a page",
     "find_roles.document": "a role's PDF to print or save (tests/test_documents.py reads its text), not a page",
     "meetings_staff.publish": "POST only; redirects to the meeting",
     "meetings_staff.feedback_csv": "a CSV file to download, not a page",
