@@ -16,7 +16,7 @@ KEYWORDS_messages := -k _l -k lazy_gettext -k lazy_pgettext:1c,2
 KEYWORDS_easyread := --no-default-keywords -k er -k er_l -k ern:1,2
 export FLASK_APP := app:create_app
 
-.PHONY: help run test venv translations translations-check translations-update translations-review npm browser bench fuzz soak clean
+.PHONY: help run test venv documents translations translations-check translations-update translations-review npm browser bench fuzz soak clean
 
 help:
 	@echo "make run    - set up and start Take Part on http://127.0.0.1:5000 (SQLite, demo data; PORT=8080 for another port)"
@@ -78,13 +78,21 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "Chromium is missing: run 'sudo apt-get update && sudo apt-get install -y chromium chromium-driver'" >&2; exit 1; fi
 
+# Printable documents (app/documents.py): Noto fonts for every shipped script (Latin, Arabic, Urdu's
+# Nastaliq, Bengali) from fonts-noto-core, and poppler-utils (pdftotext, pdftoppm) that tests read them with.
+documents:
+	@if fc-list 2>/dev/null | grep -q "NotoNastaliqUrdu" && fc-list | grep -q "NotoSansBengali" && command -v pdftotext >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core poppler-utils >/dev/null; \
+	else echo "Fonts for printable documents are missing: run 'sudo apt-get update && sudo apt-get install -y fonts-noto-core poppler-utils'" >&2; exit 1; fi
+
 # make run serves on PORT; emailed links, share links and QR codes follow it unless BASE_URL is set.
 PORT ?= 5000
 BASE_URL ?= http://127.0.0.1:$(PORT)
 
 # The mail worker runs beside the web server (retries, and mail queued by commands such as
 # demo-data) and stops with it.
-run: $(STAMP) translations
+run: $(STAMP) documents translations
 	$(BIN)/flask migrate
 	BASE_URL=$(BASE_URL) $(BIN)/flask demo-data
 	@echo "Take Part is running on $(BASE_URL) (Ctrl+C to stop)"
@@ -93,7 +101,7 @@ run: $(STAMP) translations
 	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: $(STAMP) browser npm translations translations-check
+test: $(STAMP) browser documents npm translations translations-check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Every form posted with many more hypothesis-made inputs than make test uses (FUZZ_EXAMPLES a form).

@@ -94,6 +94,9 @@ def current_language() -> str:
 
 def easy_read_on() -> bool:
     """Whether easy read is on: ``?easy-read=``, then the cookie, then the signed-in person's choice."""
+    forced = g.get("easy_read_forced")  # a document drawn in the person's choice (app/documents.py)
+    if forced is not None:
+        return bool(forced)
     arg = request.args.get("easy-read")
     if arg in ("on", "off"):
         return arg == "on"

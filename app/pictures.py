@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, g, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -170,8 +170,18 @@ def picture(idea: str, size: int = 64, *, meaningful: bool = False) -> Markup:
         raise ValueError(f"The picture for {idea!r} has no words to stand alone: give it an alt in app/pictures.py")
     alt = str(found.alt) if meaningful else ""
     css = "picture mirror" if found.mirror else "picture"
+    if g.get("drawing_document") and not meaningful:
+        # In a PDF (app/documents.py) a decorative picture is a background, not an untitled figure
+        # a screen reader would stop at: its stylesheet gives each idea's file (document_css).
+        return Markup('<span class="{} picture-{}"></span>').format(css, idea)
     return Markup('<img class="{}" src="{}" alt="{}" width="{}" height="{}">').format(
         css, url_for("static", filename=filename(idea)), alt, size, size)
+
+
+def document_css() -> str:
+    """Each idea's picture as a background, for decorative pictures in printed documents."""
+    return "\n".join(f'.picture-{idea} {{ background-image: url("{url_for("static", filename=filename(idea))}"); }}'
+                     for idea in PICTURES)
 
 
 def init_app(app: Flask) -> None:

@@ -60,6 +60,8 @@ class Plugs:
     mail_jobs: list[Callable[[], object]] = field(default_factory=list)
     #: Staff home panels: each returns HTML, or "" when nothing needs attention.
     home_panels: list[Callable[[], str]] = field(default_factory=list)
+    #: Staff's record of one contributor: each returns HTML about that person, or "" (never commit).
+    record_panels: list[Callable[[Any], str]] = field(default_factory=list)
     #: Called with the contributor in the sign-in transaction (never commit).
     after_sign_in: list[Callable[[Any], object]] = field(default_factory=list)
 

@@ -83,6 +83,7 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "site.healthz": PUBLIC,
     "find_roles.index": PUBLIC,
     "find_roles.show": PUBLIC,
+    "find_roles.document": PUBLIC,
     "interest.start": PUBLIC,
     "interest.page": PUBLIC,  # the draft is the browser's own (or the signed-in person's)
     "interest.done": PUBLIC,
@@ -200,6 +201,7 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     # Meetings: the meeting's page and its feedback are for anyone with the link; claiming for one
     # is for someone who came (A); everything about arranging and reading feedback is casework.
     "meetings.show": PUBLIC,
+    "meetings.pack": PUBLIC,  # the meeting's page on paper: what anyone with its short link reads
     "meetings.feedback": PUBLIC,
     "meetings.thanks": PUBLIC,
     "meetings.yours": CONTRIBUTOR,
@@ -213,6 +215,7 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "meetings_staff.cancel": CASEWORK,
     "meetings_staff.feedback": CASEWORK,
     "meetings_staff.feedback_csv": CASEWORK,
+    "meetings_staff.claim_form": CASEWORK,  # a paper claim form with A's details: the team only
     "meetings_staff.redact": CASEWORK,
     "meetings_staff.role_feedback": CASEWORK,
     "meetings_staff.add_you_said": CASEWORK,
@@ -409,6 +412,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 # Where each route points: A's records (and harmless targets for staff actions that change things).
 URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "find_roles.show": lambda r: {"role_id": r["role"]},
+    "find_roles.document": lambda r: {"role_id": r["role"]},
     "interest.start": lambda r: {"role_id": r["role"]},
     "interest.page": lambda r: {"role_id": r["role"], "page": "who"},
     "account.setup": lambda r: {"step": "name"},
@@ -465,6 +469,7 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "finance.download": lambda r: {"batch_id": r["batch"]},
     "claims_staff.sent": lambda r: {"claim_id": r["claim"]},
     "meetings.show": lambda r: {"code": r["meeting_code"]},
+    "meetings.pack": lambda r: {"code": r["meeting_code"]},
     "meetings.feedback": lambda r: {"code": r["meeting_code"]},
     "meetings.thanks": lambda r: {"code": r["meeting_code"]},
     "meetings.claim": lambda r: {"meeting_id": r["meeting"]},
@@ -477,6 +482,7 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "meetings_staff.cancel": lambda r: {"meeting_id": r["meeting"]},
     "meetings_staff.feedback": lambda r: {"meeting_id": r["meeting"]},
     "meetings_staff.feedback_csv": lambda r: {"meeting_id": r["meeting"]},
+    "meetings_staff.claim_form": lambda r: {"meeting_id": r["meeting"], "contributor_id": r["a"]},
     "meetings_staff.redact": lambda r: {"comment_id": r["comment"]},
     "meetings_staff.role_feedback": lambda r: {"role_id": r["role"]},
     "meetings_staff.add_you_said": lambda r: {"meeting_id": r["meeting"]},

@@ -10,7 +10,7 @@ from app.plugs import plugs
 def init_app(app: Flask) -> None:
     from app.meetings import diary, service
     from app.meetings.routes import bp as meetings
-    from app.meetings.staff import bp as meetings_staff, overdue_panel
+    from app.meetings.staff import bp as meetings_staff, claim_forms_panel, overdue_panel
 
     app.register_blueprint(meetings)
     app.register_blueprint(meetings_staff)
@@ -18,3 +18,4 @@ def init_app(app: Flask) -> None:
     service.register(p)
     diary.register(p)
     p.home_panels.append(overdue_panel)
+    p.record_panels.append(claim_forms_panel)

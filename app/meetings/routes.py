@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -14,7 +14,7 @@ from app.account import drafts
 from app.account import service as accounts
 from app.account.models import Contributor
 from app.db import utcnow
-from app.i18n import current_language, er, pick
+from app.i18n import current_language, easy_read_on, er, pick
 from app.meetings import diary, service
 from app.plugs import plugs
 from app.meetings.forms import FeedbackForm
@@ -75,6 +75,23 @@ def calendar(code: str):  # type: ignore[no-untyped-def]
         abort(404)
     return Response(diary.calendar(meeting, current_language(), me), mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="meeting-{meeting.code}.ics"'})
+
+
+@bp.get("/m/<code>/pack.pdf")
+def pack(code: str):  # type: ignore[no-untyped-def]
+    """The meeting pack to print, for anyone with the link (as the meeting's page): the agenda, the
+    questions in advance, how to get there and who to ask for help, in the reader's language and
+    easy read choice."""
+    from app import documents
+
+    meeting = _meeting(code)
+    contact = db.session().get(Role, meeting.role_id)
+    settings = current_app.config["SETTINGS"]
+    shown = dict(meeting=meeting, role=_role_words(meeting), contact=contact, changes=service.changes(meeting),
+                 short_link=settings.base_url + url_for("meetings.show", code=meeting.code))
+    pdf = documents.render("documents/meeting_pack.html", shown, current_language(), easy_read_on())
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="meeting-{meeting.code}-pack.pdf"'})
 
 
 # --- feedback -------------------------------------------------------------------------------------

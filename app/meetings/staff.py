@@ -343,3 +343,34 @@ def support_now_edit(locale: str):  # type: ignore[no-untyped-def]
         return redirect(url_for("meetings_staff.support_now"))
     return render_template("meetings/staff/support_now_edit.html", form=form, locale=locale,
                            language=names[locale])
+
+
+# --- on paper ----------------------------------------------------------------------------------------
+
+def claim_forms_panel(person: Contributor) -> str:
+    """On staff's record of a person: a paper claim form for each of their recent meetings."""
+    meetings = service.meetings_for(person)[:6]
+    return Markup(render_template("meetings/staff/_claim_forms.html", person=person, meetings=meetings)) if meetings else ""
+
+
+@bp.get("/meetings/<int:meeting_id>/claim-form/<int:contributor_id>.pdf")
+@role_required(*TEAM)
+def claim_form(meeting_id: int, contributor_id: int):  # type: ignore[no-untyped-def]
+    """A paper claim form filled in with what we know (the person's details and the meeting), in the
+    person's language and easy read choice (``?lang=`` prints it in another), to post or hand over."""
+    from app import documents
+    from app.i18n import _valid
+
+    item = _meeting(meeting_id)
+    person = db.get_or_404(Contributor, contributor_id)
+    if person.erased_at is not None or not service.attended(item, person):
+        abort(404)
+    settings = current_app.config["SETTINGS"]
+    locale = _valid(request.args.get("lang")) or person.language or "en"
+    from app.phones import display
+
+    shown = dict(meeting=item, role=_role(item.role_id), person=person, phone=display(person.phone) if person.phone else "",
+                 address_lines=[line.strip() for line in settings.organisation_address.split(",") if line.strip()])
+    pdf = documents.render("documents/claim_form.html", shown, locale, bool(person.easy_read))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="claim-form-{item.code}-{person.id}.pdf"'})

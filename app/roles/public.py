@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import or_, select
 
@@ -123,3 +123,29 @@ def show(role_id: int):  # type: ignore[no-untyped-def]
     return render_template("roles/public_show.html", title=title, role_words=role_words, role_contact=role_contact,
                            you_said=meetings.published_for_role(role), in_language=meetings.in_language,
                            language=current_language())
+
+
+@bp.get("/<int:role_id>/role.pdf")
+def document(role_id: int):  # type: ignore[no-untyped-def]
+    """The role as a PDF to print or keep, in the reader's language and easy read choice, with how to
+    say you are interested by phone or by post. Kept with the role's page (app/roles/published.py)."""
+    from app import documents
+
+    role = db.session().get(Role, role_id)
+    if role is None or role.status not in ("published", "closed"):
+        abort(404)
+    closed = role.status == "closed" or bool(role.closing_date and role.closing_date < date.today())
+
+    def draw() -> bytes:
+        words, translated = service.in_language(role, current_language())
+        settings = current_app.config["SETTINGS"]
+        shown = dict(role=role, words=words, untranslated=current_language() != "en" and not translated,
+                     closed=closed, easy=easy_read_on(),
+                     share_url=settings.base_url + url_for("find_roles.show", role_id=role.id),
+                     address_lines=[line.strip() for line in settings.organisation_address.split(",") if line.strip()])
+        return documents.render("documents/role.html", shown, current_language(), easy_read_on())
+
+    pdf = published.kept(("role.pdf", role.id), draw)
+    name = f"role-{role.id}{'-easy-read' if easy_read_on() else ''}-{current_language()}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})

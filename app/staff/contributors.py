@@ -18,6 +18,7 @@ from app.audit import AuditEvent
 from app.htmx import partial
 from app.i18n import available, normalise_digits
 from app.phones import to_e164
+from app.plugs import plugs
 from app.security import current_staff, role_required
 from app.staff.forms import StaffContributorForm, StaffSupporterForm
 from app.staff.models import StaffTask, StaffUser
@@ -91,6 +92,7 @@ def contributor(contributor_id: int):  # type: ignore[no-untyped-def]
         access_names={c.value: c.label for c in ACCESS_CHOICES},
         payment_names={c.value: c.label for c in PAYMENT_CHOICES},
         language_names={lang.code: lang.name for lang in available()},
+        panels=[panel for panel in (make(person) for make in plugs().record_panels) if panel],
     )
 
 

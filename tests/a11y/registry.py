@@ -252,6 +252,9 @@ NOT_PAGES: dict[str, str] = {
                            "browser suite's server has not got: tests/account/test_codes_by_text.py checks it",
     "account.confirm_mobile_code": "reached only after a code is texted (a text provider): "
                                    "tests/account/test_codes_by_text.py checks it",
+    "meetings.pack": "a meeting pack PDF to print or save (tests/test_documents.py reads its text), not a page",
+    "meetings_staff.claim_form": "a paper claim form PDF to print (tests/test_documents.py reads its text), not a page",
+    "find_roles.document": "a role's PDF to print or save (tests/test_documents.py reads its text), not a page",
     "meetings_staff.publish": "POST only; redirects to the meeting",
     "meetings_staff.feedback_csv": "a CSV file to download, not a page",
     "meetings_staff.redact": "POST only; redirects (its error state is checked in test_meeting_states.py)",
