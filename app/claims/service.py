@@ -389,7 +389,7 @@ def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor |
     held = priced.fee_pence if choice == "benefits_talk" else 0  # kept, not paid until the person says
     now = utcnow()
     claim = Claim(
-        reference=drafts.unique_reference(), idempotency_key=idempotency_key, contributor_id=payee.id,
+        reference=unique_reference(), idempotency_key=idempotency_key, contributor_id=payee.id,
         submitted_by_id=submitted_by.id if submitted_by is not None else None, role_id=values.get("role_id"),
         activity=values["activity"], activity_date=day, tax_year=pricing.tax_year(day), status="submitted",
         payment_choice=choice, advance_requested=bool(values.get("advance")), rate_card_version=priced.card_version,
@@ -505,6 +505,18 @@ def own_claim(staff: StaffUser, claim: ForSomeone) -> bool:
     return same_mailbox(staff.email) in {same_mailbox(e) for e in emails if e}
 
 
+def unique_reference() -> str:
+    """A reference no form, claim or advance has yet: one series, so a reference names one thing."""
+    from app.claims.models import Advance
+
+    session = db.session()
+    while True:
+        reference = drafts.new_reference()
+        if not any(session.scalar(select(model.id).where(model.reference == reference)) is not None
+                   for model in (drafts.Draft, Claim, Advance)):
+            return reference
+
+
 def conflict(staff: StaffUser, claim: ForSomeone) -> str | None:
     """Why ``staff`` may not decide this claim (or advance), or ``None``.
 
@@ -514,12 +526,23 @@ def conflict(staff: StaffUser, claim: ForSomeone) -> str | None:
     """
     if own_claim(staff, claim):
         return "their own claim"
+    if isinstance(claim, Claim) and claim.id is not None and _gave_cash_for(staff, claim):
+        return "they gave the cash taken off this claim"
     since = utcnow() - timedelta(days=current_app.config["SETTINGS"].four_eyes_days)
     recent = db.session().scalar(select(AuditEvent.id).where(
         AuditEvent.actor_type == "staff", AuditEvent.actor_id.in_(_accounts_of(staff)),
         AuditEvent.record_type == "contributor",
         AuditEvent.record_id == str(claim.contributor_id), AuditEvent.at >= since).limit(1))
     return "they acted for the person or changed their details recently" if recent is not None else None
+
+
+def _gave_cash_for(staff: StaffUser, claim: Claim) -> bool:
+    """Did ``staff`` hand over cash on the day that this claim takes off (four eyes on cash)?"""
+    from app.claims.models import Advance
+
+    return db.session().scalar(select(Advance.id).where(
+        Advance.claim_id == claim.id, Advance.cash.is_(True), Advance.given_by_id.in_(_accounts_of(staff)))
+        .limit(1)) is not None
 
 
 def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",
