@@ -526,23 +526,22 @@ def conflict(staff: StaffUser, claim: ForSomeone) -> str | None:
     """
     if own_claim(staff, claim):
         return "their own claim"
-    if isinstance(claim, Claim) and claim.id is not None and _gave_cash_for(staff, claim):
-        return "they gave the cash taken off this claim"
-    since = utcnow() - timedelta(days=current_app.config["SETTINGS"].four_eyes_days)
-    recent = db.session().scalar(select(AuditEvent.id).where(
-        AuditEvent.actor_type == "staff", AuditEvent.actor_id.in_(_accounts_of(staff)),
-        AuditEvent.record_type == "contributor",
-        AuditEvent.record_id == str(claim.contributor_id), AuditEvent.at >= since).limit(1))
-    return "they acted for the person or changed their details recently" if recent is not None else None
-
-
-def _gave_cash_for(staff: StaffUser, claim: Claim) -> bool:
-    """Did ``staff`` hand over cash on the day that this claim takes off (four eyes on cash)?"""
     from app.claims.models import Advance
 
-    return db.session().scalar(select(Advance.id).where(
-        Advance.claim_id == claim.id, Advance.cash.is_(True), Advance.given_by_id.in_(_accounts_of(staff)))
-        .limit(1)) is not None
+    since = utcnow() - timedelta(days=current_app.config["SETTINGS"].four_eyes_days)
+    accounts = _accounts_of(staff)
+    recent = select(AuditEvent.id).where(
+        AuditEvent.actor_type == "staff", AuditEvent.actor_id.in_(accounts),
+        AuditEvent.record_type == "contributor",
+        AuditEvent.record_id == str(claim.contributor_id), AuditEvent.at >= since)
+    # Cash handed over on the day by this person, taken off this claim: four eyes on cash too.
+    gave_cash = select(Advance.id).where(
+        Advance.claim_id == (claim.id if isinstance(claim, Claim) and claim.id is not None else -1),
+        Advance.cash.is_(True), Advance.given_by_id.in_(accounts))
+    acted, gave = db.session().execute(select(recent.exists(), gave_cash.exists())).one()  # one statement
+    if gave:
+        return "they gave the cash taken off this claim"
+    return "they acted for the person or changed their details recently" if acted else None
 
 
 def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",

@@ -313,8 +313,8 @@ def seed_meetings(role, person, helper) -> None:  # type: ignore[no-untyped-def]
 
 
 def seed_cash_and_sort_out(role, person) -> None:  # type: ignore[no-untyped-def]
-    """Cash given on the day, waiting for Casey to confirm ("TP-A11Y-CA", advance 3), and an
-    advance approved for a meeting that was then cancelled, to sort out (advance 4)."""
+    """Cash given on the day, waiting for Casey to confirm ("TP-A11Y-CA", advance 3), and
+    cash handed over for a meeting that was then called off, to sort out (advance 4)."""
     from datetime import date, timedelta
 
     from app.claims import advances
@@ -330,11 +330,9 @@ def seed_cash_and_sort_out(role, person) -> None:  # type: ignore[no-untyped-def
     called_off = meetings.create(role, {"title": "Walk and talk", "starts_at": utcnow() + timedelta(days=3),
                                         "minutes": 60, "format": "in_person", "venue": "The park"}, by)
     called_off.code, called_off.cancelled = "a11ycalled", True
-    ahead = advances.ask(person, None, {"activity": "Walk and talk", "activity_date": date.today() + timedelta(days=3),
-                                        "meeting_id": called_off.id, "kind": "taxi", "pence": 1200,
-                                        "reason": "A taxi there."}, ("contributor", person.id, "a11y"))
-    db.session().commit()
-    advances.decide(ahead, "approved", officer)
+    ahead = advances.give_cash(person, {"pence": 1200, "kind": "taxi", "activity_date": date.today(),
+                                        "note": "Taxi to the walk"}, officer)
+    ahead.meeting_id, ahead.activity = called_off.id, "Walk and talk"  # handed over before it was called off
     db.session().commit()
     assert (cash.id, ahead.id) == (3, 4)
 
