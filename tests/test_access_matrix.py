@@ -136,6 +136,7 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "claims.receipt": owner("a", "helper", "replier", why="a receipt is part of the claim: see-claims supporters"),
     "advances.advance": {"GET": owner("a", "helper", "replier", why="A's advance: A, and see-claims supporters"),
                          "POST": owner("a", "replier", why="answering the team's question needs 'answer questions'")},
+    "advances.cash_answer": owner("a", "replier", why="saying whether cash came is answering: 'answer questions'"),
     "interest.resume": owner("a", why="A's interest form in progress: A filled it in"),
     "interest.withdraw": owner("a", why="withdrawing A's interest: A (or a supporter acting for A, not tried)"),
     # Staff, by role.
@@ -198,6 +199,10 @@ DECISIONS: dict[str, Decision | dict[str, Decision]] = {
     "advances_staff.query": CASEWORK,
     "advances_staff.reject": CASEWORK,
     "advances_staff.paid": MONEY,
+    "advances_staff.cash": CASEWORK,  # whoever hands over cash on the day records it
+    "advances_staff.to_sort_out": ALL_STAFF,
+    "advances_staff.sort_out": CASEWORK,  # recover, carry forward or convert: the team decides
+    "claims_staff.recover_reason": CASEWORK,
     # Meetings: the meeting's page and its feedback are for anyone with the link; claiming for one
     # is for someone who came (A); everything about arranging and reading feedback is casework.
     "meetings.show": PUBLIC,
@@ -439,6 +444,10 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "advances_staff.query": lambda r: {"advance_id": r["advance"]},
     "advances_staff.reject": lambda r: {"advance_id": r["advance"]},
     "advances_staff.paid": lambda r: {"advance_id": r["advance"]},
+    "advances_staff.sort_out": lambda r: {"advance_id": r["advance"]},
+    "advances_staff.cash": lambda r: {"person_id": r["a"]},
+    "advances.cash_answer": lambda r: {"reference": r["advance_ref"]},
+    "claims_staff.recover_reason": lambda r: {"claim_id": r["claim"]},
     "staff.set_active": lambda r: {"user_id": r["spare_staff"]},
     "staff.task": lambda r: {"task_id": r["done_task"]},
     "staff.task_done": lambda r: {"task_id": r["done_task"]},

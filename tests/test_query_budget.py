@@ -62,7 +62,7 @@ BUDGETS: dict[str, int] = {
     "setting up your details": 3,
     "setting up your details: payment": 3,
     "staff sign in": 0,
-    "staff home": 3,
+    "staff home": 4,  # and the advances to sort out (money for meetings that did not happen)
     "change password": 2,
     "staff accounts": 3,
     "add staff account": 2,

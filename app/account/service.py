@@ -524,7 +524,7 @@ def waiting_links(person: Contributor) -> list[Any]:
 
 
 #: What a supporter (or staff member) did in someone's name, for the email telling the person.
-ACTED = ("claim_sent", "claim_reply", "interest_sent", "interest_withdrawn", "feedback_given", "details_changed",
+ACTED = ("claim_sent", "advance_asked", "claim_reply", "interest_sent", "interest_withdrawn", "feedback_given", "details_changed",
          "bank_change_requested", "supporter_recorded")
 
 

@@ -10,7 +10,7 @@ from app.plugs import plugs
 
 def init_app(app: Flask) -> None:
     from app.claims import privacy, service
-    from app.claims.advance_routes import bp as advances, staff_bp as advances_staff
+    from app.claims.advance_routes import bp as advances, sort_out_panel, staff_bp as advances_staff
     from app.claims.processing import bp as claims_staff
     from app.claims.routes import bp as claims
     from app.claims.staff import bp as finance
@@ -23,5 +23,6 @@ def init_app(app: Flask) -> None:
     p = plugs(app)
     privacy.register(p)
     p.mail_jobs.append(service.notify_sent)
+    p.home_panels.append(sort_out_panel)  # money for meetings that did not happen
     p.form("claim", lambda: _("A payment and expenses claim"),
            lambda draft: url_for("claims.page", public_id=draft.public_id, page=draft.page or "activity"))

@@ -10,17 +10,18 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app import access, db
 from app.account.models import Contributor
 from app.claims import advances
 from app.claims.forms import (
-    EXPENSE_CHOICES, SOMETHING_ELSE, AdvanceApproveForm, AdvanceFilterForm, AdvanceForm, AdvanceReplyForm, PaidForm,
-    QueryForm, RejectForm,
+    EXPENSE_CHOICES, SOMETHING_ELSE, AdvanceApproveForm, AdvanceFilterForm, AdvanceForm, AdvanceReplyForm,
+    CashAnswerForm, CashForm, PaidForm, QueryForm, RejectForm, SortOutForm,
 )
 from app.claims.models import Advance
 from app.db import utcnow
-from app.i18n import er, pick
+from app.i18n import easy_read_on, er, pick
 from app.security import contributor_required, current_contributor, current_staff, role_required
 
 bp = Blueprint("advances", __name__)
@@ -32,7 +33,22 @@ def status_words() -> dict[str, str]:  # built per request, in its language
             "query": pick(_("We have a question for you"), er("We have a question for you")),
             "approved": pick(_("Approved: we will send the money"), er("We said yes. We will send the money.")),
             "rejected": pick(_("Not approved"), er("We said no")),
-            "sent": pick(_("Sent for payment"), er("Sent to be paid")), "paid": pick(_("Paid"), er("Paid"))}
+            "sent": pick(_("Sent for payment"), er("Sent to be paid")), "paid": pick(_("Paid"), er("Paid")),
+            "cash_given": pick(_("Cash given on the day: please tell us you got it"),
+                               er("We gave you cash. Please tell us you got it.")),
+            "cash_confirmed": pick(_("Cash given on the day: you told us you got it"),
+                                   er("We gave you cash. You told us you got it.")),
+            "cash_disputed": pick(_("Cash: you told us you did not get it"),
+                                  er("You told us you did not get this cash.")),
+            "to_recover": pick(_("To be paid back"), er("Please pay this back")),
+            "converted": pick(_("Made into a claim"), er("Now part of a claim"))}
+
+
+def staff_status_words() -> dict[str, str]:
+    """The states as staff read them: cash names whether the person has confirmed it."""
+    return status_words() | {"cash_given": _("Cash given: waiting for them to confirm"),
+                             "cash_confirmed": _("Cash given: they confirmed they got it"),
+                             "cash_disputed": _("Cash: they said they did not get it")}
 
 
 @bp.context_processor
@@ -42,7 +58,7 @@ def _names() -> dict[str, Any]:
 
 @staff_bp.context_processor
 def _staff_names() -> dict[str, Any]:
-    return {"advance_status_names": status_words(),  # staff read standard words
+    return {"advance_status_names": staff_status_words(),  # staff read standard words
             "expense_names": {c.value: c.label.standard for c in EXPENSE_CHOICES}}
 
 
@@ -91,6 +107,10 @@ def new():  # type: ignore[no-untyped-def]
                   "role_id": meeting.role_id if meeting is not None else
                   (int(chosen[1:]) if chosen.startswith("r") else None)}
         advance = advances.ask(payee, me if me.id != payee.id else None, values, access.actor_for(me, payee))
+        if payee.id != me.id:  # the person hears what was asked in their name, and by whom
+            from app.account import service as accounts
+
+            accounts.tell_person(payee, "advance_asked", me.display_name)
         db.session().commit()
         flash(pick(_("Thank you. We have your request %(reference)s and will look at it soon.",
                      reference=advance.reference),
@@ -125,7 +145,33 @@ def advance(reference: str):  # type: ignore[no-untyped-def]
                        er("Thank you. We got your answer. We will look at it again.")))
             return redirect(url_for("advances.advance", reference=reference))
     return render_template("claims/advance.html", advance=item, form=form, may_reply=may_reply,
+                           cash_form=CashAnswerForm(formdata=None),
+                           outcome=advances.outcome_words(item.outcome, item, easy_read_on())
+                           if item.outcome in ("carry_forward", "convert") or item.status == "to_recover" else "",
                            payee=db.session().get(Contributor, item.contributor_id)), 400 if form.errors else 200
+
+
+@bp.post("/account/advances/<reference>/cash")
+@contributor_required
+def cash_answer(reference: str):  # type: ignore[no-untyped-def]
+    """The person (or a supporter with the claims permission) says they got the cash, or not."""
+    item = _advance_for_person(reference)
+    me = current_contributor()
+    if not access.may(me, item.contributor_id, "reply"):
+        abort(403)
+    form = CashAnswerForm()
+    if not form.validate_on_submit():
+        abort(400)  # (two buttons: nothing to type, so nothing to correct)
+    payee = db.session().get(Contributor, item.contributor_id)
+    try:
+        advances.answer_cash(item, form.answer.data == "yes", me, access.actor_for(me, payee))
+    except advances.NotAllowed:
+        db.session().rollback()
+        flash(pick(_("We already have your answer about this cash."), er("We already have your answer.")))
+        return redirect(url_for("advances.advance", reference=reference))
+    db.session().commit()
+    flash(pick(_("Thank you. We have written down your answer."), er("Thank you. We wrote down your answer.")))
+    return redirect(url_for("advances.advance", reference=reference))
 
 
 # --- the team's side ----------------------------------------------------------------------------------
@@ -161,7 +207,16 @@ def _detail(item: Advance, code: int = 200, **forms: Any):  # type: ignore[no-un
         next=advances.ADVANCE.next(item.status, staff.role),
         approve_form=forms.get("approve_form") or AdvanceApproveForm(formdata=None, data={"amount": item.pence}),
         query_form=forms.get("query_form") or QueryForm(), reject_form=forms.get("reject_form") or RejectForm(),
-        paid_form=forms.get("paid_form") or PaidForm()), code
+        paid_form=forms.get("paid_form") or PaidForm(),
+        giver=session.get(type(staff), item.given_by_id) if item.given_by_id else None,
+        answerer=session.get(Contributor, item.answered_by_id) if item.answered_by_id else None,
+        outcome_names=outcome_names(), sort_out=staff.role in ("admin", "officer") and any(
+            row[0].id == item.id for row in advances.to_sort_out(advance_id=item.id))), code
+
+
+def outcome_names() -> dict[str, str]:
+    return {"recover": _("Asked for it back"), "carry_forward": _("Carried forward to their next meeting"),
+            "convert": _("Made into a claim for costs they already had")}
 
 
 def _item(advance_id: int) -> Advance:
@@ -186,7 +241,7 @@ def _act(item: Advance, to: str, **kwargs: Any):  # type: ignore[no-untyped-def]
         flash(_("Advance %(reference)s pays more than was asked, so a second member of staff must approve it too.",
                 reference=item.reference))
     else:
-        flash(_("Advance %(reference)s: %(status)s.", reference=item.reference, status=status_words()[item.status]))
+        flash(_("Advance %(reference)s: %(status)s.", reference=item.reference, status=staff_status_words()[item.status]))
     return redirect(url_for("advances_staff.show", advance_id=item.id))
 
 
@@ -232,3 +287,78 @@ def paid(advance_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _detail(item, 400, paid_form=form)
     return _act(item, "paid", paid_on=form.paid_on.data)
+
+
+# --- cash on the day ---------------------------------------------------------------------------------
+
+@staff_bp.route("/cash/<int:person_id>", methods=["GET", "POST"])
+@role_required("admin", "officer")
+def cash(person_id: int):  # type: ignore[no-untyped-def]
+    """Record cash handed to a person on the day: it waits for them to confirm they got it."""
+    person = db.get_or_404(Contributor, person_id)
+    form = CashForm()
+    if form.validate_on_submit():
+        try:
+            item = advances.give_cash(person, {"pence": form.amount.data, "kind": form.kind.data,
+                                               "activity_date": form.given_on.data, "note": form.note.data},
+                                      current_staff())
+        except advances.NotAllowed:
+            db.session().rollback()
+            flash(_("You cannot record cash given to yourself: ask someone else to."), "error")
+            return redirect(url_for("advances_staff.cash", person_id=person.id))
+        db.session().commit()
+        flash(_("Cash %(reference)s recorded: waiting for %(name)s to confirm they got it.",
+                reference=item.reference, name=person.name or person.email))
+        return redirect(url_for("advances_staff.show", advance_id=item.id))
+    return render_template("claims/staff/cash.html", form=form, person=person)  # (what to fix: 200, as staff forms)
+
+
+# --- advances for meetings that did not happen ---------------------------------------------------------
+
+@staff_bp.get("/to-sort-out")
+@role_required("admin", "officer", "finance")
+def to_sort_out():  # type: ignore[no-untyped-def]
+    """Money for meetings that were cancelled, or that the person did not come to."""
+    return render_template("claims/staff/to_sort_out.html", rows=advances.to_sort_out())
+
+
+def _sort_out_page(item: Advance, form: SortOutForm, code: int = 200):  # type: ignore[no-untyped-def]
+    from app.i18n import long_date
+
+    form.meeting.choices = [SelectChoice("", _("Choose one"))] + [
+        SelectChoice(str(m.id), f"{m.title}, {long_date(m.starts_at.date())}") for m in advances.next_meetings(item)]
+    return render_template("claims/staff/sort_out.html", advance=item, form=form,
+                           payee=db.session().get(Contributor, item.contributor_id)), code
+
+
+@staff_bp.route("/<int:advance_id>/sort-out", methods=["GET", "POST"])
+@role_required("admin", "officer")
+def sort_out(advance_id: int):  # type: ignore[no-untyped-def]
+    """Recover, carry forward or convert, with a reason the person sees and is emailed."""
+    item = _item(advance_id)
+    form = SortOutForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return _sort_out_page(item, form)
+    try:
+        made = advances.sort_out(item, form.outcome.data, form.reason.data, current_staff(),
+                                 meeting_id=int(form.meeting.data) if (form.meeting.data or "").isdigit() else None)
+    except advances.NotAllowed:
+        db.session().rollback()
+        flash(_("That choice is not possible for this advance, or not for you."), "error")
+        return redirect(url_for("advances_staff.sort_out", advance_id=item.id))
+    db.session().commit()
+    if made is not None:
+        flash(_("Advance %(reference)s is now claim %(claim)s.", reference=item.reference, claim=made.reference))
+        return redirect(url_for("claims_staff.claim", claim_id=made.id))
+    flash(_("Advance %(reference)s sorted out. We have told the person why.", reference=item.reference))
+    return redirect(url_for("advances_staff.show", advance_id=item.id))
+
+
+def sort_out_panel() -> str:
+    """The staff home's note of advances for meetings that did not happen (admins and officers)."""
+    from markupsafe import Markup
+
+    if current_staff().role not in ("admin", "officer"):
+        return ""
+    rows = advances.to_sort_out(limit=100)
+    return Markup(render_template("claims/staff/_sort_out_panel.html", count=len(rows))) if rows else ""

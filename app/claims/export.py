@@ -20,7 +20,7 @@ from sqlalchemy import case, func, select, update
 from app import audit, crypto, db
 from app.account.models import Contributor
 from app.claims import pricing
-from app.claims.advances import ADVANCE, PAID_OUT
+from app.claims.advances import ADVANCE, CASH_GIVEN, paid_out
 from app.claims.models import Advance, Claim, FeeHold, PaymentBatch
 from app.claims.service import CLAIM
 from app.db import utcnow
@@ -31,7 +31,8 @@ COLUMNS = ("reference", "payee_name", "sort_code", "account_number", "roll_numbe
            "cost_code", "tax_year", "approved_by", "approved_at", "bank_details_changed", "payment",
            "advance_taken_off")
 #: What each row pays (the "payment" column): a claim, a fee paid on its own after its claim, or
-#: an advance (expenses paid before a meeting). A claim's "amount" is what is left to pay after
+#: an advance (expenses paid before a meeting); a "cash" row pays nothing: it shows cash handed
+#: over on the day (no bank details), so the books balance. A claim's "amount" is what is left to pay after
 #: its advances ("advance_taken_off"), which cover expenses only, never below the fee.
 CHUNK = 1000
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -141,6 +142,7 @@ def make_batch(staff: StaffUser) -> PaymentBatch | None:
         last_id = rows[-1].id
     _freeze_fees(batch, approvers, cost_code, bank_of, last)
     _freeze_advances(batch, approvers, cost_code, bank_of, last)
+    _freeze_cash(batch, approvers, cost_code)
     audit.record("payment_batch.exported", "payment_batch", batch.id, actor=("staff", staff.id, staff.email),
                  after={"claims": count, "total": total})
     session.commit()
@@ -209,6 +211,34 @@ def _freeze_advances(batch: PaymentBatch, approvers: dict[int, str], cost_code: 
         session.execute(update(Advance), changes)
 
 
+def _freeze_cash(batch: PaymentBatch, approvers: dict[int, str], cost_code: str) -> None:
+    """Cash handed over on the day, not yet in a file: a row each marked "cash", with the amount
+    and no bank details, so the books balance. Not a payment (the money has left already): its
+    state stays as it is, and the batch's totals leave it out."""
+    session = db.session()
+    while True:
+        rows = session.execute(
+            select(Advance.id, Advance.reference, Advance.pence, Advance.tax_year, Advance.given_by_id,
+                   Advance.approved_at, Contributor.name)
+            .join(Contributor, Contributor.id == Advance.contributor_id)
+            .where(Advance.cash.is_(True), Advance.batch_id.is_(None), Advance.status.in_(CASH_GIVEN))
+            .order_by(Advance.id).limit(CHUNK)).all()
+        if not rows:
+            break
+        changes = []
+        for row in rows:
+            frozen = {
+                "reference": row.reference, "payee_name": row.name, "sort_code": "", "account_number": "",
+                "roll_number": "", "amount": pounds(row.pence), "fee": pounds(0), "expenses": pounds(row.pence),
+                "cost_code": cost_code, "tax_year": pricing.tax_year_label(row.tax_year),
+                "approved_by": approvers.get(row.given_by_id, ""),
+                "approved_at": row.approved_at.isoformat(timespec="seconds") if row.approved_at else "",
+                "bank_details_changed": "", "payment": "cash",
+            }
+            changes.append({"id": row.id, "export_row": crypto.encrypt_json(frozen), "batch_id": batch.id})
+        session.execute(update(Advance), changes)
+
+
 def batch_csv(batch_id: int) -> Iterator[str]:
     """The batch's file, a piece at a time: UTF-8 with a byte-order mark, for spreadsheets."""
     buffer = io.StringIO()
@@ -240,7 +270,7 @@ def batch_csv(batch_id: int) -> Iterator[str]:
 
     yield from frozen_rows(Claim, Claim.id)
     yield from frozen_rows(FeeHold, FeeHold.claim_id)  # fees paid on their own, after their claim
-    yield from frozen_rows(Advance, Advance.id)  # expenses paid before a meeting
+    yield from frozen_rows(Advance, Advance.id)  # expenses paid before a meeting, and cash on the day
 
 def totals_by_person(tax_year: int, page: int = 1, per_page: int = 50
                      ) -> tuple[list[tuple[str, int, int, int, int]], int]:
@@ -251,7 +281,7 @@ def totals_by_person(tax_year: int, page: int = 1, per_page: int = 50
                      func.sum(Claim.fee_pence).label("fees"), func.sum(Claim.expenses_pence).label("expenses"))
               .where(Claim.tax_year == tax_year, Claim.status.in_(paid)).group_by(Claim.contributor_id).subquery())
     ahead = (select(Advance.contributor_id.label("person"), func.sum(Advance.pence).label("pence"))
-             .where(Advance.tax_year == tax_year, Advance.status.in_(PAID_OUT))
+             .where(Advance.tax_year == tax_year, paid_out())
              .group_by(Advance.contributor_id).subquery())
     base = (select(Contributor.name, func.coalesce(claims.c.n, 0), func.coalesce(claims.c.fees, 0),
                    func.coalesce(claims.c.expenses, 0), func.coalesce(ahead.c.pence, 0))

@@ -553,3 +553,63 @@ class AdvanceFilterForm(StaffForm):
         SelectChoice("approved", _l("Approved")), SelectChoice("sent", _l("Sent for payment")),
         SelectChoice("paid", _l("Paid")), SelectChoice("rejected", _l("Not approved")),
         SelectChoice("all", _l("Any status"))])
+
+
+class CashForm(StaffForm):
+    """Cash handed over on the day, recorded by the member of staff who gave it."""
+
+    amount = MoneyField(_l("Amount given"), description=_l("For example, 20.00"),
+                        validators=[InputRequired(_l("Enter the amount given, like 20.00"))])
+    kind = SelectField(_l("What for"), choices=[SelectChoice("", _l("Choose one"))] + EXPENSE_CHOICES,
+                       validators=[InputRequired(_l("Choose what the cash was for"))])
+    given_on = DatePartsField(_l("Date given"), description=_l("For example, 27 3 2027."),
+                              validators=[InputRequired(_l("Enter the date the cash was given"))])
+    note = StringField(_l("Note (the person sees it)"), filters=[strip],
+                       validators=[InputRequired(_l("Enter a note, for example the meeting and the journey")),
+                                   Length(max=200, message=_l("This must be 200 characters or fewer"))])
+
+    def validate_amount(self, field: Any) -> None:
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(_l("Enter the amount given, like 20.00"))
+
+    def validate_given_on(self, field: Any) -> None:
+        from datetime import date
+
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The date must be today or in the past"))
+
+
+class CashAnswerForm(Form):
+    """The person says whether they got the cash (two buttons: "yes" or "no")."""
+
+    answer = RadioField(both(_l("Did you get this money?"), er_l("Did you get this money?")),
+                        choices=[SelectChoice("yes", both(_l("Yes"), er_l("Yes"))),
+                                 SelectChoice("no", both(_l("No"), er_l("No")))],
+                        validators=[InputRequired(both(_l("Say if you got this money"),
+                                                       er_l("Tell us if you got this money.")))])
+
+
+class SortOutForm(StaffForm):
+    """What happens to money for a meeting that did not happen: never written off."""
+
+    outcome = RadioField(_l("What happens to the money"), choices=[
+        SelectChoice("recover", _l("Ask for it back")),
+        SelectChoice("carry_forward", _l("Carry it forward to their next meeting")),
+        SelectChoice("convert", _l("Make it a claim for costs they already had"))],
+        validators=[InputRequired(_l("Choose what happens to the money"))])
+    meeting = SelectField(_l("Their next meeting (to carry it forward)"), choices=[], validate_choice=False)
+    reason = TextAreaField(_l("Why, in plain words (sent to them)"), filters=[strip],
+                           validators=[InputRequired(_l("Enter the reason: the person will see it")),
+                                       Length(max=2000, message=_l("This must be 2000 characters or fewer"))])
+
+    def validate_meeting(self, field: Any) -> None:
+        if self.outcome.data == "carry_forward" and not field.data:
+            raise ValidationError(_l("Choose the meeting to carry it forward to"))
+
+
+class RecoverReasonForm(StaffForm):
+    """Why money left over after netting off is to be paid back, in words the person sees."""
+
+    recover_reason = TextAreaField(_l("Why it is to be paid back, in plain words (sent to them)"), filters=[strip],
+                                   validators=[InputRequired(_l("Enter the reason: the person will see it")),
+                                               Length(max=2000, message=_l("This must be 2000 characters or fewer"))])

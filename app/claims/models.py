@@ -253,5 +253,17 @@ class Advance(Base):
     paid_on: Mapped[date | None] = mapped_column(Date)
     # The claim for the same day it is taken off (``advances.net_off``): never paid twice.
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"), index=True)
+    # Cash on the day: handed over by a member of staff (who then may not decide the claim it is
+    # taken off), then confirmed, or denied, by the person or a supporter with the claims permission.
+    cash: Mapped[bool] = mapped_column(Boolean, default=False)
+    given_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("contributors.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A meeting that did not happen, or was missed: what staff chose ("recover", "carry_forward",
+    # "convert"), and why, in words the person sees. Also the reason for "to recover" after netting.
+    outcome: Mapped[str] = mapped_column(String(20), default="")
+    outcome_reason: Mapped[str] = mapped_column(Text, default="")
+    outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -17,7 +17,9 @@ from app import audit, db
 from app.account.models import Contributor
 from app.audit import AuditEvent
 from app.claims import advances, pricing, service
-from app.claims.forms import ApproveForm, PaidForm, QueryForm, QueueFilterForm, RejectForm, ReleaseFeeForm
+from app.claims.forms import (
+    ApproveForm, PaidForm, QueryForm, QueueFilterForm, RecoverReasonForm, RejectForm, ReleaseFeeForm,
+)
 from app.claims.models import Claim, ClaimLine, ClaimMessage, Receipt
 from app.claims.routes import status_words, send_receipt
 from app.db import utcnow
@@ -212,6 +214,7 @@ def _detail(claim: Claim, code: int = 200, **forms: Any):  # type: ignore[no-unt
         choice_words=_choice_words(), hold=service.fee_hold(claim), hold_words=_hold_words(),
         fee_choices=service.fee_choices(claim, current_staff()),
         fee_form=forms.get("fee_form") or ReleaseFeeForm(), netted=advances.netted(claim),
+        recover_form=forms.get("recover_form") or RecoverReasonForm(),
     )
     offered = context["fee_choices"]
     context["fee_form"].outcome.choices = [c for c in context["fee_form"].outcome.choices if c.value in offered]
@@ -372,3 +375,22 @@ def bulk():  # type: ignore[no-untyped-def]
                    "%(done)s of %(num)s claims changed. Any others were not allowed (for example your own claim).",
                    len(claims), done=done))
     return redirect(url_for("claims_staff.queue"))
+
+
+@bp.post("/<int:claim_id>/recover")
+@role_required("admin", "officer")
+def recover_reason(claim_id: int):  # type: ignore[no-untyped-def]
+    """Why the money left over after netting off a claim is to be paid back (the person sees it)."""
+    claim = _claim(claim_id)
+    form = RecoverReasonForm()
+    if not form.validate_on_submit():
+        return _detail(claim, 400, recover_form=form)
+    try:
+        advances.recover_reason(claim, form.recover_reason.data, current_staff())
+    except advances.NotAllowed:
+        db.session().rollback()
+        flash(_("There is nothing to recover on this claim."), "error")
+        return redirect(url_for("claims_staff.claim", claim_id=claim.id))
+    db.session().commit()
+    flash(_("Saved. The person will see why on their claim."))
+    return redirect(url_for("claims_staff.claim", claim_id=claim.id))

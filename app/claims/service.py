@@ -395,7 +395,7 @@ def submit(idempotency_key: str, payee: Contributor, submitted_by: Contributor |
     held = priced.fee_pence if choice == "benefits_talk" else 0  # kept, not paid until the person says
     now = utcnow()
     claim = Claim(
-        reference=drafts.unique_reference(), idempotency_key=idempotency_key, contributor_id=payee.id,
+        reference=unique_reference(), idempotency_key=idempotency_key, contributor_id=payee.id,
         submitted_by_id=submitted_by.id if submitted_by is not None else None, role_id=values.get("role_id"),
         activity=values["activity"], activity_date=day, tax_year=pricing.tax_year(day), status="submitted",
         payment_choice=choice, advance_requested=bool(values.get("advance")), rate_card_version=priced.card_version,
@@ -519,6 +519,18 @@ def own_claim(staff: StaffUser, claim: ForSomeone) -> bool:
     return same_mailbox(staff.email) in {same_mailbox(e) for e in emails if e}
 
 
+def unique_reference() -> str:
+    """A reference no form, claim or advance has yet: one series, so a reference names one thing."""
+    from app.claims.models import Advance
+
+    session = db.session()
+    while True:
+        reference = drafts.new_reference()
+        if not any(session.scalar(select(model.id).where(model.reference == reference)) is not None
+                   for model in (drafts.Draft, Claim, Advance)):
+            return reference
+
+
 def conflict(staff: StaffUser, claim: ForSomeone) -> str | None:
     """Why ``staff`` may not decide this claim (or advance), or ``None``.
 
@@ -528,12 +540,22 @@ def conflict(staff: StaffUser, claim: ForSomeone) -> str | None:
     """
     if own_claim(staff, claim):
         return "their own claim"
+    from app.claims.models import Advance
+
     since = utcnow() - timedelta(days=current_app.config["SETTINGS"].four_eyes_days)
-    recent = db.session().scalar(select(AuditEvent.id).where(
-        AuditEvent.actor_type == "staff", AuditEvent.actor_id.in_(_accounts_of(staff)),
+    accounts = _accounts_of(staff)
+    recent = select(AuditEvent.id).where(
+        AuditEvent.actor_type == "staff", AuditEvent.actor_id.in_(accounts),
         AuditEvent.record_type == "contributor",
-        AuditEvent.record_id == str(claim.contributor_id), AuditEvent.at >= since).limit(1))
-    return "they acted for the person or changed their details recently" if recent is not None else None
+        AuditEvent.record_id == str(claim.contributor_id), AuditEvent.at >= since)
+    # Cash handed over on the day by this person, taken off this claim: four eyes on cash too.
+    gave_cash = select(Advance.id).where(
+        Advance.claim_id == (claim.id if isinstance(claim, Claim) and claim.id is not None else -1),
+        Advance.cash.is_(True), Advance.given_by_id.in_(accounts))
+    acted, gave = db.session().execute(select(recent.exists(), gave_cash.exists())).one()  # one statement
+    if gave:
+        return "they gave the cash taken off this claim"
+    return "they acted for the person or changed their details recently" if acted else None
 
 
 def transition(claim: Claim, to: str, staff: StaffUser, note: str = "",

@@ -138,6 +138,7 @@ def seeded_app(tmp: Path, name: str = "a11y") -> Flask:
         interests.add_note(db.session().scalar(select(Interest)), "Call after 10am", 2, staff)
         seed_claims(person, helper)
         seed_meetings(published, person, helper)
+        seed_cash_and_sort_out(published, person)
         service.update_profile(person, {"best_times": "mornings"}, by=service.supporter_actor(helper))
         seed_four_eyes(person)
         seed_message_tasks(person)
@@ -315,6 +316,31 @@ def seed_meetings(role, person, helper) -> None:  # type: ignore[no-untyped-def]
     old.starts_at = old_start
     db.session().commit()
     seed_equality(role)
+
+
+def seed_cash_and_sort_out(role, person) -> None:  # type: ignore[no-untyped-def]
+    """Cash given on the day, waiting for Casey to confirm ("TP-A11Y-CA", advance 3), and
+    cash handed over for a meeting that was then called off, to sort out (advance 4)."""
+    from datetime import date, timedelta
+
+    from app.claims import advances
+    from app.staff.models import StaffUser
+    from app.db import utcnow
+    from app.meetings import service as meetings
+
+    officer = db.session().scalar(select(StaffUser).where(StaffUser.role == "officer"))
+    cash = advances.give_cash(person, {"pence": 2000, "kind": "public_transport", "activity_date": date.today(),
+                                       "note": "Train home from the group"}, officer)
+    cash.reference = "TP-A11Y-CA"
+    by = ("system", None, "a11y")
+    called_off = meetings.create(role, {"title": "Walk and talk", "starts_at": utcnow() + timedelta(days=3),
+                                        "minutes": 60, "format": "in_person", "venue": "The park"}, by)
+    called_off.code, called_off.cancelled = "a11ycalled", True
+    ahead = advances.give_cash(person, {"pence": 1200, "kind": "taxi", "activity_date": date.today(),
+                                        "note": "Taxi to the walk"}, officer)
+    ahead.meeting_id, ahead.activity = called_off.id, "Walk and talk"  # handed over before it was called off
+    db.session().commit()
+    assert (cash.id, ahead.id) == (3, 4)
 
 
 def seed_equality(role) -> None:  # type: ignore[no-untyped-def]

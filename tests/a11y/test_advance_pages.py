@@ -58,3 +58,45 @@ def test_a_changed_advance_without_a_reason_explains_itself(officer_browser, liv
     amount.submit()
     wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-error-summary]"))
     run_axe(driver, axe_counter)
+
+
+def test_cash_on_the_day_is_recorded_and_confirmed_without_javascript(live_server) -> None:
+    """Staff record cash (an empty form first: what to fix), then the person says they got it."""
+    from app import db
+    from app.claims.models import Advance
+    from tests.a11y.conftest import sign_in_browser
+
+    staff_driver, person_driver = chrome(javascript=False), chrome(javascript=False)
+    try:
+        sign_in_browser(staff_driver, live_server.url, "officer@example.org")
+        staff_driver.get(f"{live_server.url}/staff/advances/cash/1?lang=en")
+        staff_driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        summary = wait_for(staff_driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-error-summary]"))
+        assert "Enter the amount given, like 20.00" in summary.text
+        today = date.today()
+        staff_driver.find_element(By.ID, "amount").send_keys("7.50")
+        staff_driver.find_element(By.CSS_SELECTOR, "#kind option[value='parking']").click()
+        for part, value in (("day", today.day), ("month", today.month), ("year", today.year)):
+            staff_driver.find_element(By.ID, f"given_on-{part}").send_keys(str(value))
+        staff_driver.find_element(By.ID, "note").send_keys("Car park at the hospital")
+        staff_driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        wait_for(staff_driver, lambda d: "Cash given: waiting for them to confirm" in d.find_element(
+            By.TAG_NAME, "main").text and "/cash/" not in d.current_url)
+        advance_id = int(staff_driver.current_url.rstrip("/").split("/")[-1].split("?")[0])
+        with live_server.app.app_context():
+            from datetime import timedelta as days
+
+            from app.account import service
+            from app.account.models import Contributor
+
+            advance = db.session().get(Advance, advance_id)
+            reference, person = advance.reference, db.session().get(Contributor, advance.contributor_id)
+            service.issue_sign_in(person.email, person, days(days=1), token="a11y-cash-nojs")  # links work once
+            db.session().commit()
+        _use_link(person_driver, live_server.url, "a11y-cash-nojs")
+        person_driver.get(f"{live_server.url}/account/advances/{reference}?lang=en")
+        person_driver.find_element(By.CSS_SELECTOR, "main form button[name=answer][value=yes]").click()
+        wait_for(person_driver, lambda d: "you told us you got it" in d.find_element(By.TAG_NAME, "main").text)
+    finally:
+        staff_driver.quit()
+        person_driver.quit()
