@@ -17,7 +17,7 @@ from flask import current_app, url_for
 from sqlalchemy import JSON, ForeignKey, Integer, String, delete, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app import access, db, mail, notify
+from app import access, db, notify
 from app.account.models import Contributor
 from app.db import Base, UTCDateTime, utcnow
 from app.plugs import plugs

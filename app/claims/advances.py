@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import select
 
 from app import audit, db, mail, notify
-from app.account import drafts
 from app.account.models import Contributor
 from app.audit import Actor
 from app.claims import pricing
@@ -356,7 +355,6 @@ def sort_out(advance: Advance, outcome: str, reason: str, staff: StaffUser, meet
     or ``convert`` (into a claim for costs already spent, priced and decided as usual, with the
     advance taken off it: the claim returned). Never written off. The caller commits."""
     from app.claims import service
-    from app.meetings.models import Meeting
 
     if outcome not in OUTCOMES or not reason.strip():
         raise NotAllowed("choose what happens, and say why")

@@ -25,7 +25,6 @@ from app.claims.routes import status_words, send_receipt
 from app.db import utcnow
 from app.htmx import partial
 from app.security import current_staff, role_required
-from app.staff.models import StaffUser
 
 bp = Blueprint("claims_staff", __name__, url_prefix="/staff/claims")
 

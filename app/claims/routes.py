@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from app import access, db, journeys, mail, notify, storage as files
+from app import access, db, journeys, notify, storage as files
 from app.account import drafts, service as accounts
 from app.account.models import Contributor
 from app.claims import pricing, privacy, receipts, service

@@ -23,7 +23,7 @@ from typing import Any
 from flask import current_app, url_for
 from sqlalchemy import delete, or_, select, update
 
-from app import access as policy, audit, db, disclosure, mail, notify
+from app import access as policy, audit, db, disclosure, notify
 from app.audit import Actor
 from app.account import drafts, service as accounts
 from app.account.models import Contributor, SupportLink

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -22,7 +22,6 @@ from app.account import service as accounts
 from app.account.models import Contributor
 from app.claims import advances, export, service
 from app.claims.models import Advance, Claim, ClaimLine
-from app.db import utcnow
 from app.mail import OutboxMessage
 from app.transitions import NotAllowed
 from tests.account.test_details import signed_in
