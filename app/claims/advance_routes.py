@@ -116,7 +116,7 @@ def new():  # type: ignore[no-untyped-def]
                      reference=advance.reference),
                    er("Thank you. We got your request. We will look at it soon.")))
         return redirect(url_for("advances.advance", reference=advance.reference))
-    return render_template("claims/advance_new.html", form=form, payee=payee), 400 if form.errors else 200
+    return render_template("claims/advance_new.html", form=form, payee=payee)
 
 
 def _advance_for_person(reference: str) -> Advance:
@@ -148,7 +148,7 @@ def advance(reference: str):  # type: ignore[no-untyped-def]
                            cash_form=CashAnswerForm(formdata=None),
                            outcome=advances.outcome_words(item.outcome, item, easy_read_on())
                            if item.outcome in ("carry_forward", "convert") or item.status == "to_recover" else "",
-                           payee=db.session().get(Contributor, item.contributor_id)), 400 if form.errors else 200
+                           payee=db.session().get(Contributor, item.contributor_id))
 
 
 @bp.post("/account/advances/<reference>/cash")

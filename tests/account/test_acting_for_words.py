@@ -45,7 +45,8 @@ def test_only_what_the_person_allows_is_offered(app) -> None:
     _sam, sam_id, chris, _chris_id, _link = _sam_and_chris(app, ["see_claims"])
     card = _card(chris.get("/account/?lang=en"), sam_id)
     assert [text_of(b) for b in card.iter("button")] == []
-    assert [text_of(a) for a in card.iter("a")] == ["Sam Example's claims"]
+    # Seeing claims lets them see Sam's claims and Sam's record of involvement (it shows payments).
+    assert [text_of(a) for a in card.iter("a")] == ["Sam Example's claims", "Sam Example's involvement"]
     # Seeing someone's claims is not filling in forms for them: no "make a claim" for Sam here.
     theirs = chris.get(f"/account/claims?person={sam_id}&lang=en")
     assert "Make a claim" not in theirs.text()
