@@ -18,6 +18,8 @@ from app import db, mail, notify
 from app.account.models import Contributor, SupportLink
 from app.db import utcnow
 from app.mail import OutboxMessage
+from app.meetings.models import Meeting
+from app.meetings.service import ends_at
 from app.staff.models import StaffTask
 from tests.account.test_sign_in import make_contributor
 from tests.notify.test_notify_contract import notify_app, server  # noqa: F401 - fixtures
@@ -26,6 +28,10 @@ LINK = "http://localhost/account/see-it"
 PREFERENCES = "/account/details/contact"
 TEAM_PHONE = "0300 000 0000"
 ARABIC = re.compile("[\u0600-\u06ff]")
+#: A meeting as the diary's notices carry it (not stored: the words need only these).
+MEETING = Meeting(title="Tuesday group", code="abc123", starts_at=datetime(2030, 5, 1, 9, tzinfo=timezone.utc),
+                  minutes=90, format="in_person", venue="Room 4, 1 Park Row", link="")
+
 #: Every notification a contributor gets (sign-in links and codes, and "erased", stay on email),
 #: with what its callers pass.
 CONTEXTS = {
@@ -50,7 +56,14 @@ CONTEXTS = {
     "supporter_waiting": {"helper": "Chris Carer", "sign_in": LINK},
     "you_said": {"meeting": "Tuesday group", "day": date(2030, 5, 1), "you_said": "More buses",
                  "we_did": "We asked", "changed": True, "link": LINK},
+    "meeting_news": {"meeting": MEETING, "kind": "changed", "link": LINK, "ends_at": ends_at,
+                     "changes": ["The room is now B2"]},
+    "meeting_reminder": {"meeting": MEETING, "kind": "reminder", "link": LINK, "ends_at": ends_at, "changes": [],
+                         "hours": 48},
 }
+#: Email templates that never go by another channel: a way into an account (sign-in) goes by email
+#: only, and "erased" goes to the address they had (there is no account left to reach).
+EMAIL_ONLY = {"sign_in", "erasure_done"}
 #: Emails that carry no link (a text message still does, when the caller gives one).
 NO_LINK_IN_EMAIL = {"paid"}
 #: How each way of delivering is set up: the person's choice, and where what they read ends up.
@@ -118,6 +131,15 @@ def test_every_notification_reaches_them_by_their_channel_in_their_language(
         first = words.splitlines()[0]  # for the member of staff who rings
         assert "Sam Example" in first and "07700 900982" in first
         assert first == "Ring Sam Example on 07700 900982." or language != "en"
+
+
+def test_every_message_we_write_is_in_this_test() -> None:
+    """A new notification joins the channels test in the same change (or says why it is email only)."""
+    from app.settings import ROOT
+
+    written = {path.name.split(".")[0] for path in (ROOT / "templates" / "emails").glob("*.txt")
+               if not path.name.startswith("_")}
+    assert written - EMAIL_ONLY == set(CONTEXTS), written - EMAIL_ONLY ^ set(CONTEXTS)
 
 
 def test_a_text_message_is_the_subject_one_sentence_the_link_and_how_to_change(app) -> None:
