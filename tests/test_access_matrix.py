@@ -506,6 +506,8 @@ URL_ARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 FORM: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "account.start_acting_for": lambda r: {"contributor_id": str(r["a"])},
     "staff.set_active": lambda r: {"active": "yes"},
+    # A stays on the list of who came (the paper claim form, tried after, is for someone who came).
+    "meetings_staff.attendees": lambda r: {"person": str(r["a"])},
     "claims_staff.bulk": lambda r: {"action": "approve", "claim": str(r["claim"])},
     "claims_staff.fee": lambda r: {"outcome": "paid"},
 }

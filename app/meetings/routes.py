@@ -88,7 +88,8 @@ def pack(code: str):  # type: ignore[no-untyped-def]
     contact = db.session().get(Role, meeting.role_id)
     settings = current_app.config["SETTINGS"]
     shown = dict(meeting=meeting, role=_role_words(meeting), contact=contact, changes=service.changes(meeting),
-                 short_link=settings.base_url + url_for("meetings.show", code=meeting.code))
+                 short_link=settings.base_url + url_for("meetings.show", code=meeting.code),
+                 written_in="en")  # the team writes a meeting's agenda and questions in English (for now)
     pdf = documents.render("documents/meeting_pack.html", shown, current_language(), easy_read_on())
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="meeting-{meeting.code}-pack.pdf"'})
