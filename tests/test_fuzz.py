@@ -30,7 +30,7 @@ from tests.visitors import signed_in_clients
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 FORMS = [entry for entry in PAGES if entry.error_state]
-WHO = ("anon", "pending", "contributor", "helper", "supporter", "officer", "admin")
+WHO = ("anon", "pending", "texted", "contributor", "helper", "supporter", "officer", "admin")
 
 # Text people (or attackers) might send: any unicode, with the awkward bits made likely.
 AWKWARD = st.sampled_from(["\u200f", "\u202e", "\u0000", "\ufeff", "😀", "ﷺ", "e\u0301", "\r\n", "'", '"', "<",

@@ -28,7 +28,7 @@ BUDGET = 25 * 1024
 #: browser gets about 13% more: the claim expenses page in Bengali easy read is then about
 #: 27 KB (README, "Measuring speed").
 ACCEPT = "br, gzip"
-CONTRIBUTOR_SIDE = ("anon", "pending", "contributor", "supporter", "helper", "interested")
+CONTRIBUTOR_SIDE = ("anon", "pending", "texted", "contributor", "supporter", "helper", "interested")
 ENTRIES = [entry for entry in PAGES if entry.who in CONTRIBUTOR_SIDE]
 
 

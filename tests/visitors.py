@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 #: Every session a registry entry can name.
-SESSIONS = ("anon", "pending", "contributor", "supporter", "helper", "interested", "officer", "admin")
+SESSIONS = ("anon", "pending", "texted", "contributor", "supporter", "helper", "interested", "officer", "admin")
 
 
 def sign_in_client(client: Any, who: str) -> None:
@@ -28,6 +28,8 @@ def sign_in_client(client: Any, who: str) -> None:
     cr = ClientRequest(client)
     if who == "pending":
         cr.post_redirect("/account/sign-in", {"email": "waiting@example.org"})
+    elif who == "texted":
+        cr.post_redirect("/account/sign-in/text", {"phone": "07700 900 555"})
     elif who in ("contributor", "helper", "supporter"):
         cr.post_redirect(f"/account/sign-in/a11y-{who}")
         if who == "supporter":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 from flask import Flask, request
@@ -26,6 +26,7 @@ from app import create_app, db
 from tests.a11y.gallery import bp as gallery_bp
 from tests.account import wizard
 from tests.conftest import STAFF_PASSWORD, fresh_database, make_settings, make_staff
+from tests.notify.notify_server import API_KEY, TEMPLATES
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -52,13 +53,29 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
+_TEXTS: list[Any] = []
+
+
+def _text_server() -> Any:
+    """One Notify contract server for this test process, for the seeded sites' text messages."""
+    from tests.notify import notify_server
+
+    if not _TEXTS:
+        _TEXTS.append(notify_server.start()[0])
+    return _TEXTS[0]
+
+
 def seeded_app(tmp: Path, name: str = "a11y") -> Flask:
     """The app on a new database ``name`` holding what every session in registry.py needs.
 
     The in-process checks build their own from this too (tests/visitors.py ``registry_site``).
     """
     url = fresh_database(name, tmp)
-    app = create_app(make_settings(url, tmp))
+    # Text messages go through the GOV.UK Notify contract server, so the pages that follow a texted
+    # code (confirming a mobile, signing in with a code by text) can be reached and checked.
+    app = create_app(make_settings(url, tmp, takepart_text_provider="notify", takepart_notify_api_key=API_KEY,
+                                   takepart_notify_base_url=_text_server().base_url,
+                                   takepart_notify_sms_template=TEMPLATES["sms"]))
     app.register_blueprint(gallery_bp)
     wizard.init_app(app)
     make_staff(app, "admin", name="Ada Admin")
@@ -466,6 +483,19 @@ def supporter_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
 def helper_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
     """The same supporter on another device, not (yet) filling in forms for anyone."""
     yield from _browser(lambda d: _use_link(d, live_server.url, "a11y-helper"))
+
+
+def _ask_for_text(driver: webdriver.Chrome, base: str, phone: str) -> None:
+    driver.get(f"{base}/account/sign-in/text?lang=en")
+    driver.find_element(By.ID, "phone").send_keys(phone)
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for(driver, lambda d: "/account/check-phone" in d.current_url)
+
+
+@pytest.fixture(scope="session")
+def texted_browser(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
+    """Someone who has asked for a sign-in code by text message and is waiting for it."""
+    yield from _browser(lambda d: _ask_for_text(d, live_server.url, "07700 900 555"))
 
 
 @pytest.fixture(scope="session")

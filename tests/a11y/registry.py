@@ -4,7 +4,7 @@ Every route the app serves must appear here, or in NOT_PAGES with a reason. Late
 capabilities add their pages in the same change that adds the routes.
 
 ``who`` is the browser session that visits: "anon", "pending" (asked for a sign-in
-email), "contributor" (signed in), "supporter" (filling in forms for the contributor), "helper" (the same supporter, not acting),
+email), "texted" (asked for a sign-in code by text message), "contributor" (signed in), "supporter" (filling in forms for the contributor), "helper" (the same supporter, not acting),
 "admin" or "officer", or "interested" (has just sent an interest in role 2).
 ``error_state`` pages are also submitted empty, and the error page checked.
 """
@@ -39,6 +39,10 @@ PAGES: list[Entry] = [
     Entry("sign-in link", "account.use_link", "/account/sign-in/a11y-link-page"),
     Entry("sign in with a code by text message", "account.sign_in_text", "/account/sign-in/text"),
     Entry("confirm your mobile number", "account.confirm_mobile", "/account/details/mobile", who="contributor"),
+    Entry("type the code we texted to your mobile", "account.confirm_mobile_code", "/account/details/mobile/code",
+          who="contributor", error_state=True),
+    Entry("check your text messages", "account.check_phone", "/account/check-phone", who="texted",
+          error_state=True),
     Entry("sign-in link used", "<400>", "/account/sign-in/no-such-token", expected_status=400),
     Entry("your account", "account.home", "/account/", who="contributor"),
     Entry("your name", "account.details_name", "/account/details/name", who="contributor", error_state=True),
@@ -259,10 +263,6 @@ NOT_PAGES: dict[str, str] = {
     "meetings_staff.attendees": "POST only; redirects to the meeting",
     "meetings_staff.cancel": "POST only; cancels the meeting and redirects to it",
     "meetings.calendar": "a calendar file (text/calendar) to download, not a page",
-    "account.check_phone": "reached only after asking for a code by text, which needs a text provider the "
-                           "browser suite's server has not got: tests/account/test_codes_by_text.py checks it",
-    "account.confirm_mobile_code": "reached only after a code is texted (a text provider): "
-                                   "tests/account/test_codes_by_text.py checks it",
     "meetings.pack": "a meeting pack PDF to print or save (tests/test_documents.py reads its text), not a page",
     "meetings_staff.claim_form": "a paper claim form PDF to print (tests/test_documents.py reads its text), not a page",
     "find_roles.document": "a role's PDF to print or save (tests/test_documents.py reads its text), not a page",

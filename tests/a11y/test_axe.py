@@ -22,7 +22,8 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 
-BROWSERS = {"anon": "browser", "pending": "pending_browser", "contributor": "contributor_browser",
+BROWSERS = {"anon": "browser", "pending": "pending_browser", "texted": "texted_browser",
+            "contributor": "contributor_browser",
             "supporter": "supporter_browser", "helper": "helper_browser", "interested": "interested_browser",
             "admin": "admin_browser", "officer": "officer_browser"}
 
