@@ -27,6 +27,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
+import sqlalchemy as sa
 from sqlalchemy import create_engine, text
 
 from app import create_app, db
@@ -75,6 +76,11 @@ def empty_tables(url: str) -> None:
         if names:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
         seed_defaults(conn)  # what the migrations ship (as a fresh SQLite copy has it)
+        from app.meetings.support import default_rows
+
+        support = sa.table("support_contacts", *(sa.column(name) for name in ("locale", "position", "name", "how",
+                                                                               "hours")))
+        conn.execute(support.insert(), default_rows())
     engine.dispose()
 
 

@@ -67,6 +67,13 @@ def replace(locale: str, new: list[dict[str, Any]], by: Actor | None = None) -> 
     audit.record("support_now.changed", "support_contacts", locale, actor=by, after={"entries": len(kept)})
 
 
+def default_rows() -> list[dict[str, Any]]:
+    """Today's defaults as table rows: what migration 0024 ships (and what a test database that
+    empties its tables puts back)."""
+    return [{"locale": locale, "position": i, "name": name, "how": how, "hours": hours}
+            for locale, entries in DEFAULTS.items() for i, (name, how, hours) in enumerate(entries, start=1)]
+
+
 def seed(locale: str | None = None) -> None:
     """Today's defaults as rows (tests and a fresh database; the migration seeds its own). Never commits."""
     session = db.session()

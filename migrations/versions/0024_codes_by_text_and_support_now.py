@@ -39,11 +39,9 @@ def upgrade() -> None:
         sa.UniqueConstraint('locale', 'position', name='uq_support_contacts_locale_position'),
     )
     op.create_index(op.f('ix_support_contacts_locale'), 'support_contacts', ['locale'])
-    from app.meetings.support import DEFAULTS
+    from app.meetings.support import default_rows
 
-    op.bulk_insert(table, [{"locale": locale, "position": i, "name": name, "how": how, "hours": hours}
-                           for locale, entries in DEFAULTS.items()
-                           for i, (name, how, hours) in enumerate(entries, start=1)])
+    op.bulk_insert(table, default_rows())
 
 
 def downgrade() -> None:
