@@ -119,9 +119,15 @@ def init_app(app: Flask) -> None:
         from app import mail
 
         while True:
-            sent, failed = mail.deliver_pending()
-            if sent or failed or not quiet:
-                click.echo(f"{sent} sent, {failed} not sent")
+            try:
+                sent, failed = mail.deliver_pending()
+            except Exception:  # noqa: BLE001 - a database away for a moment must not stop the worker
+                if not loop:
+                    raise
+                app.logger.exception("sending mail failed; trying again in %s s", interval)
+            else:
+                if sent or failed or not quiet:
+                    click.echo(f"{sent} sent, {failed} not sent")
             db.session().close()
             if not loop:
                 break
