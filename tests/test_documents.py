@@ -19,8 +19,14 @@ from app.roles import service
 from tests.roles.test_public_pages import publish
 from tests.roles.test_role_service import STAFF
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                reason="poppler-utils is missing: make test installs it")
+
+
+@pytest.fixture(autouse=True)
+def _poppler() -> None:
+    """Documents are read back with poppler's tools (`make test` installs them): without them these
+    tests fail, saying what to install, rather than skip."""
+    missing = [tool for tool in ("pdftotext", "pdfinfo", "pdftoppm") if shutil.which(tool) is None]
+    assert not missing, f"{missing} missing: run 'apt-get install -y poppler-utils' (make test does, as root)"
 
 ARABIC_TITLE = "ساعدنا في إعادة كتابة نشرة الأزمات"
 WELSH_TITLE = "Helpwch ni i ailysgrifennu'r daflen argyfwng"
